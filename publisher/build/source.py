@@ -1,0 +1,143 @@
+"""The input of the build: one school's schedule data as plain, immutable values.
+
+The database loader (`publisher.db.load`) and the document reader
+(`publisher.documents`) both produce a `SchoolData`; the build turns it into day
+snapshots without touching a database, the clock or the network.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+"""Weekday names in `date.weekday()` order."""
+
+PERIOD_KINDS = ("lesson", "break", "prayer", "assembly", "activity", "exam")
+"""The kinds of period a bell schedule may hold; only `lesson` periods carry lessons."""
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    index: int
+    kind: str
+    label: str
+    start: dt.time
+    end: dt.time
+
+
+@dataclass(frozen=True)
+class BellScheduleRow:
+    name: str
+    periods: tuple[PeriodRow, ...]
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    """A holiday, or a special day that uses another bell schedule, from `first` to `last`."""
+
+    kind: str  # "holiday" or "special"
+    first: dt.date
+    last: dt.date
+    label: str
+    schedule: str | None = None  # the bell schedule's name, for special days
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    weekday: str  # "sunday", ...
+    period: int
+    school_class: str
+    subject: str
+    teacher: str
+
+
+@dataclass(frozen=True)
+class SubstitutionRow:
+    """On `date`, the class's lesson in `period` is taught by `teacher`, or cancelled."""
+
+    date: dt.date
+    period: int
+    school_class: str
+    teacher: str | None
+    cancelled: bool
+
+
+@dataclass(frozen=True)
+class DutyRow:
+    teacher: str
+    place: str
+    weekday: str | None = None  # every such weekday ...
+    date: dt.date | None = None  # ... or one date
+
+
+@dataclass(frozen=True)
+class AnnouncementRow:
+    text: str
+    first: dt.date
+    last: dt.date
+
+
+@dataclass(frozen=True)
+class SchoolData:
+    """Everything about one school that a day snapshot or a manifest is built from."""
+
+    slug: str
+    name: str
+    timezone: str
+    locale: str
+    weekend: tuple[str, ...]
+    id: int | None = None
+    key: str = ""
+    active: bool = True
+    revision: int = 1
+    revised_at: dt.datetime | None = None
+    bell_schedules: tuple[BellScheduleRow, ...] = ()
+    week: tuple[tuple[str, str], ...] = ()  # (weekday, bell schedule name), Monday first
+    calendar: tuple[CalendarRow, ...] = ()
+    classes: tuple[str, ...] = ()
+    lessons: tuple[LessonRow, ...] = ()
+    substitutions: tuple[SubstitutionRow, ...] = ()
+    duties: tuple[DutyRow, ...] = ()
+    announcements: tuple[AnnouncementRow, ...] = field(default=())
+
+    def normalized(self) -> SchoolData:
+        """The same school with every list in one canonical order.
+
+        Documents and the database may list rows in any order; comparing or
+        building from normalized values makes the order irrelevant. Classes,
+        duties and announcements keep their order: it is the order on screen.
+        """
+        day = WEEKDAYS.index
+        position = {name: i for i, name in enumerate(self.classes)}
+        return dataclasses.replace(
+            self,
+            weekend=tuple(sorted(self.weekend, key=day)),
+            bell_schedules=tuple(
+                BellScheduleRow(s.name, tuple(sorted(s.periods, key=lambda p: p.index)))
+                for s in sorted(self.bell_schedules, key=lambda s: s.name)
+            ),
+            week=tuple(sorted(self.week, key=lambda entry: day(entry[0]))),
+            calendar=tuple(
+                sorted(self.calendar, key=lambda c: (c.first, c.last, c.kind, c.label))
+            ),
+            lessons=tuple(
+                sorted(
+                    self.lessons,
+                    key=lambda x: (day(x.weekday), x.period, position.get(x.school_class, -1)),
+                )
+            ),
+            substitutions=tuple(
+                sorted(
+                    self.substitutions,
+                    key=lambda x: (x.date, x.period, position.get(x.school_class, -1)),
+                )
+            ),
+        )
+
+    def schedule(self, name: str) -> BellScheduleRow | None:
+        return next((s for s in self.bell_schedules if s.name == name), None)
+
+    def planned_schedule(self, weekday: str) -> str | None:
+        return dict(self.week).get(weekday)

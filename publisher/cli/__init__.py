@@ -1,0 +1,52 @@
+"""The `publisher` command line: click only. Each command parses its options,
+calls one library function and prints its result.
+
+Exit status: 0 all good; 1 the command ran but some school, file or object
+failed (each named on stderr); 2 bad usage or configuration, with one line.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from publisher import __version__
+from publisher.errors import ConfigError, PublisherError
+
+
+class PublisherGroup(click.Group):
+    """Turns the library's errors into one line on stderr and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(2)
+        except PublisherError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=PublisherGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="publisher")
+def main() -> None:
+    """Publish school day snapshots as static files for display screens.
+
+    Reads the schedule database, builds each school's day snapshots for the
+    coming days, and writes them with a manifest per school to a local folder
+    or S3-compatible storage.
+    """
+
+
+def _register() -> None:
+    from publisher.cli import db, demo, documents, publish
+
+    for module in (db, demo, documents, publish):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()

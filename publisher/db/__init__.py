@@ -1,0 +1,45 @@
+"""The schedule database: models, sessions, schema and revision tracking."""
+
+from publisher.db.models import (
+    WEEKDAYS,
+    Announcement,
+    BellSchedule,
+    CalendarOverride,
+    Duty,
+    Lesson,
+    Period,
+    PublishedObject,
+    PublishState,
+    School,
+    SchoolClass,
+    Substitution,
+    WeekPlanDay,
+)
+from publisher.db.session import (
+    init_schema,
+    open_engine,
+    require_schema,
+    session_factory,
+    transaction,
+)
+
+__all__ = [
+    "WEEKDAYS",
+    "Announcement",
+    "BellSchedule",
+    "CalendarOverride",
+    "Duty",
+    "Lesson",
+    "Period",
+    "PublishState",
+    "PublishedObject",
+    "School",
+    "SchoolClass",
+    "Substitution",
+    "WeekPlanDay",
+    "init_schema",
+    "open_engine",
+    "require_schema",
+    "session_factory",
+    "transaction",
+]

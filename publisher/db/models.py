@@ -1,0 +1,284 @@
+"""The schedule database: schools and everything a day snapshot is built from.
+
+Every row below a school is "schedule data": changing it through the library
+bumps the school's revision (see `publisher.db.revision`). The two tables at the
+end record what has been published; they are not schedule data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from publisher.build.source import WEEKDAYS
+
+DEFAULT_WEEKEND = "friday,saturday"
+LOCALES = ("ar", "en")
+
+
+def new_public_key() -> str:
+    """An unguessable, URL-safe school key: 128 random bits (22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    public_key: Mapped[str] = mapped_column(String(64), unique=True, default=new_public_key)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(8), default="ar")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    weekend: Mapped[str] = mapped_column(String(100), default=DEFAULT_WEEKEND)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    revised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    bell_schedules: Mapped[list[BellSchedule]] = relationship(
+        back_populates="school", cascade="all, delete-orphan", order_by="BellSchedule.name"
+    )
+    week_plan: Mapped[list[WeekPlanDay]] = relationship(
+        back_populates="school", cascade="all, delete-orphan", order_by="WeekPlanDay.weekday"
+    )
+    calendar: Mapped[list[CalendarOverride]] = relationship(
+        back_populates="school",
+        cascade="all, delete-orphan",
+        order_by="(CalendarOverride.first_date, CalendarOverride.id)",
+    )
+    classes: Mapped[list[SchoolClass]] = relationship(
+        back_populates="school", cascade="all, delete-orphan", order_by="SchoolClass.position"
+    )
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="school",
+        cascade="all, delete-orphan",
+        order_by="(Lesson.weekday, Lesson.period_index, Lesson.id)",
+    )
+    substitutions: Mapped[list[Substitution]] = relationship(
+        back_populates="school",
+        cascade="all, delete-orphan",
+        order_by="(Substitution.date, Substitution.period_index, Substitution.id)",
+    )
+    duties: Mapped[list[Duty]] = relationship(
+        back_populates="school", cascade="all, delete-orphan", order_by="Duty.id"
+    )
+    announcements: Mapped[list[Announcement]] = relationship(
+        back_populates="school", cascade="all, delete-orphan", order_by="Announcement.id"
+    )
+
+    @property
+    def weekend_days(self) -> tuple[str, ...]:
+        return tuple(day for day in self.weekend.split(",") if day)
+
+    def __repr__(self) -> str:
+        return f"<School {self.id} {self.slug!r} r{self.revision}>"
+
+
+class BellSchedule(Base):
+    """A named set of periods ("Regular", "Ramadan", "Exams")."""
+
+    __tablename__ = "bell_schedules"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+
+    school: Mapped[School] = relationship(back_populates="bell_schedules")
+    periods: Mapped[list[Period]] = relationship(
+        back_populates="schedule", cascade="all, delete-orphan", order_by="Period.index"
+    )
+
+
+class Period(Base):
+    __tablename__ = "periods"
+    __table_args__ = (UniqueConstraint("bell_schedule_id", "index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bell_schedule_id: Mapped[int] = mapped_column(
+        ForeignKey("bell_schedules.id", ondelete="CASCADE")
+    )
+    index: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20), default="lesson")
+    label: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[dt.time] = mapped_column(Time)
+    ends_at: Mapped[dt.time] = mapped_column(Time)
+
+    schedule: Mapped[BellSchedule] = relationship(back_populates="periods")
+
+
+class WeekPlanDay(Base):
+    """Which bell schedule applies on a weekday; a weekday with no row has no school."""
+
+    __tablename__ = "week_plan"
+    __table_args__ = (UniqueConstraint("school_id", "weekday"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday, as date.weekday()
+    bell_schedule_id: Mapped[int] = mapped_column(ForeignKey("bell_schedules.id"))
+
+    school: Mapped[School] = relationship(back_populates="week_plan")
+    schedule: Mapped[BellSchedule] = relationship()
+
+
+class CalendarOverride(Base):
+    """A holiday, or a special day using another bell schedule, over a range of dates."""
+
+    __tablename__ = "calendar_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # "holiday" or "special"
+    first_date: Mapped[dt.date] = mapped_column(Date)
+    last_date: Mapped[dt.date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    bell_schedule_id: Mapped[int | None] = mapped_column(ForeignKey("bell_schedules.id"))
+
+    school: Mapped[School] = relationship(back_populates="calendar")
+    schedule: Mapped[BellSchedule | None] = relationship()
+
+
+class SchoolClass(Base):
+    """A class (a group of pupils, "7A"); `position` orders them on the screen."""
+
+    __tablename__ = "classes"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    school: Mapped[School] = relationship(back_populates="classes")
+
+
+class Lesson(Base):
+    """The weekly timetable: on a weekday, in a period, a class has a subject and a teacher."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("school_id", "weekday", "period_index", "class_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(Integer)
+    period_index: Mapped[int] = mapped_column(Integer)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(200))
+    teacher: Mapped[str] = mapped_column(String(200), default="")
+
+    school: Mapped[School] = relationship(back_populates="lessons")
+    school_class: Mapped[SchoolClass] = relationship()
+
+
+class Substitution(Base):
+    """On one date, a class's lesson in a period gets another teacher, or is cancelled."""
+
+    __tablename__ = "substitutions"
+    __table_args__ = (UniqueConstraint("school_id", "date", "period_index", "class_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    period_index: Mapped[int] = mapped_column(Integer)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    teacher: Mapped[str | None] = mapped_column(String(200))
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    school: Mapped[School] = relationship(back_populates="substitutions")
+    school_class: Mapped[SchoolClass] = relationship()
+
+
+class Duty(Base):
+    """A teacher on duty at a place, every given weekday or on one date."""
+
+    __tablename__ = "duties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    weekday: Mapped[int | None] = mapped_column(Integer)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    teacher: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200), default="")
+
+    school: Mapped[School] = relationship(back_populates="duties")
+
+
+class Announcement(Base):
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    first_date: Mapped[dt.date] = mapped_column(Date)
+    last_date: Mapped[dt.date] = mapped_column(Date)
+
+    school: Mapped[School] = relationship(back_populates="announcements")
+
+
+SCHEDULE_DATA = (
+    School,
+    BellSchedule,
+    Period,
+    WeekPlanDay,
+    CalendarOverride,
+    SchoolClass,
+    Lesson,
+    Substitution,
+    Duty,
+    Announcement,
+)
+"""The models whose changes bump a school's revision."""
+
+
+class PublishedObject(Base):
+    """An object this publisher has stored, with the fingerprint it was stored with.
+
+    The plan compares against these rows instead of listing the store, so a run
+    with nothing changed sends no request to the store at all.
+    """
+
+    __tablename__ = "published_objects"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)  # relative to the target
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), index=True
+    )
+    local_date: Mapped[dt.date | None] = mapped_column(Date)  # set for day files
+    sha256: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # bytes and headers
+    size: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PublishState(Base):
+    """Per school: what its live manifest says, and how the last attempt went."""
+
+    __tablename__ = "publish_state"
+
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int | None] = mapped_column(Integer)
+    first_date: Mapped[dt.date | None] = mapped_column(Date)
+    last_date: Mapped[dt.date | None] = mapped_column(Date)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attempted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,90 @@
+"""Bumping a school's revision whenever its schedule data changes through the ORM.
+
+A listener runs before every flush: any new, changed or deleted row of schedule
+data marks its school, and each marked school's revision goes up by one, once
+per transaction, in that same transaction. A flush that changes nothing (an
+attribute set to the value it already had) bumps nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import ColumnProperty, Session, sessionmaker
+
+from publisher.db.models import SCHEDULE_DATA, BellSchedule, Period, School
+
+_BUMPED = "publisher.bumped_schools"
+_IGNORED_SCHOOL_FIELDS = {"revision", "revised_at"}
+
+
+def install_revision_listener(factory: sessionmaker[Session]) -> None:
+    """Make every session from `factory` bump revisions on change (idempotent)."""
+    if not event.contains(factory, "before_flush", _bump_revisions):
+        event.listen(factory, "before_flush", _bump_revisions)
+        event.listen(factory, "after_commit", _forget_bumps)
+        event.listen(factory, "after_soft_rollback", _forget_bumps_after_rollback)
+
+
+def _owning_school(session: Session, obj: Any) -> School | None:
+    """The school a row belongs to, even for a row just removed from its parent's list."""
+    if isinstance(obj, School):
+        return obj
+    if isinstance(obj, Period):
+        schedule = obj.schedule
+        if schedule is None and obj.bell_schedule_id is not None:
+            schedule = session.get(BellSchedule, obj.bell_schedule_id)
+        return _owning_school(session, schedule) if schedule is not None else None
+    school: School | None = obj.school
+    if school is None and obj.school_id is not None:
+        school = session.get(School, obj.school_id)
+    return school
+
+
+def _is_real_change(session: Session, obj: Any) -> bool:
+    if obj in session.new or obj in session.deleted:
+        return True
+    state = inspect(obj)
+    changed = {
+        attr.key
+        for attr in state.attrs
+        if isinstance(state.mapper.attrs[attr.key], ColumnProperty) and attr.history.has_changes()
+    }
+    if isinstance(obj, School):
+        changed -= _IGNORED_SCHOOL_FIELDS
+    return bool(changed)
+
+
+def _bump_revisions(session: Session, _context: Any, _instances: Any) -> None:
+    bumped: set[int] = session.info.setdefault(_BUMPED, set())
+    touched: dict[int, School] = {}
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with session.no_autoflush:
+        for obj in [*session.new, *session.dirty, *session.deleted]:
+            if not isinstance(obj, SCHEDULE_DATA) or not _is_real_change(session, obj):
+                continue
+            school = _owning_school(session, obj)
+            if school is None:
+                continue
+            if school in session.new:
+                # A brand-new school starts at its first revision; nothing to bump.
+                school.revised_at = school.revised_at or now
+                continue
+            touched[school.id] = school
+    for school_id, school in touched.items():
+        if school_id in bumped:
+            continue
+        school.revision = (school.revision or 0) + 1
+        school.revised_at = now
+        bumped.add(school_id)
+
+
+def _forget_bumps(session: Session) -> None:
+    session.info.pop(_BUMPED, None)
+
+
+def _forget_bumps_after_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_BUMPED, None)

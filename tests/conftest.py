@@ -1,0 +1,99 @@
+"""Fixtures shared by the whole suite: real databases, a fixed clock, the command line.
+
+Every database test runs twice: on SQLite (a file in the test's temporary folder)
+and on a real PostgreSQL server, either `PUBLISHER_TEST_POSTGRES_URL` or one
+started for the session by `pgserver`. Each PostgreSQL test gets a database of
+its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.cli import main
+from publisher.db import init_schema, open_engine, session_factory
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL server URL (SQLAlchemy form) for the whole session."""
+    given = os.environ.get("PUBLISHER_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    try:
+        yield server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database with the schema created: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'publisher.db'}"
+    else:
+        server_url = request.getfixturevalue("postgres_server_url")
+        name = f"test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    engine = open_engine(url)
+    init_schema(engine)
+    engine.dispose()
+    yield url
+    if request.param == "postgresql":
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """A session factory on the test database, with revision tracking installed."""
+    engine = open_engine(database_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    """The fixed "current time" of a test: a Sunday morning in Riyadh (UTC+3)."""
+    return dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
+
+
+@dataclass
+class Cli:
+    """Runs `publisher` in-process against the test's database and target folder."""
+
+    database_url: str
+    target: Path
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        runner = CliRunner()
+        full_env = {
+            "PUBLISHER_DATABASE_URL": self.database_url,
+            "PUBLISHER_TARGET": f"file://{self.target}",
+        }
+        full_env.update(env or {})
+        return runner.invoke(main, list(args), env=full_env, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli(database_url: str, tmp_path: Path) -> Cli:
+    return Cli(database_url=database_url, target=tmp_path / "public")
