@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import ColumnProperty, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.db.models import SCHEDULE_DATA, BellSchedule, Period, School
 
@@ -47,11 +47,9 @@ def _is_real_change(session: Session, obj: Any) -> bool:
     if obj in session.new or obj in session.deleted:
         return True
     state = inspect(obj)
-    changed = {
-        attr.key
-        for attr in state.attrs
-        if isinstance(state.mapper.attrs[attr.key], ColumnProperty) and attr.history.has_changes()
-    }
+    # Relationships count too: a period removed from its schedule's list has no
+    # column change yet (the delete-orphan cascade happens inside the flush).
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
     if isinstance(obj, School):
         changed -= _IGNORED_SCHOOL_FIELDS
     return bool(changed)
