@@ -1,0 +1,21 @@
+"""The pure core: school data and a date in, day snapshots and manifests out.
+
+Nothing here reads the clock, the environment, the network or a database.
+"""
+
+from publisher.build.day import DaySnapshot, build_day, local_today, plan_day
+from publisher.build.encode import canonical_json, sha256_hex
+from publisher.build.manifest import ManifestEntry, build_manifest
+from publisher.build.source import SchoolData
+
+__all__ = [
+    "DaySnapshot",
+    "ManifestEntry",
+    "SchoolData",
+    "build_day",
+    "build_manifest",
+    "canonical_json",
+    "local_today",
+    "plan_day",
+    "sha256_hex",
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 """Weekday names in `date.weekday()` order."""
@@ -135,6 +136,15 @@ class SchoolData:
                 )
             ),
         )
+
+    @cached_property
+    def lessons_by_slot(self) -> dict[tuple[str, int], list[LessonRow]]:
+        """Lessons grouped by (weekday, period index), in class order."""
+        position = {name: i for i, name in enumerate(self.classes)}
+        slots: dict[tuple[str, int], list[LessonRow]] = {}
+        for row in sorted(self.lessons, key=lambda r: position.get(r.school_class, len(position))):
+            slots.setdefault((row.weekday, row.period), []).append(row)
+        return slots
 
     def schedule(self, name: str) -> BellScheduleRow | None:
         return next((s for s in self.bell_schedules if s.name == name), None)

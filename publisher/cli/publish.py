@@ -1,3 +1,316 @@
-"""placeholder"""
+"""`publisher publish` and `publisher status`: the publish run and what it left behind."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.cli.common import database_option, open_database, warn
+from publisher.config import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_DAYS,
+    DEFAULT_MUTABLE_MAX_AGE,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_STALE_IF_ERROR,
+    DEFAULT_STALE_WHILE_REVALIDATE,
+    DEFAULT_TARGET,
+    CachePolicy,
+    PublishSettings,
+)
+from publisher.db.load import all_school_ids, changed_school_ids, resolve_school
+from publisher.db.models import PublishState, School
+from publisher.errors import ConfigError
+from publisher.upload.plan import SchoolPlan
+from publisher.upload.run import RunSummary, plan_batches, publish
+from publisher.upload.targets import open_store
+
+target_option = click.option(
+    "--target",
+    envvar="PUBLISHER_TARGET",
+    show_envvar=True,
+    default=DEFAULT_TARGET,
+    show_default=True,
+    metavar="URL",
+    help="Where to publish: file://PATH (a local folder).",
+)
+
+
+@click.command("publish")
+@click.option("--all", "all_schools", is_flag=True, help="Publish every active school (cron).")
+@click.option(
+    "--school",
+    "school_keys",
+    multiple=True,
+    metavar="KEY",
+    help="Publish this school now (id, slug or public key); repeat for several.",
+)
+@click.option(
+    "--changed", is_flag=True, help="Only schools whose revision moved since their last publish."
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 366),
+    default=DEFAULT_DAYS,
+    show_default=True,
+    envvar="PUBLISHER_DAYS",
+    show_envvar=True,
+    help="Local dates published per school: its today through today+N-1.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the plan (what would be written, and why).")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    default=DEFAULT_CONCURRENCY,
+    show_default=True,
+    envvar="PUBLISHER_CONCURRENCY",
+    show_envvar=True,
+    help="Schools uploaded at the same time.",
+)
+@click.option(
+    "--poll-interval",
+    type=click.IntRange(5, 3600),
+    default=DEFAULT_POLL_INTERVAL,
+    show_default=True,
+    envvar="PUBLISHER_POLL_INTERVAL",
+    show_envvar=True,
+    help="Seconds between a screen's manifest polls, written into each manifest.",
+)
+@click.option(
+    "--max-age",
+    type=click.IntRange(0),
+    default=DEFAULT_MUTABLE_MAX_AGE,
+    show_default=True,
+    envvar="PUBLISHER_MAX_AGE",
+    show_envvar=True,
+    help="Cache-Control max-age of manifests and pages, in seconds.",
+)
+@click.option(
+    "--stale-while-revalidate",
+    type=click.IntRange(0),
+    default=DEFAULT_STALE_WHILE_REVALIDATE,
+    show_default=True,
+    envvar="PUBLISHER_STALE_WHILE_REVALIDATE",
+    show_envvar=True,
+    help="Cache-Control stale-while-revalidate of manifests and pages, in seconds.",
+)
+@click.option(
+    "--stale-if-error",
+    type=click.IntRange(0),
+    default=DEFAULT_STALE_IF_ERROR,
+    show_default=True,
+    envvar="PUBLISHER_STALE_IF_ERROR",
+    show_envvar=True,
+    help="Cache-Control stale-if-error of manifests and pages, in seconds.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@database_option
+@target_option
+def publish_command(
+    all_schools: bool,
+    school_keys: tuple[str, ...],
+    changed: bool,
+    days: int,
+    dry_run: bool,
+    concurrency: int,
+    poll_interval: int,
+    max_age: int,
+    stale_while_revalidate: int,
+    stale_if_error: int,
+    as_json: bool,
+    database_url: str,
+    target: str,
+) -> None:
+    """Build each school's day snapshots and publish what changed.
+
+    Day files are written before the manifest that names them; a school that
+    fails is named on stderr and keeps its previous manifest while the others
+    publish (exit status 1). Running again with nothing changed writes nothing.
+    """
+    if sum([all_schools, bool(school_keys), changed]) != 1:
+        raise click.UsageError("choose exactly one of --all, --school KEY or --changed")
+    settings = PublishSettings(
+        days=days,
+        concurrency=concurrency,
+        poll_interval=poll_interval,
+        cache=CachePolicy(max_age, stale_while_revalidate, stale_if_error),
+    )
+    sessions = open_database(database_url)
+    with sessions() as session:
+        school_ids = _select(session, all_schools, school_keys, changed)
+    now = dt.datetime.now(dt.UTC)
+    if dry_run:
+        failed = _print_plan(sessions, school_ids, now, settings, as_json)
+        sys.exit(1 if failed else 0)
+
+    store = open_store(target)
+    started = time.monotonic()
+    with _progress(len(school_ids)) as advance:
+        summary = publish(sessions, store, school_ids, now, settings, progress=advance)
+    seconds = time.monotonic() - started
+    for error in summary.failed.values():
+        warn(f"Error: {error}")
+    if as_json:
+        click.echo(json.dumps(_summary_document(summary, seconds), ensure_ascii=False))
+    else:
+        warn(_summary_line(summary, store.describe(), seconds))
+    sys.exit(1 if summary.failed else 0)
+
+
+def _select(
+    session: Session, all_schools: bool, keys: Sequence[str], changed: bool
+) -> list[int]:
+    if all_schools:
+        return all_school_ids(session)
+    if changed:
+        return changed_school_ids(session)
+    ids = []
+    for key in keys:
+        school = resolve_school(session, key)
+        if school is None:
+            raise ConfigError(f"no school {key!r} (give its id, slug or public key)")
+        if not school.active:
+            raise ConfigError(f"school {school.slug} is inactive; activate it to publish it")
+        ids.append(school.id)
+    return sorted(set(ids))
+
+
+class _progress:
+    """A progress bar on a terminal; nothing at all under cron."""
+
+    def __init__(self, total: int) -> None:
+        self.bar = None
+        if sys.stderr.isatty() and total > 1:
+            self.bar = click.progressbar(length=total, label="Publishing", file=sys.stderr)
+
+    def __enter__(self) -> Any:
+        if self.bar is None:
+            return lambda _count: None
+        return self.bar.__enter__().update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _print_plan(
+    sessions: sessionmaker[Session],
+    school_ids: Sequence[int],
+    now: dt.datetime,
+    settings: PublishSettings,
+    as_json: bool,
+) -> bool:
+    """Print every planned write with its reason; True when some school cannot publish."""
+    planned: list[SchoolPlan] = []
+    failed = False
+    for plans in plan_batches(sessions, school_ids, now, settings):
+        for plan in plans:
+            if plan.error is not None:
+                failed = True
+                warn(f"Error: {plan.error}")
+            elif as_json:
+                planned.append(plan)
+            else:
+                for write in plan.writes:
+                    click.echo(f"{plan.label}\t{write.key}\t{write.reason}")
+    if as_json:
+        document = [
+            {"key": w.key, "school": p.label, "reason": w.reason, "bytes": len(w.content)}
+            for p in planned
+            for w in p.writes
+        ]
+        click.echo(json.dumps(document, ensure_ascii=False))
+    return failed
+
+
+def _summary_document(summary: RunSummary, seconds: float) -> dict[str, Any]:
+    return {
+        "published": summary.published,
+        "unchanged": len(summary.unchanged),
+        "failed": summary.failed,
+        "objects_written": summary.objects_written,
+        "bytes_written": summary.bytes_written,
+        "seconds": round(seconds, 3),
+    }
+
+
+def _summary_line(summary: RunSummary, target: str, seconds: float) -> str:
+    return (
+        f"{len(summary.published)} published, {len(summary.unchanged)} unchanged, "
+        f"{len(summary.failed)} failed: {summary.objects_written} objects "
+        f"({summary.bytes_written:,} bytes) written to {target} in {seconds:.1f} s"
+    )
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per school on stdout.")
+@database_option
+def status_command(as_json: bool, database_url: str) -> None:
+    """What is published for each school, and the last error if any.
+
+    Exit status 1 when some active school's last attempt failed or its published
+    revision is behind, so monitoring can alert on it.
+    """
+    sessions = open_database(database_url)
+    with sessions() as session:
+        rows = session.execute(
+            select(School, PublishState)
+            .outerjoin(PublishState, PublishState.school_id == School.id)
+            .order_by(School.id)
+        ).all()
+    documents = [_status_document(school, state) for school, state in rows]
+    if as_json:
+        click.echo(json.dumps(documents, ensure_ascii=False, indent=2))
+    else:
+        for doc in documents:
+            click.echo(_status_line(doc))
+    unhealthy = [d for d in documents if d["active"] and (d["last_error"] or d["behind"])]
+    sys.exit(1 if unhealthy else 0)
+
+
+def _status_document(school: School, state: PublishState | None) -> dict[str, Any]:
+    published = state.revision if state else None
+    return {
+        "id": school.id,
+        "slug": school.slug,
+        "key": school.public_key,
+        "active": school.active,
+        "revision": school.revision,
+        "published_revision": published,
+        "behind": published != school.revision,
+        "first_date": _iso(state.first_date if state else None),
+        "last_date": _iso(state.last_date if state else None),
+        "published_at": _iso(state.published_at if state else None),
+        "attempted_at": _iso(state.attempted_at if state else None),
+        "last_error": state.last_error if state else None,
+    }
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _status_line(doc: dict[str, Any]) -> str:
+    if doc["published_revision"] is None:
+        published = "never published"
+    else:
+        published = (
+            f"r{doc['published_revision']} {doc['first_date']}..{doc['last_date']} "
+            f"at {doc['published_at']}"
+        )
+    line = f"{doc['slug']}\tr{doc['revision']}\t{published}"
+    if not doc["active"]:
+        line += "\tinactive"
+    if doc["last_error"]:
+        line += f"\terror: {doc['last_error']}"
+    return line
+
+
+COMMANDS = [publish_command, status_command]

@@ -31,6 +31,7 @@ from publisher.db.models import (
     Duty,
     Lesson,
     Period,
+    PublishState,
     School,
     SchoolClass,
     Substitution,
@@ -276,3 +277,27 @@ def all_school_ids(session: Session, active_only: bool = True) -> list[int]:
 def iter_batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def resolve_school(session: Session, key: str) -> School | None:
+    """The school a user named: its numeric id, its slug or its public key."""
+    if key.isdigit():
+        school = session.get(School, int(key))
+        if school is not None:
+            return school
+    query = select(School).where((School.slug == key) | (School.public_key == key))
+    return session.scalars(query).first()
+
+
+def changed_school_ids(session: Session) -> list[int]:
+    """Active schools whose revision moved since their last successful publish (or never published)."""
+    query = (
+        select(School.id)
+        .outerjoin(PublishState, PublishState.school_id == School.id)
+        .where(
+            School.active.is_(True),
+            (PublishState.revision.is_(None)) | (PublishState.revision != School.revision),
+        )
+        .order_by(School.id)
+    )
+    return list(session.scalars(query))

@@ -56,8 +56,10 @@ def _is_real_change(session: Session, obj: Any) -> bool:
 
 
 def _bump_revisions(session: Session, _context: Any, _instances: Any) -> None:
-    bumped: set[int] = session.info.setdefault(_BUMPED, set())
-    touched: dict[int, School] = {}
+    # The schools themselves (a new one has no id before its first flush),
+    # held until the transaction ends.
+    bumped: set[School] = session.info.setdefault(_BUMPED, set())
+    touched: set[School] = set()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with session.no_autoflush:
         for obj in [*session.new, *session.dirty, *session.deleted]:
@@ -67,16 +69,16 @@ def _bump_revisions(session: Session, _context: Any, _instances: Any) -> None:
             if school is None:
                 continue
             if school in session.new:
-                # A brand-new school starts at its first revision; nothing to bump.
+                # A school created in this transaction starts at its first
+                # revision, however many flushes it takes to fill it in.
                 school.revised_at = school.revised_at or now
+                bumped.add(school)
                 continue
-            touched[school.id] = school
-    for school_id, school in touched.items():
-        if school_id in bumped:
-            continue
+            touched.add(school)
+    for school in touched - bumped:
         school.revision = (school.revision or 0) + 1
         school.revised_at = now
-        bumped.add(school_id)
+        bumped.add(school)
 
 
 def _forget_bumps(session: Session) -> None:

@@ -1,0 +1,191 @@
+"""Building one school's day snapshot: what a screen shows on one local date.
+
+Pure: a `SchoolData` and a date in, a JSON-ready document out. Every period
+carries both its local wall-clock times and its absolute instants in UTC, so the
+display page needs no time-zone rules, including on daylight-saving days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from publisher.build.encode import canonical_json, sha256_hex
+from publisher.build.source import WEEKDAYS, BellScheduleRow, CalendarRow, SchoolData
+from publisher.errors import BuildError
+
+SNAPSHOT_SCHEMA = 1
+NEXT_SCHOOL_DAY_HORIZON = 366
+"""How many days ahead a snapshot looks for the next school day (a summer holiday fits)."""
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """What kind of day a date is for a school, before any content is attached."""
+
+    status: str  # "school_day", "weekend" or "holiday"
+    label: str
+    schedule: BellScheduleRow | None
+
+
+@dataclass(frozen=True)
+class DaySnapshot:
+    """One day file: its date, its document and the canonical bytes published."""
+
+    date: dt.date
+    document: dict[str, Any]
+
+    @cached_property
+    def content(self) -> bytes:
+        return canonical_json(self.document)
+
+    @cached_property
+    def sha256(self) -> str:
+        return sha256_hex(self.content)
+
+
+def school_zone(school: SchoolData) -> ZoneInfo:
+    try:
+        return ZoneInfo(school.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BuildError(f"school {school.slug}: unknown time zone {school.timezone!r}") from None
+
+
+def local_today(school: SchoolData, now: dt.datetime) -> dt.date:
+    """The school's own date at the instant `now` (which must be timezone-aware)."""
+    return now.astimezone(school_zone(school)).date()
+
+
+def plan_day(school: SchoolData, day: dt.date) -> DayPlan:
+    """Resolve holidays, special days, weekends and the weekly plan for one date.
+
+    A holiday wins over everything; a special day applies even on a weekend (a
+    make-up day); otherwise the weekend, then the weekly plan.
+    """
+    overrides = [row for row in school.calendar if row.first <= day <= row.last]
+    holiday = next((row for row in overrides if row.kind == "holiday"), None)
+    if holiday is not None:
+        return DayPlan("holiday", holiday.label, None)
+    special = next((row for row in overrides if row.kind == "special"), None)
+    if special is not None:
+        return DayPlan("school_day", special.label, _special_schedule(school, special))
+    weekday = WEEKDAYS[day.weekday()]
+    if weekday in school.weekend:
+        return DayPlan("weekend", "", None)
+    name = school.planned_schedule(weekday)
+    schedule = school.schedule(name) if name else None
+    if schedule is None:
+        raise BuildError(
+            f"school {school.slug}: no bell schedule for {weekday}, which is not a weekend day"
+        )
+    return DayPlan("school_day", "", schedule)
+
+
+def _special_schedule(school: SchoolData, row: CalendarRow) -> BellScheduleRow:
+    schedule = school.schedule(row.schedule or "")
+    if schedule is None:
+        raise BuildError(
+            f"school {school.slug}: special day {row.first} uses unknown bell schedule "
+            f"{row.schedule!r}"
+        )
+    return schedule
+
+
+def build_day(school: SchoolData, day: dt.date) -> DaySnapshot:
+    """The snapshot of `day` for `school`. Raises BuildError when the data is inconsistent."""
+    zone = school_zone(school)
+    plan = plan_day(school, day)
+    document: dict[str, Any] = {
+        "schema": SNAPSHOT_SCHEMA,
+        "date": day.isoformat(),
+        "weekday": WEEKDAYS[day.weekday()],
+        "timezone": school.timezone,
+        "starts_at": _instant(day, dt.time(0), zone),
+        "ends_at": _instant(day + dt.timedelta(days=1), dt.time(0), zone),
+        "status": plan.status,
+        "label": plan.label,
+        "schedule": plan.schedule.name if plan.schedule else None,
+        "classes": list(school.classes),
+        "periods": _periods(school, day, plan.schedule, zone) if plan.schedule else [],
+        "duties": _duties(school, day) if plan.status == "school_day" else [],
+        "announcements": [
+            {"text": row.text} for row in school.announcements if row.first <= day <= row.last
+        ],
+        "next_school_day": _next_school_day(school, day, zone),
+    }
+    return DaySnapshot(day, document)
+
+
+def _periods(
+    school: SchoolData, day: dt.date, schedule: BellScheduleRow, zone: ZoneInfo
+) -> list[dict[str, Any]]:
+    weekday = WEEKDAYS[day.weekday()]
+    changes = {(s.period, s.school_class): s for s in school.substitutions if s.date == day}
+    periods = []
+    for period in schedule.periods:
+        if period.end <= period.start:
+            raise BuildError(
+                f"school {school.slug}: bell schedule {schedule.name!r} period {period.index} "
+                f"ends at {period.end:%H:%M}, not after it starts at {period.start:%H:%M}"
+            )
+        lessons = school.lessons_by_slot.get((weekday, period.index), [])
+        entries = []
+        for row in lessons if period.kind == "lesson" else []:
+            entry = {"class": row.school_class, "subject": row.subject, "teacher": row.teacher}
+            change = changes.get((period.index, row.school_class))
+            if change is not None and change.cancelled:
+                entry["change"] = "cancelled"
+            elif change is not None:
+                entry["change"] = "substitute"
+                entry["teacher"] = change.teacher or ""
+            entries.append(entry)
+        periods.append(
+            {
+                "index": period.index,
+                "kind": period.kind,
+                "label": period.label,
+                "start": f"{period.start:%H:%M}",
+                "end": f"{period.end:%H:%M}",
+                "starts_at": _instant(day, period.start, zone),
+                "ends_at": _instant(day, period.end, zone),
+                "lessons": entries,
+            }
+        )
+    return periods
+
+
+def _duties(school: SchoolData, day: dt.date) -> list[dict[str, str]]:
+    weekday = WEEKDAYS[day.weekday()]
+    return [
+        {"teacher": row.teacher, "place": row.place}
+        for row in school.duties
+        if row.date == day or (row.date is None and row.weekday == weekday)
+    ]
+
+
+def _next_school_day(school: SchoolData, day: dt.date, zone: ZoneInfo) -> dict[str, str] | None:
+    """The first later date with a bell, for "back on Sunday at 07:00" screens."""
+    for ahead in range(1, NEXT_SCHOOL_DAY_HORIZON + 1):
+        candidate = day + dt.timedelta(days=ahead)
+        plan = plan_day(school, candidate)
+        if plan.schedule is not None and plan.schedule.periods:
+            first = min(plan.schedule.periods, key=lambda p: p.start)
+            return {
+                "date": candidate.isoformat(),
+                "start": f"{first.start:%H:%M}",
+                "starts_at": _instant(candidate, first.start, zone),
+            }
+    return None
+
+
+def _instant(day: dt.date, time: dt.time, zone: ZoneInfo) -> str:
+    """The UTC instant of a local wall-clock time.
+
+    A time that does not exist (skipped by a spring-forward) is read with the
+    offset in force before the change, the usual reading of such a time.
+    """
+    local = dt.datetime.combine(day, time, tzinfo=zone)
+    return local.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,50 @@
+"""Building a school's manifest: the one mutable file that names its day files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from publisher.build.encode import canonical_json
+from publisher.build.source import SchoolData
+
+MANIFEST_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One published local date: the day file's path relative to the manifest, and its hash."""
+
+    date: dt.date
+    path: str
+    sha256: str
+
+
+def build_manifest(
+    school: SchoolData, entries: Sequence[ManifestEntry], poll_interval: int
+) -> bytes:
+    """The manifest's canonical bytes. Nothing about the run (no timestamp) goes in."""
+    document: dict[str, Any] = {
+        "schema": MANIFEST_SCHEMA,
+        "school": {
+            "name": school.name,
+            "timezone": school.timezone,
+            "locale": school.locale,
+        },
+        "revision": school.revision,
+        "revised_at": _utc(school.revised_at),
+        "poll_interval": poll_interval,
+        "days": [
+            {"date": entry.date.isoformat(), "path": entry.path, "sha256": entry.sha256}
+            for entry in sorted(entries, key=lambda e: e.date)
+        ],
+    }
+    return canonical_json(document)
+
+
+def _utc(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,89 @@
+"""A local folder as a publish target (`file://` targets), written atomically.
+
+Each object is written to a temporary file in its final folder and renamed into
+place, so a reader (a web server, `publisher serve`) never sees half a file.
+Cache headers have no place in a folder; they are applied by S3 targets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from publisher.errors import ConfigError, StoreError
+from publisher.upload.store import StoredObject
+
+_TEMP_PREFIX = ".tmp-"
+
+
+class LocalStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def open(cls, root: Path) -> LocalStore:
+        """Open (creating if needed) the folder; ConfigError when it cannot be written."""
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(f"target folder {root} cannot be created: {error.strerror}") from None
+        if not os.access(root, os.W_OK):
+            raise ConfigError(f"target folder {root} is not writable")
+        return cls(root)
+
+    def describe(self) -> str:
+        return f"file://{self.root}"
+
+    def _path(self, key: str) -> Path:
+        if key.startswith("/") or ".." in key.split("/"):
+            raise StoreError(f"{key}: not a valid object key")
+        return self.root / key
+
+    def put(self, key: str, content: bytes, content_type: str, cache_control: str) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(content)
+                os.chmod(temp, 0o644)
+                os.replace(temp, path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError as error:
+            raise StoreError(f"{key}: {error.strerror or error}") from None
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise StoreError(f"{key}: {error.strerror or error}") from None
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        for folder, _dirs, files in os.walk(self.root):
+            for name in files:
+                if name.startswith(_TEMP_PREFIX):
+                    continue
+                path = Path(folder, name)
+                key = path.relative_to(self.root).as_posix()
+                if key.startswith(prefix):
+                    stat = path.stat()
+                    modified = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)
+                    yield StoredObject(key, stat.st_size, modified)
+
+    def delete(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            try:
+                self._path(key).unlink(missing_ok=True)
+            except OSError as error:
+                raise StoreError(f"{key}: {error.strerror or error}") from None

@@ -1,0 +1,166 @@
+"""Planning a publish: which objects to write for a school, and why.
+
+The plan compares freshly built files with the fingerprints recorded when they
+were last published (no store listing), so a run with nothing changed plans no
+write at all. A day file whose content is already published keeps its key (and
+so its place in screens' and CDNs' caches); only changed dates get new keys.
+Writes are ordered day files first, manifest last (invariant 1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from publisher.build import (
+    DaySnapshot,
+    ManifestEntry,
+    SchoolData,
+    build_day,
+    build_manifest,
+    local_today,
+    sha256_hex,
+)
+from publisher.build.layout import day_key, day_name, manifest_key, school_prefix
+from publisher.config import PublishSettings
+from publisher.errors import BuildError
+from publisher.upload.store import JSON_TYPE
+
+NOT_YET_PUBLISHED = "not yet published"
+CONTENT_CHANGED = "content changed"
+HEADERS_CHANGED = "headers changed"
+
+
+@dataclass(frozen=True)
+class PublishedRecord:
+    """What the database remembers of one stored object."""
+
+    key: str
+    sha256: str
+    fingerprint: str
+    local_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PlannedWrite:
+    key: str
+    content: bytes
+    content_type: str
+    cache_control: str
+    reason: str
+    local_date: dt.date | None = None  # set for day files
+
+    @property
+    def sha256(self) -> str:
+        return sha256_hex(self.content)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.sha256, self.content_type, self.cache_control)
+
+    @property
+    def is_manifest(self) -> bool:
+        return self.local_date is None
+
+
+@dataclass(frozen=True)
+class SchoolPlan:
+    """Everything one school needs this run: its writes in order, or why it cannot publish."""
+
+    school: SchoolData
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    writes: tuple[PlannedWrite, ...] = ()
+    error: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.school.slug
+
+
+def fingerprint(sha256: str, content_type: str, cache_control: str) -> str:
+    """Covers the headers as well as the bytes, so a new Cache-Control is noticed."""
+    return sha256_hex(f"{sha256}\n{content_type}\n{cache_control}".encode())
+
+
+def plan_school(
+    school: SchoolData,
+    days: Iterable[DaySnapshot],
+    published: Mapping[str, PublishedRecord],
+    settings: PublishSettings,
+) -> SchoolPlan:
+    """Compare a school's built day files and manifest with what is published.
+
+    `published` holds the records of this school's objects, keyed by object key.
+    """
+    days = sorted(days, key=lambda d: d.date)
+    immutable = settings.cache.immutable
+    day_fingerprint = {d.sha256: fingerprint(d.sha256, JSON_TYPE, immutable) for d in days}
+    by_date: dict[dt.date, list[PublishedRecord]] = {}
+    for record in published.values():
+        if record.local_date is not None:
+            by_date.setdefault(record.local_date, []).append(record)
+
+    writes: list[PlannedWrite] = []
+    entries: list[ManifestEntry] = []
+    prefix = school_prefix(school.key)
+    for day in days:
+        same_content = sorted(
+            (r for r in by_date.get(day.date, []) if r.sha256 == day.sha256),
+            key=lambda r: (r.fingerprint != day_fingerprint[day.sha256], r.key),
+        )
+        if same_content:
+            key = same_content[0].key
+            reason = None if same_content[0].fingerprint == day_fingerprint[day.sha256] else (
+                HEADERS_CHANGED
+            )
+        else:
+            key = day_key(school.key, day_name(day.date, school.revision, day.sha256))
+            reason = CONTENT_CHANGED if day.date in by_date else NOT_YET_PUBLISHED
+        if reason is not None:
+            writes.append(PlannedWrite(key, day.content, JSON_TYPE, immutable, reason, day.date))
+        entries.append(ManifestEntry(day.date, key.removeprefix(prefix), day.sha256))
+
+    content = build_manifest(school, entries, settings.poll_interval)
+    manifest = PlannedWrite(manifest_key(school.key), content, JSON_TYPE, settings.cache.mutable, "")
+    reason = _reason(manifest, published.get(manifest.key))
+    if reason is not None:
+        writes.append(dataclasses.replace(manifest, reason=reason))
+    return SchoolPlan(
+        school=school,
+        first_date=days[0].date if days else None,
+        last_date=days[-1].date if days else None,
+        writes=tuple(writes),
+    )
+
+
+def _reason(write: PlannedWrite, record: PublishedRecord | None) -> str | None:
+    if record is None:
+        return NOT_YET_PUBLISHED
+    if record.sha256 != write.sha256:
+        return CONTENT_CHANGED
+    if record.fingerprint != write.fingerprint:
+        return HEADERS_CHANGED
+    return None
+
+
+
+def plan_for(
+    school: SchoolData,
+    now: dt.datetime,
+    published: Mapping[str, PublishedRecord],
+    settings: PublishSettings,
+) -> SchoolPlan:
+    """Build a school's window of days (its local today onwards) and plan them.
+
+    A school whose data cannot be built gets a plan with an error and no writes:
+    it fails alone and its published files stay as they were.
+    """
+    try:
+        today = local_today(school, now)
+        days = [build_day(school, today + dt.timedelta(days=i)) for i in range(settings.days)]
+    except BuildError as error:
+        return SchoolPlan(school, error=str(error))
+    return plan_school(school, days, published, settings)

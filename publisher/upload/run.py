@@ -1,0 +1,182 @@
+"""A publish run: plan schools in batches, apply each plan to the store, record the outcome.
+
+    database --load--> SchoolData --plan_for--> SchoolPlan --apply_school--> store
+                                                          \--record_results--> database
+
+Planning reads the database once per batch of schools (a fixed number of
+queries) and never the store. Applying writes each school's day files before its
+manifest; a school whose build or upload fails is reported and left as it was
+published, while the others go ahead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.config import PublishSettings
+from publisher.db.load import iter_batches, load_schools
+from publisher.db.models import PublishedObject, PublishState
+from publisher.errors import StoreError
+from publisher.upload.plan import PlannedWrite, PublishedRecord, SchoolPlan, plan_for
+from publisher.upload.store import Store
+
+BATCH_SIZE = 200
+"""Schools loaded, built and applied together: bounds memory and queries per batch."""
+
+
+@dataclass(frozen=True)
+class SchoolResult:
+    plan: SchoolPlan
+    written: tuple[PlannedWrite, ...] = ()
+    error: str | None = None
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for people (stderr) and scripts (`--json`)."""
+
+    published: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    objects_written: int = 0
+    bytes_written: int = 0
+
+    def add(self, result: SchoolResult) -> None:
+        slug = result.plan.school.slug
+        self.objects_written += len(result.written)
+        self.bytes_written += sum(len(w.content) for w in result.written)
+        if result.error is not None:
+            self.failed[slug] = result.error
+        elif result.written:
+            self.published.append(slug)
+        else:
+            self.unchanged.append(slug)
+
+
+def plan_batches(
+    sessions: sessionmaker[Session],
+    school_ids: Sequence[int],
+    now: dt.datetime,
+    settings: PublishSettings,
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[list[SchoolPlan]]:
+    """Plans for the given schools, a batch at a time, in school id order."""
+    # No school's local date is more than a day behind UTC's.
+    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    for batch in iter_batches(school_ids, batch_size):
+        with sessions() as session:
+            schools = load_schools(session, batch, since)
+            published = load_published(session, batch, since)
+        yield [plan_for(s, now, published.get(s.id or 0, {}), settings) for s in schools]
+
+
+def load_published(
+    session: Session, school_ids: Sequence[int], since: dt.date
+) -> dict[int, dict[str, PublishedRecord]]:
+    """The recorded objects of these schools that a plan from `since` on can reuse."""
+    query = select(PublishedObject).where(
+        PublishedObject.school_id.in_(school_ids),
+        or_(PublishedObject.local_date.is_(None), PublishedObject.local_date >= since),
+    )
+    records: dict[int, dict[str, PublishedRecord]] = {}
+    for row in session.scalars(query):
+        records.setdefault(row.school_id, {})[row.key] = PublishedRecord(
+            row.key, row.sha256, row.fingerprint, row.local_date
+        )
+    return records
+
+
+def apply_school(store: Store, plan: SchoolPlan) -> SchoolResult:
+    """Write a school's planned objects in order; stop at the first failure.
+
+    The plan lists day files before the manifest, so a failure leaves the old
+    manifest in place, still naming files that exist (invariant 1).
+    """
+    if plan.error is not None:
+        return SchoolResult(plan, error=plan.error)
+    written: list[PlannedWrite] = []
+    for write in plan.writes:
+        try:
+            store.put(write.key, write.content, write.content_type, write.cache_control)
+        except StoreError as error:
+            return SchoolResult(plan, tuple(written), f"school {plan.label}: {error}")
+        written.append(write)
+    return SchoolResult(plan, tuple(written))
+
+
+def apply_plans(store: Store, plans: Sequence[SchoolPlan], concurrency: int) -> list[SchoolResult]:
+    """Apply plans, several schools at once; each school's own writes stay in order."""
+    if concurrency <= 1 or len(plans) <= 1:
+        return [apply_school(store, plan) for plan in plans]
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(lambda plan: apply_school(store, plan), plans))
+
+
+def record_results(
+    sessions: sessionmaker[Session], results: Sequence[SchoolResult], now: dt.datetime
+) -> None:
+    """Remember what was stored, and each school's state, in one transaction."""
+    written = [(r.plan.school.id, w) for r in results for w in r.written]
+    with sessions() as session, session.begin():
+        keys = [w.key for _, w in written]
+        for chunk in iter_batches(keys, 500):
+            session.execute(delete(PublishedObject).where(PublishedObject.key.in_(chunk)))
+        session.add_all(
+            PublishedObject(
+                key=w.key,
+                school_id=school_id,
+                local_date=w.local_date,
+                sha256=w.sha256,
+                fingerprint=w.fingerprint,
+                size=len(w.content),
+                published_at=now,
+            )
+            for school_id, w in written
+        )
+        states = {
+            state.school_id: state
+            for state in session.scalars(
+                select(PublishState).where(
+                    PublishState.school_id.in_([r.plan.school.id for r in results])
+                )
+            )
+        }
+        for result in results:
+            school = result.plan.school
+            assert school.id is not None
+            state = states.get(school.id) or PublishState(school_id=school.id)
+            session.add(state)
+            state.attempted_at = now
+            state.last_error = result.error
+            if result.error is None:
+                state.revision = school.revision
+                state.first_date = result.plan.first_date
+                state.last_date = result.plan.last_date
+                if result.written:
+                    state.published_at = now
+
+
+def publish(
+    sessions: sessionmaker[Session],
+    store: Store,
+    school_ids: Sequence[int],
+    now: dt.datetime,
+    settings: PublishSettings,
+    progress: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Publish the given schools for the window starting at each one's local today."""
+    summary = RunSummary()
+    for plans in plan_batches(sessions, school_ids, now, settings):
+        results = apply_plans(store, plans, settings.concurrency)
+        record_results(sessions, results, now)
+        for result in results:
+            summary.add(result)
+        if progress is not None:
+            progress(len(plans))
+    return summary

@@ -1,0 +1,45 @@
+"""The store protocol: the five operations a publish target must offer.
+
+Keys are relative to the target's prefix and always use forward slashes. The
+same protocol tests run against every implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    modified: dt.datetime
+
+
+class Store(Protocol):
+    """Where published objects go. Implementations raise StoreError on failure."""
+
+    def describe(self) -> str:
+        """The target as a user would write it, for messages."""
+        ...
+
+    def put(self, key: str, content: bytes, content_type: str, cache_control: str) -> None:
+        """Store `content` under `key` atomically: readers see the old object or the new one."""
+        ...
+
+    def get(self, key: str) -> bytes | None:
+        """The object's bytes, or None when there is no such object."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        """Every object whose key starts with `prefix`, in no particular order."""
+        ...
+
+    def delete(self, keys: Sequence[str]) -> None: ...
