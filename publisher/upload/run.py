@@ -1,7 +1,7 @@
 """A publish run: plan schools in batches, apply each plan to the store, record the outcome.
 
-    database --load--> SchoolData --plan_for--> SchoolPlan --apply_school--> store
-                                                          \--record_results--> database
+    database -> load -> SchoolData -> plan_for -> SchoolPlan -> apply_school -> store
+                                                                   -> record_results -> database
 
 Planning reads the database once per batch of schools (a fixed number of
 queries) and never the store. Applying writes each school's day files before its

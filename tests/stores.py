@@ -1,0 +1,65 @@
+"""A store wrapper for tests: records every write, fails on demand, checks invariant 1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from publisher.errors import StoreError
+from publisher.upload.store import Store, StoredObject
+
+
+@dataclass
+class RecordingStore:
+    """Wraps a real store. `fail_prefixes` makes puts under those keys fail.
+
+    With `check_manifests`, after every single write it reads every manifest
+    in the store and asserts that each file it names is readable (invariant 1).
+    """
+
+    inner: Store
+    fail_prefixes: tuple[str, ...] = ()
+    check_manifests: bool = False
+    puts: list[str] = field(default_factory=list)
+    checks: int = 0
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    def put(self, key: str, content: bytes, content_type: str, cache_control: str) -> None:
+        if key.startswith(self.fail_prefixes):
+            raise StoreError(f"{key}: injected failure")
+        self.inner.put(key, content, content_type, cache_control)
+        self.puts.append(key)
+        if self.check_manifests:
+            assert_manifests_name_existing_files(self.inner)
+            self.checks += 1
+
+    def get(self, key: str) -> bytes | None:
+        return self.inner.get(key)
+
+    def exists(self, key: str) -> bool:
+        return self.inner.exists(key)
+
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        return self.inner.list(prefix)
+
+    def delete(self, keys: Sequence[str]) -> None:
+        self.inner.delete(keys)
+
+
+def manifests(store: Store) -> dict[str, dict]:
+    """Every manifest in the store, by key."""
+    found = {}
+    for obj in store.list("schools/"):
+        if obj.key.endswith("/manifest.json"):
+            found[obj.key] = json.loads(store.get(obj.key) or b"null")
+    return found
+
+
+def assert_manifests_name_existing_files(store: Store) -> None:
+    for key, manifest in manifests(store).items():
+        folder = key.rsplit("/", 1)[0]
+        for day in manifest["days"]:
+            assert store.exists(f"{folder}/{day['path']}"), f"{key} names missing {day['path']}"

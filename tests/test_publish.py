@@ -1,0 +1,268 @@
+"""The publish run on the local store: the invariants of DESIGN.md, as sequences of runs.
+
+Each test runs on SQLite and on PostgreSQL (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from schools import riyadh_school, save
+from sqlalchemy import event, text
+from stores import RecordingStore, assert_manifests_name_existing_files, manifests
+
+from publisher.build.source import AnnouncementRow, SubstitutionRow
+from publisher.config import CachePolicy, PublishSettings
+from publisher.db import transaction
+from publisher.db.load import save_school
+from publisher.upload.local import LocalStore
+from publisher.upload.plan import CONTENT_CHANGED, HEADERS_CHANGED, NOT_YET_PUBLISHED
+from publisher.upload.run import plan_batches, publish
+
+SETTINGS = PublishSettings(concurrency=4)
+LONDON = dict(
+    timezone="Europe/London",
+    locale="en",
+    weekend=("saturday", "sunday"),
+    week=tuple((d, "regular") for d in ("monday", "tuesday", "wednesday", "thursday", "friday")),
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> RecordingStore:
+    return RecordingStore(LocalStore.open(tmp_path / "public"))
+
+
+def run(sessions, store, ids, now, settings=SETTINGS):
+    store.puts.clear()
+    return publish(sessions, store, ids, now, settings)
+
+
+def update(sessions, data):
+    with transaction(sessions) as session:
+        save_school(session, data)
+
+
+def with_substitute_tomorrow(school, tomorrow):
+    extra = SubstitutionRow(tomorrow, 1, "1A", "Nadia", False)
+    return dataclasses.replace(school, substitutions=(*school.substitutions, extra))
+
+
+def manifest_of(store, school_key):
+    return json.loads(store.get(f"schools/{school_key}/manifest.json"))
+
+
+def key_of(sessions, school_id):
+    with transaction(sessions) as session:
+        return session.execute(
+            text("SELECT public_key FROM schools WHERE id = :id"), {"id": school_id}
+        ).scalar_one()
+
+
+def test_invariant_1_a_manifest_only_ever_names_files_already_stored(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    store.check_manifests = True
+    run(sessions, store, ids, now)
+    update(sessions, riyadh_school("alpha", announcements=(AnnouncementRow("New", now.date(), now.date() + dt.timedelta(days=3)),)))
+    run(sessions, store, ids, now + dt.timedelta(days=1))
+    assert store.checks > 20
+    assert_manifests_name_existing_files(store)
+
+
+def test_each_school_writes_its_day_files_before_its_manifest(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"))
+    run(sessions, store, ids, now)
+    assert [k.endswith("manifest.json") for k in store.puts] == [False] * 7 + [True]
+
+
+def test_invariant_3_publishing_twice_with_nothing_changed_writes_nothing(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+
+    first = run(sessions, store, ids, now)
+    assert first.objects_written == 16 and sorted(first.published) == ["alpha", "beta"]
+
+    again = run(sessions, store, ids, now)
+    assert (again.objects_written, store.puts, sorted(again.unchanged)) == (0, [], ["alpha", "beta"])
+
+    tomorrow = now.date() + dt.timedelta(days=1)
+    update(sessions, with_substitute_tomorrow(riyadh_school("alpha"), tomorrow))
+    changed = run(sessions, store, ids, now)
+    alpha = key_of(sessions, ids[0])
+    assert changed.published == ["alpha"]
+    assert [(k.rsplit("/", 1)[-1][:10]) for k in store.puts] == [tomorrow.isoformat(), "manifest.j"]
+    assert store.puts[0].startswith(f"schools/{alpha}/days/")
+
+    assert run(sessions, store, ids, now).objects_written == 0
+    assert store.puts == []
+
+
+def test_unchanged_days_keep_their_keys_when_the_revision_moves(sessions, store, now):
+    [school_id] = save(sessions, riyadh_school("alpha"))
+    run(sessions, store, [school_id], now)
+    before = manifest_of(store, key_of(sessions, school_id))
+    tomorrow = now.date() + dt.timedelta(days=1)
+    update(sessions, with_substitute_tomorrow(riyadh_school("alpha"), tomorrow))
+    run(sessions, store, [school_id], now)
+    after = manifest_of(store, key_of(sessions, school_id))
+    assert after["revision"] == before["revision"] + 1
+    changed = [a["date"] for a, b in zip(after["days"], before["days"], strict=True) if a != b]
+    assert changed == [tomorrow.isoformat()]
+    assert f"-r{after['revision']}-" in after["days"][1]["path"]
+
+
+def test_invariant_4_every_school_has_its_own_today_to_today_plus_n_minus_1(sessions, store):
+    ids = save(sessions, riyadh_school("riyadh"), riyadh_school("london", **LONDON))
+    # 22:30 UTC: already Monday 01:30 in Riyadh, still Sunday 22:30 in London.
+    now = dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)
+    run(sessions, store, ids, now, PublishSettings(days=5))
+    expected = {
+        "riyadh": [f"2026-11-{d}" for d in range(23, 28)],
+        "london": [f"2026-11-{d}" for d in range(22, 27)],
+    }
+    for school_id, slug in zip(ids, ("riyadh", "london"), strict=True):
+        days = manifest_of(store, key_of(sessions, school_id))["days"]
+        assert [d["date"] for d in days] == expected[slug]
+    assert_manifests_name_existing_files(store)
+
+
+def test_the_file_needed_at_midnight_is_there_before_midnight(sessions, store):
+    [school_id] = save(sessions, riyadh_school("alpha"))
+    school_key = key_of(sessions, school_id)
+    before_midnight = dt.datetime(2026, 11, 22, 20, 59, tzinfo=dt.UTC)  # 23:59 in Riyadh
+    run(sessions, store, [school_id], before_midnight)
+    monday = next(d for d in manifest_of(store, school_key)["days"] if d["date"] == "2026-11-23")
+    assert store.exists(f"schools/{school_key}/{monday['path']}")
+
+    after_midnight = dt.datetime(2026, 11, 22, 21, 1, tzinfo=dt.UTC)  # 00:01 on Monday
+    run(sessions, store, [school_id], after_midnight)
+    days = manifest_of(store, school_key)["days"]
+    assert days[0] == monday
+    written_days = [k for k in store.puts if "/days/" in k]
+    assert len(written_days) == 1 and "2026-11-29" in written_days[0]
+
+
+def test_invariant_5_a_failing_school_fails_alone_and_keeps_its_manifest(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"), riyadh_school("gamma"))
+    run(sessions, store, ids, now)
+    keys = [key_of(sessions, i) for i in ids]
+    before = {k: store.get(f"schools/{k}/manifest.json") for k in keys}
+
+    # beta's data becomes invalid behind the library's back; gamma's uploads fail.
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Mars/Olympus' WHERE slug = 'beta'"))
+    store.fail_prefixes = (f"schools/{keys[2]}/",)
+    later = now + dt.timedelta(days=1)
+    summary = run(sessions, store, ids, later)
+
+    assert summary.published == ["alpha"]
+    assert summary.failed == {
+        "beta": "school beta: unknown time zone 'Mars/Olympus'",
+        "gamma": f"school gamma: schools/{keys[2]}/days/2026-11-29-r1-"
+        + summary.failed["gamma"].split("-r1-")[1],
+    }
+    assert "injected failure" in summary.failed["gamma"]
+    assert store.get(f"schools/{keys[1]}/manifest.json") == before[keys[1]]
+    assert store.get(f"schools/{keys[2]}/manifest.json") == before[keys[2]]
+    assert store.get(f"schools/{keys[0]}/manifest.json") != before[keys[0]]
+    assert_manifests_name_existing_files(store)
+
+    # Once the causes are gone, the next run converges.
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Asia/Riyadh' WHERE slug = 'beta'"))
+    store.fail_prefixes = ()
+    assert sorted(run(sessions, store, ids, later).published) == ["beta", "gamma"]
+
+
+def test_invariant_6_the_same_database_and_date_build_byte_identical_files(sessions, tmp_path, now):
+    ids = save(sessions, riyadh_school("alpha"), riyadh_school("london", **LONDON))
+    first = LocalStore.open(tmp_path / "first")
+    publish(sessions, first, ids, now, SETTINGS)
+    # Forget what was published, so the second run builds and writes everything anew.
+    with transaction(sessions) as session:
+        session.execute(text("DELETE FROM published_objects"))
+        session.execute(text("DELETE FROM publish_state"))
+    second = LocalStore.open(tmp_path / "second")
+    publish(sessions, second, ids, now, SETTINGS)
+
+    def tree(store):
+        return {o.key: store.get(o.key) for o in store.list()}
+
+    assert tree(first) == tree(second)
+    assert len(tree(first)) == 16
+
+
+def test_a_dry_run_plans_exactly_what_a_real_run_writes(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    planned = [(w.key, w.reason) for plans in plan_batches(sessions, ids, now, SETTINGS) for p in plans for w in p.writes]
+    assert list(store.list()) == []
+    assert {reason for _, reason in planned} == {NOT_YET_PUBLISHED}
+    run(sessions, store, ids, now)
+    assert sorted(store.puts) == sorted(key for key, _ in planned)
+
+
+def test_new_cache_headers_rewrite_the_same_bytes_with_reason_headers_changed(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"))
+    run(sessions, store, ids, now)
+    longer = PublishSettings(cache=CachePolicy(mutable_max_age=120))
+    [[plan]] = list(plan_batches(sessions, ids, now, longer))
+    assert [(w.key.rsplit("/", 1)[-1], w.reason) for w in plan.writes] == [
+        ("manifest.json", HEADERS_CHANGED)
+    ]
+    immutable = PublishSettings(cache=CachePolicy(immutable="public, max-age=600"))
+    [[plan]] = list(plan_batches(sessions, ids, now, immutable))
+    assert [w.reason for w in plan.writes] == [HEADERS_CHANGED] * 7
+    assert all(store.get(w.key) == w.content for w in plan.writes)
+
+
+def test_a_changed_day_gets_a_new_key_with_reason_content_changed(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"))
+    run(sessions, store, ids, now)
+    update(sessions, riyadh_school("alpha", name="Renamed"))
+    [[plan]] = list(plan_batches(sessions, ids, now, SETTINGS))
+    # The name is in the manifest only: no day file changes.
+    assert [w.reason for w in plan.writes] == [CONTENT_CHANGED]
+    assert plan.writes[0].key.endswith("manifest.json")
+
+
+def test_loading_schools_costs_the_same_queries_for_5_or_50_schools(sessions, now):
+    ids = save(sessions, *[riyadh_school(f"s{i:02}") for i in range(50)])
+    engine = sessions.kw["bind"]
+    counted: list[str] = []
+
+    def count(*_args):
+        counted.append("q")
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        list(plan_batches(sessions, ids[:5], now, SETTINGS))
+        few = len(counted)
+        counted.clear()
+        list(plan_batches(sessions, ids, now, SETTINGS))
+        many = len(counted)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert few == many
+    assert many <= 15
+
+
+def test_manifests_name_the_school_revision_and_poll_interval(sessions, store, now):
+    [school_id] = save(sessions, riyadh_school("alpha"))
+    run(sessions, store, [school_id], now, PublishSettings(poll_interval=45))
+    manifest = manifest_of(store, key_of(sessions, school_id))
+    assert manifest["school"] == {"name": "مدرسة alpha", "timezone": "Asia/Riyadh", "locale": "ar"}
+    assert (manifest["revision"], manifest["poll_interval"], manifest["schema"]) == (1, 45, 1)
+    assert manifest["days"][0]["path"].startswith("days/2026-11-22-r1-")
+    assert all(len(d["sha256"]) == 64 for d in manifest["days"])
+    assert sorted(manifests(store)) == [f"schools/{key_of(sessions, school_id)}/manifest.json"]
+
+
+def test_no_timestamp_of_the_run_goes_into_published_content(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"))
+    run(sessions, store, ids, now)
+    contents = b"".join(store.get(o.key) for o in store.list())
+    assert b"2026-11-22T06:00" not in contents
+    assert dataclasses.is_dataclass(SETTINGS)
