@@ -74,7 +74,9 @@ def riyadh_school(slug: str = "alpha", **changes: object) -> SchoolData:
             DutyRow("Duty Daily", "Gate", weekday="sunday"),
             DutyRow("Duty Once", "Yard", date=dt.date(2026, 11, 23)),
         ),
-        announcements=(AnnouncementRow("Trip on Monday", dt.date(2026, 11, 22), dt.date(2026, 11, 23)),),
+        announcements=(
+            AnnouncementRow("Trip on Monday", dt.date(2026, 11, 22), dt.date(2026, 11, 23)),
+        ),
     )
     return dataclasses.replace(school, **changes).normalized()  # type: ignore[arg-type]
 

@@ -44,7 +44,9 @@ def test_each_date_resolves_to_its_kind_of_day(day, status, label, schedule):
 
 def test_a_holiday_wins_over_a_special_day_on_the_same_date():
     school = riyadh_school()
-    holiday = dataclasses.replace(school.calendar[0], first=dt.date(2026, 11, 25), last=dt.date(2026, 11, 25))
+    holiday = dataclasses.replace(
+        school.calendar[0], first=dt.date(2026, 11, 25), last=dt.date(2026, 11, 25)
+    )
     school = dataclasses.replace(school, calendar=(holiday, school.calendar[1]))
     assert plan_day(school, dt.date(2026, 11, 25)).status == "holiday"
 
@@ -63,7 +65,10 @@ def test_a_special_day_applies_even_on_a_weekend():
 def test_periods_carry_local_times_and_utc_instants():
     first = periods(build_day(riyadh_school(), SUNDAY))[1]
     assert (first["start"], first["end"]) == ("07:00", "07:45")
-    assert (first["starts_at"], first["ends_at"]) == ("2026-11-22T04:00:00Z", "2026-11-22T04:45:00Z")
+    assert (first["starts_at"], first["ends_at"]) == (
+        "2026-11-22T04:00:00Z",
+        "2026-11-22T04:45:00Z",
+    )
 
 
 def test_lessons_are_listed_per_class_in_class_order():
@@ -118,8 +123,12 @@ def test_duties_and_announcements_follow_their_dates(day, duties, announcements)
 @pytest.mark.parametrize(
     ("day", "next_day", "starts_at"),
     [
-        pytest.param(dt.date(2026, 11, 23), "2026-11-25", "2026-11-25T05:00:00Z", id="over-holiday"),
-        pytest.param(dt.date(2026, 11, 26), "2026-11-29", "2026-11-29T04:00:00Z", id="over-weekend"),
+        pytest.param(
+            dt.date(2026, 11, 23), "2026-11-25", "2026-11-25T05:00:00Z", id="over-holiday"
+        ),
+        pytest.param(
+            dt.date(2026, 11, 26), "2026-11-29", "2026-11-29T04:00:00Z", id="over-weekend"
+        ),
     ],
 )
 def test_each_day_names_the_next_school_day_and_its_first_bell(day, next_day, starts_at):
@@ -226,14 +235,22 @@ def test_files_are_canonical_json_in_utf8_without_escapes():
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        pytest.param({"timezone": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'", id="bad-zone"),
+        pytest.param(
+            {"timezone": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'", id="bad-zone"
+        ),
         pytest.param(
             {"week": (("monday", "regular"),)},
             "no bell schedule for sunday, which is not a weekend day",
             id="school-day-without-schedule",
         ),
         pytest.param(
-            {"bell_schedules": (BellScheduleRow("regular", (PeriodRow(1, "lesson", "x", t("09:00"), t("08:00")),)),)},
+            {
+                "bell_schedules": (
+                    BellScheduleRow(
+                        "regular", (PeriodRow(1, "lesson", "x", t("09:00"), t("08:00")),)
+                    ),
+                )
+            },
             "period 1 ends at 08:00, not after it starts at 09:00",
             id="period-ends-before-it-starts",
         ),

@@ -1,8 +1,8 @@
 """Where published objects live, relative to the target's prefix (the contract with the CDN).
 
-    schools/<school-key>/index.html
-    schools/<school-key>/manifest.json
-    schools/<school-key>/days/<YYYY-MM-DD>-r<rev>-<hash>.json
+schools/<school-key>/index.html
+schools/<school-key>/manifest.json
+schools/<school-key>/days/<YYYY-MM-DD>-r<rev>-<hash>.json
 """
 
 from __future__ import annotations

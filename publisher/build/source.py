@@ -120,9 +120,7 @@ class SchoolData:
                 for s in sorted(self.bell_schedules, key=lambda s: s.name)
             ),
             week=tuple(sorted(self.week, key=lambda entry: day(entry[0]))),
-            calendar=tuple(
-                sorted(self.calendar, key=lambda c: (c.first, c.last, c.kind, c.label))
-            ),
+            calendar=tuple(sorted(self.calendar, key=lambda c: (c.first, c.last, c.kind, c.label))),
             lessons=tuple(
                 sorted(
                     self.lessons,

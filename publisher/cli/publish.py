@@ -6,7 +6,8 @@ import datetime as dt
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -164,9 +165,7 @@ def publish_command(
     sys.exit(1 if summary.failed else 0)
 
 
-def _select(
-    session: Session, all_schools: bool, keys: Sequence[str], changed: bool
-) -> list[int]:
+def _select(session: Session, all_schools: bool, keys: Sequence[str], changed: bool) -> list[int]:
     if all_schools:
         return all_school_ids(session)
     if changed:
@@ -182,22 +181,14 @@ def _select(
     return sorted(set(ids))
 
 
-class _progress:
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None]]:
     """A progress bar on a terminal; nothing at all under cron."""
-
-    def __init__(self, total: int) -> None:
-        self.bar = None
-        if sys.stderr.isatty() and total > 1:
-            self.bar = click.progressbar(length=total, label="Publishing", file=sys.stderr)
-
-    def __enter__(self) -> Any:
-        if self.bar is None:
-            return lambda _count: None
-        return self.bar.__enter__().update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+    if not sys.stderr.isatty() or total <= 1:
+        yield lambda _count: None
+        return
+    with click.progressbar(length=total, label="Publishing", file=sys.stderr) as bar:
+        yield bar.update
 
 
 def _print_plan(

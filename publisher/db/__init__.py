@@ -1,7 +1,7 @@
 """The schedule database: models, sessions, schema and revision tracking."""
 
+from publisher.build.source import WEEKDAYS
 from publisher.db.models import (
-    WEEKDAYS,
     Announcement,
     BellSchedule,
     CalendarOverride,

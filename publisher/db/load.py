@@ -9,11 +9,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from publisher.build.source import (
+    WEEKDAYS,
     AnnouncementRow,
     BellScheduleRow,
     CalendarRow,
@@ -24,7 +26,6 @@ from publisher.build.source import (
     SubstitutionRow,
 )
 from publisher.db.models import (
-    WEEKDAYS,
     Announcement,
     BellSchedule,
     CalendarOverride,
@@ -37,6 +38,8 @@ from publisher.db.models import (
     Substitution,
     WeekPlanDay,
 )
+
+T = TypeVar("T")
 
 
 def _school_options(since: dt.date | None) -> list:  # type: ignore[type-arg]
@@ -51,11 +54,11 @@ def _school_options(since: dt.date | None) -> list:  # type: ignore[type-arg]
         duties = duties.and_((Duty.date.is_(None)) | (Duty.date >= since))  # type: ignore[assignment]
     return [
         selectinload(School.bell_schedules).selectinload(BellSchedule.periods),
-        selectinload(School.week_plan).selectinload(WeekPlanDay.schedule),
-        selectinload(School.calendar).selectinload(CalendarOverride.schedule),
+        selectinload(School.week_plan),
+        selectinload(School.calendar),
         selectinload(School.classes),
-        selectinload(School.lessons).selectinload(Lesson.school_class),
-        selectinload(substitutions).selectinload(Substitution.school_class),
+        selectinload(School.lessons),
+        selectinload(substitutions),
         selectinload(duties),
         selectinload(announcements),
     ]
@@ -79,6 +82,10 @@ def load_schools(
 
 def to_school_data(school: School) -> SchoolData:
     """Copy an ORM school and its rows into an immutable, normalized value."""
+    # Rows name schedules and classes by id; resolving them here, rather than
+    # through relationships, keeps loading at one query per table.
+    schedule_name = {schedule.id: schedule.name for schedule in school.bell_schedules}
+    class_name = {c.id: c.name for c in school.classes}
     data = SchoolData(
         id=school.id,
         key=school.public_key,
@@ -100,14 +107,16 @@ def to_school_data(school: School) -> SchoolData:
             )
             for schedule in school.bell_schedules
         ),
-        week=tuple((WEEKDAYS[day.weekday], day.schedule.name) for day in school.week_plan),
+        week=tuple(
+            (WEEKDAYS[day.weekday], schedule_name[day.bell_schedule_id]) for day in school.week_plan
+        ),
         calendar=tuple(
             CalendarRow(
                 kind=row.kind,
                 first=row.first_date,
                 last=row.last_date,
                 label=row.label,
-                schedule=row.schedule.name if row.schedule is not None else None,
+                schedule=schedule_name.get(row.bell_schedule_id or 0),
             )
             for row in school.calendar
         ),
@@ -116,14 +125,14 @@ def to_school_data(school: School) -> SchoolData:
             LessonRow(
                 WEEKDAYS[lesson.weekday],
                 lesson.period_index,
-                lesson.school_class.name,
+                class_name[lesson.class_id],
                 lesson.subject,
                 lesson.teacher,
             )
             for lesson in school.lessons
         ),
         substitutions=tuple(
-            SubstitutionRow(s.date, s.period_index, s.school_class.name, s.teacher, s.cancelled)
+            SubstitutionRow(s.date, s.period_index, class_name[s.class_id], s.teacher, s.cancelled)
             for s in school.substitutions
         ),
         duties=tuple(
@@ -151,10 +160,11 @@ def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
 
 def same_schedule_data(a: SchoolData, b: SchoolData) -> bool:
     """True when two values describe the same school, whatever their identity and revision."""
-    identity = {"id": None, "key": "", "revision": 0, "revised_at": None}
-    return dataclasses.replace(a.normalized(), **identity) == dataclasses.replace(
-        b.normalized(), **identity
-    )
+    return _without_identity(a) == _without_identity(b)
+
+
+def _without_identity(data: SchoolData) -> SchoolData:
+    return dataclasses.replace(data.normalized(), id=None, key="", revision=0, revised_at=None)
 
 
 def find_school(session: Session, slug: str) -> School | None:
@@ -220,7 +230,8 @@ def _replace_rows(session: Session, school: School, data: SchoolData) -> None:
     classes = {name: SchoolClass(name=name, position=i) for i, name in enumerate(data.classes)}
     school.classes.extend(classes.values())
     school.week_plan.extend(
-        WeekPlanDay(weekday=WEEKDAYS.index(day), schedule=schedules[name]) for day, name in data.week
+        WeekPlanDay(weekday=WEEKDAYS.index(day), schedule=schedules[name])
+        for day, name in data.week
     )
     school.calendar.extend(
         CalendarOverride(
@@ -274,9 +285,9 @@ def all_school_ids(session: Session, active_only: bool = True) -> list[int]:
     return list(session.scalars(query))
 
 
-def iter_batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+def iter_batches(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def resolve_school(session: Session, key: str) -> School | None:
@@ -290,7 +301,7 @@ def resolve_school(session: Session, key: str) -> School | None:
 
 
 def changed_school_ids(session: Session) -> list[int]:
-    """Active schools whose revision moved since their last successful publish (or never published)."""
+    """Active schools whose revision moved since their last good publish, or never published."""
     query = (
         select(School.id)
         .outerjoin(PublishState, PublishState.school_id == School.id)

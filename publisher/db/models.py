@@ -23,8 +23,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from publisher.build.source import WEEKDAYS
-
 DEFAULT_WEEKEND = "friday,saturday"
 LOCALES = ("ar", "en")
 
@@ -258,9 +256,7 @@ class PublishedObject(Base):
     __tablename__ = "published_objects"
 
     key: Mapped[str] = mapped_column(String(400), primary_key=True)  # relative to the target
-    school_id: Mapped[int] = mapped_column(
-        ForeignKey("schools.id", ondelete="CASCADE"), index=True
-    )
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     local_date: Mapped[dt.date | None] = mapped_column(Date)  # set for day files
     sha256: Mapped[str] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(64))  # bytes and headers

@@ -28,7 +28,9 @@ def open_engine(url: str) -> Engine:
         raise ConfigError(f"database URL {url!r} is not a valid SQLAlchemy URL") from None
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError(f"database {shown}: only sqlite:/// and postgresql+psycopg:// are supported")
+        raise ConfigError(
+            f"database {shown}: only sqlite:/// and postgresql+psycopg:// are supported"
+        )
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:

@@ -113,8 +113,10 @@ def plan_school(
         )
         if same_content:
             key = same_content[0].key
-            reason = None if same_content[0].fingerprint == day_fingerprint[day.sha256] else (
-                HEADERS_CHANGED
+            reason = (
+                None
+                if same_content[0].fingerprint == day_fingerprint[day.sha256]
+                else (HEADERS_CHANGED)
             )
         else:
             key = day_key(school.key, day_name(day.date, school.revision, day.sha256))
@@ -124,7 +126,9 @@ def plan_school(
         entries.append(ManifestEntry(day.date, key.removeprefix(prefix), day.sha256))
 
     content = build_manifest(school, entries, settings.poll_interval)
-    manifest = PlannedWrite(manifest_key(school.key), content, JSON_TYPE, settings.cache.mutable, "")
+    manifest = PlannedWrite(
+        manifest_key(school.key), content, JSON_TYPE, settings.cache.mutable, ""
+    )
     reason = _reason(manifest, published.get(manifest.key))
     if reason is not None:
         writes.append(dataclasses.replace(manifest, reason=reason))
@@ -144,7 +148,6 @@ def _reason(write: PlannedWrite, record: PublishedRecord | None) -> str | None:
     if record.fingerprint != write.fingerprint:
         return HEADERS_CHANGED
     return None
-
 
 
 def plan_for(

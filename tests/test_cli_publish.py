@@ -1,0 +1,185 @@
+"""`publisher publish` and `publisher status` through the command line, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from schools import riyadh_school, save
+from sqlalchemy import text
+
+from publisher.db import School, transaction
+
+
+@pytest.fixture
+def two_schools(sessions):
+    return save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+
+
+def files(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_publish_all_writes_every_school_and_says_so(cli, two_schools):
+    result = cli("publish", "--all")
+    assert result.exit_code == 0, result.output
+    assert "2 published, 0 unchanged, 0 failed: 16 objects" in result.stderr
+    assert len(files(cli.target)) == 16
+
+
+def test_a_second_publish_all_writes_zero_objects(cli, two_schools):
+    cli("publish", "--all")
+    result = cli("publish", "--all", "--json")
+    summary = json.loads(result.stdout)
+    assert (summary["objects_written"], summary["unchanged"], summary["published"]) == (0, 2, [])
+
+
+def test_json_summary_lists_published_unchanged_failed_objects_bytes_and_seconds(cli, two_schools):
+    summary = json.loads(cli("publish", "--all", "--json").stdout)
+    assert sorted(summary) == [
+        "bytes_written",
+        "failed",
+        "objects_written",
+        "published",
+        "seconds",
+        "unchanged",
+    ]
+    assert summary["published"] == ["alpha", "beta"]
+    assert summary["bytes_written"] == sum(p.stat().st_size for p in cli.target.rglob("*.json"))
+
+
+@pytest.mark.parametrize("how", ["slug", "id", "public key"])
+def test_publish_one_school_by_slug_id_or_public_key(cli, sessions, two_schools, how):
+    with transaction(sessions) as session:
+        school_id, key = session.execute(
+            text("SELECT id, public_key FROM schools WHERE slug = 'beta'")
+        ).one()
+    name = {"slug": "beta", "id": str(school_id), "public key": key}[how]
+    summary = json.loads(cli("publish", "--school", name, "--json").stdout)
+    assert summary["published"] == ["beta"]
+    assert files(cli.target)[0].startswith(f"schools/{key}/")
+
+
+def test_publish_changed_only_takes_schools_whose_revision_moved(cli, sessions, two_schools):
+    cli("publish", "--all")
+    with transaction(sessions) as session:
+        session.query(School).filter_by(slug="beta").one().name = "Beta renamed"
+    summary = json.loads(cli("publish", "--changed", "--json").stdout)
+    assert (summary["published"], summary["unchanged"]) == (["beta"], 0)
+    assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == []
+
+
+def test_dry_run_prints_each_write_with_its_reason_and_writes_nothing(cli, two_schools):
+    result = cli("publish", "--all", "--dry-run")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 16
+    assert all(line.endswith("\tnot yet published") for line in lines)
+    assert lines[0].startswith("alpha\tschools/")
+    assert files(cli.target) == []
+
+
+def test_days_sets_the_window(cli, two_schools):
+    cli("publish", "--all", "--days", "3")
+    assert len([f for f in files(cli.target) if "/days/" in f]) == 6
+
+
+def test_a_school_that_fails_is_named_and_the_exit_status_is_1(cli, sessions, two_schools):
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Nowhere/Land' WHERE slug = 'beta'"))
+    result = cli("publish", "--all")
+    assert result.exit_code == 1
+    assert "Error: school beta: unknown time zone 'Nowhere/Land'" in result.stderr
+    assert "Traceback" not in result.output
+    assert "1 published, 0 unchanged, 1 failed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        pytest.param(
+            ["publish", "--all", "--database", "nonsense"],
+            {},
+            "Error: database URL 'nonsense' is not a valid SQLAlchemy URL",
+            id="malformed-database-url",
+        ),
+        pytest.param(
+            ["publish", "--all", "--database", "mysql://u@h/db"],
+            {},
+            "only sqlite:/// and postgresql+psycopg:// are supported",
+            id="unsupported-database",
+        ),
+        pytest.param(
+            ["publish", "--all", "--database", "postgresql+psycopg://nobody:secret@127.0.0.1:1/x"],
+            {},
+            "Error: database postgresql+psycopg://nobody:***@127.0.0.1:1/x is unreachable",
+            id="unreachable-database-hides-password",
+        ),
+        pytest.param(
+            ["publish", "--school", "nobody"],
+            {},
+            "Error: no school 'nobody' (give its id, slug or public key)",
+            id="unknown-school",
+        ),
+        pytest.param(
+            ["publish", "--all"],
+            {"PUBLISHER_TARGET": "ftp://example/x"},
+            "unknown scheme 'ftp'",
+            id="unknown-target-scheme",
+        ),
+        pytest.param(
+            ["publish", "--all"],
+            {"PUBLISHER_TARGET": "file:///proc/publisher-cannot-write-here"},
+            "Error: target folder /proc/publisher-cannot-write-here cannot be created",
+            id="unwritable-target",
+        ),
+        pytest.param(["publish"], {}, "choose exactly one of --all", id="no-selection"),
+        pytest.param(
+            ["publish", "--all", "--changed"], {}, "choose exactly one", id="two-selections"
+        ),
+        pytest.param(
+            ["publish", "--all", "--days", "0"], {}, "Invalid value for '--days'", id="zero-days"
+        ),
+    ],
+)
+def test_bad_usage_or_configuration_exits_2_with_one_line(cli, two_schools, args, env, message):
+    result = cli(*args, env=env)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert files(cli.target) == []
+
+
+def test_a_database_without_schema_asks_for_db_init(cli, tmp_path):
+    result = cli("publish", "--all", "--database", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert result.exit_code == 2
+    assert "has no schema yet: run `publisher db init`" in result.stderr
+
+
+def test_db_init_is_safe_to_run_twice(cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    assert cli("db", "init", "--database", url).exit_code == 0
+    assert cli("db", "init", "--database", url).exit_code == 0
+    assert cli("status", "--database", url).exit_code == 0
+
+
+def test_status_shows_published_revision_dates_and_errors(cli, sessions, two_schools):
+    cli("publish", "--all")
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Nowhere/Land' WHERE slug = 'beta'"))
+    cli("publish", "--all")
+    result = cli("status", "--json")
+    assert result.exit_code == 1
+    alpha, beta = json.loads(result.stdout)
+    assert (alpha["slug"], alpha["published_revision"], alpha["last_error"]) == ("alpha", 1, None)
+    assert alpha["last_date"] is not None and alpha["published_at"] is not None
+    assert beta["last_error"] == "school beta: unknown time zone 'Nowhere/Land'"
+    text_lines = cli("status").stdout.splitlines()
+    assert text_lines[0].startswith("alpha\tr1\tr1 ")
+    assert "error: school beta" in text_lines[1]
+
+
+def test_status_before_any_publish_says_never_published(cli, two_schools):
+    result = cli("status")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["alpha\tr1\tnever published", "beta\tr1\tnever published"]
