@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,26 +41,38 @@ def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
         server.cleanup()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database with the schema created: SQLite, then PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'publisher.db'}"
-    else:
-        server_url = request.getfixturevalue("postgres_server_url")
-        name = f"test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    engine = open_engine(url)
-    init_schema(engine)
-    engine.dispose()
-    yield url
-    if request.param == "postgresql":
+@pytest.fixture
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Makes empty databases with the schema: `new_database("sqlite" or "postgresql")`."""
+    dropped: list[tuple[Engine, str]] = []
+
+    def make(kind: str) -> str:
+        if kind == "sqlite":
+            url = f"sqlite:///{tmp_path / f'publisher-{uuid.uuid4().hex[:8]}.db'}"
+        else:
+            server_url = request.getfixturevalue("postgres_server_url")
+            name = f"test_{uuid.uuid4().hex[:12]}"
+            admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            dropped.append((admin, name))
+            url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        engine = open_engine(url)
+        init_schema(engine)
+        engine.dispose()
+        return url
+
+    yield make
+    for admin, name in dropped:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, new_database: Callable[[str], str]) -> str:
+    """An empty database with the schema created: SQLite, then PostgreSQL."""
+    return new_database(request.param)
 
 
 @pytest.fixture

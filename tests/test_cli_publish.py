@@ -118,7 +118,7 @@ def test_a_school_that_fails_is_named_and_the_exit_status_is_1(cli, sessions, tw
         pytest.param(
             ["publish", "--school", "nobody"],
             {},
-            "Error: no school 'nobody' (give its id, slug or public key)",
+            'Error: no school "nobody" (give its id, slug or public key)',
             id="unknown-school",
         ),
         pytest.param(

@@ -26,7 +26,8 @@ from publisher.config import (
     CachePolicy,
     PublishSettings,
 )
-from publisher.db.load import all_school_ids, changed_school_ids, resolve_school
+from publisher.db.load import all_school_ids, changed_school_ids
+from publisher.db.lookup import resolve_school
 from publisher.db.models import PublishState, School
 from publisher.errors import ConfigError
 from publisher.upload.plan import SchoolPlan
@@ -173,8 +174,6 @@ def _select(session: Session, all_schools: bool, keys: Sequence[str], changed: b
     ids = []
     for key in keys:
         school = resolve_school(session, key)
-        if school is None:
-            raise ConfigError(f"no school {key!r} (give its id, slug or public key)")
         if not school.active:
             raise ConfigError(f"school {school.slug} is inactive; activate it to publish it")
         ids.append(school.id)

@@ -290,16 +290,6 @@ def iter_batches(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
         yield items[start : start + size]
 
 
-def resolve_school(session: Session, key: str) -> School | None:
-    """The school a user named: its numeric id, its slug or its public key."""
-    if key.isdigit():
-        school = session.get(School, int(key))
-        if school is not None:
-            return school
-    query = select(School).where((School.slug == key) | (School.public_key == key))
-    return session.scalars(query).first()
-
-
 def changed_school_ids(session: Session) -> list[int]:
     """Active schools whose revision moved since their last good publish, or never published."""
     query = (

@@ -1,0 +1,83 @@
+"""Moving documents in and out of the database: import files, export one school."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.build.source import SchoolData
+from publisher.db import School, transaction
+from publisher.db.load import load_schools, save_school
+from publisher.db.lookup import resolve_school
+from publisher.documents.parsing import parse_school
+from publisher.documents.reading import read_document
+from publisher.documents.writing import school_document
+from publisher.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What importing one file did: the school and its revision, or the one-line error."""
+
+    path: str
+    slug: str | None = None
+    revision: int | None = None
+    changed: bool = False
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def import_files(
+    sessions: sessionmaker[Session], paths: Iterable[str | Path]
+) -> list[ImportOutcome]:
+    """Import each file in its own transaction; a file that fails changes nothing and
+    does not stop the others."""
+    return [import_file(sessions, path) for path in paths]
+
+
+def import_file(sessions: sessionmaker[Session], path: str | Path) -> ImportOutcome:
+    """Create or update the school a document describes.
+
+    The school's revision goes up by one when anything in it changed, and stays
+    where it was when the document matches what is stored.
+    """
+    source = str(path)
+    try:
+        data = parse_school(read_document(path), source)
+        with transaction(sessions) as session:
+            _check_key_is_free(session, data, source)
+            school, changed = save_school(session, data)
+            session.flush()
+            revision = school.revision
+    except ValidationError as error:
+        return ImportOutcome(source, error=str(error))
+    except IntegrityError as error:
+        # Another process created a clashing row between our check and our write.
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        return ImportOutcome(source, error=f"{source}: the database refused it: {reason}")
+    return ImportOutcome(source, data.slug, revision, changed)
+
+
+def _check_key_is_free(session: Session, data: SchoolData, source: str) -> None:
+    if not data.key:
+        return
+    owner = session.scalars(select(School.slug).where(School.public_key == data.key)).first()
+    if owner is not None and owner != data.slug:
+        raise ValidationError(f'{source}: key: already the key of school "{owner}"')
+
+
+def export_school(sessions: sessionmaker[Session], key: str) -> dict[str, Any]:
+    """The document of the school named by id, slug or public key (ConfigError if none)."""
+    with transaction(sessions) as session:
+        school = resolve_school(session, key)
+        (data,) = load_schools(session, [school.id])
+    return school_document(data)

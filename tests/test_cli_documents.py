@@ -1,0 +1,221 @@
+"""`publisher import` and `publisher export`, through the command line, on SQLite and PostgreSQL."""
+
+# ruff: noqa: E501  (the tables keep one case per line, so each reads as one rule)
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from publisher.build.source import SchoolData
+from publisher.db import open_engine, session_factory, transaction
+from publisher.db.load import find_school, same_schedule_data, to_school_data
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "school.yaml"
+SLUG = "al-noor-boys"
+
+
+def stored(sessions, slug: str = SLUG) -> SchoolData | None:
+    with transaction(sessions) as session:
+        school = find_school(session, slug)
+        return to_school_data(school) if school is not None else None
+
+
+def edited_example(folder: Path, name: str, edits: dict[str, str]) -> Path:
+    """A copy of the example document with each `old: new` text replacement made once."""
+    content = EXAMPLE.read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert old in content, old
+        content = content.replace(old, new, 1)
+    path = folder / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def empty_database_url(database_url: str, new_database) -> str:
+    """A second database, of the same kind as `database_url`, with the schema and no school."""
+    return new_database("sqlite" if database_url.startswith("sqlite") else "postgresql")
+
+
+def test_the_example_imports_cleanly(cli, sessions):
+    result = cli("import", str(EXAMPLE))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"imported {SLUG} (revision 1)\n"
+    assert result.stdout == ""
+    school = stored(sessions)
+    assert school is not None and len(school.key) >= 22
+    assert len(school.lessons) == 100
+
+
+def test_importing_the_same_file_again_changes_nothing(cli, sessions):
+    cli("import", str(EXAMPLE))
+    before = stored(sessions)
+    result = cli("import", str(EXAMPLE))
+    assert result.exit_code == 0
+    assert result.stderr == f"unchanged {SLUG} (revision 1)\n"
+    assert stored(sessions) == before
+
+
+@pytest.mark.parametrize("output_format", ["yaml", "json"])
+def test_an_export_imported_back_changes_nothing(cli, sessions, tmp_path, output_format):
+    cli("import", str(EXAMPLE))
+    before = stored(sessions)
+    exported = cli("export", "--school", SLUG, "--format", output_format)
+    assert exported.exit_code == 0, exported.stderr
+    path = tmp_path / f"exported.{output_format}"
+    path.write_text(exported.stdout, encoding="utf-8")
+
+    result = cli("import", str(path))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"unchanged {SLUG} (revision 1)\n"
+    assert stored(sessions) == before
+
+
+def test_an_export_imported_into_an_empty_database_recreates_the_same_school(
+    cli, sessions, tmp_path, empty_database_url
+):
+    cli("import", str(EXAMPLE))
+    cli("import", str(edited_example(tmp_path, "v2.yaml", {"label: رمضان": "label: شهر رمضان"})))
+    exported = cli("export", "--school", SLUG).stdout
+    path = tmp_path / "exported.yaml"
+    path.write_text(exported, encoding="utf-8")
+    elsewhere = {"PUBLISHER_DATABASE_URL": empty_database_url}
+
+    result = cli("import", str(path), env=elsewhere)
+
+    assert result.stderr == f"imported {SLUG} (revision 1)\n"
+    assert cli("export", "--school", SLUG, env=elsewhere).stdout == exported
+    engine = open_engine(empty_database_url)
+    try:
+        copy = stored(session_factory(engine))
+    finally:
+        engine.dispose()
+    original = stored(sessions)
+    assert copy is not None and original is not None
+    assert copy.key == original.key
+    assert same_schedule_data(copy, original)
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        pytest.param({"name: مدرسة النور المتوسطة للبنين": "name: مدرسة النور"}, id="a-field"),
+        pytest.param({'end: "07:45"}': 'end: "07:40"}'}, id="a-period-time"),
+        pytest.param({"classes: [1/أ, 1/ب, 2/أ, 2/ب]": "classes: [1/ب, 1/أ, 2/أ, 2/ب]"}, id="the-class-order"),
+        pytest.param({"- {date: 2026-11-24, period: 5, class: 2/أ, cancelled: true}\n": ""}, id="a-removed-substitution"),
+        pytest.param(
+            {"name: مدرسة النور المتوسطة للبنين": "name: مدرسة النور", "الفسحة": "الاستراحة", "place: الساحة, day: sunday": "place: المقصف, day: sunday"},
+            id="many-things-at-once",
+        ),
+    ],
+)  # fmt: skip
+def test_a_changed_document_bumps_the_revision_by_exactly_one(cli, sessions, tmp_path, edits):
+    cli("import", str(EXAMPLE))
+    changed = edited_example(tmp_path, "changed.yaml", edits)
+
+    result = cli("import", str(changed))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"imported {SLUG} (revision 2)\n"
+    assert cli("import", str(changed)).stderr == f"unchanged {SLUG} (revision 2)\n"
+
+
+@pytest.mark.parametrize(
+    ("edits", "problem"),
+    [
+        pytest.param({'end: "07:45"}': 'end: "06:45"}'}, 'bell_schedules.regular[1].end: ends at 06:45, before it starts at 07:00', id="a-bad-period"),
+        pytest.param({"{day: sunday, period: 2, class: 1/ب,": "{day: sunday, period: 4, class: 1/ب,"}, 'lessons[6].period: period 4 of bell schedule "regular" is a break, not a lesson', id="a-lesson-in-the-break"),
+        pytest.param({"first: 2026-12-10": "first: 2026-02-30"}, "calendar[1].first: 2026-02-30 is not a date that exists", id="an-impossible-date"),
+        pytest.param({"locale: ar": "locale: ar\nlocale: en"}, 'duplicate key "locale"', id="a-duplicate-key"),
+    ],
+)  # fmt: skip
+def test_a_file_with_an_error_changes_nothing(cli, sessions, tmp_path, edits, problem):
+    cli("import", str(EXAMPLE))
+    before = stored(sessions)
+    bad = edited_example(
+        tmp_path, "bad.yaml", {"name: مدرسة النور المتوسطة للبنين": "name: x", **edits}
+    )
+
+    result = cli("import", str(bad))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {bad}: ")
+    assert problem in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert stored(sessions) == before  # same revision, same data
+
+
+def test_a_bad_file_fails_alone_and_the_others_import(cli, sessions, tmp_path):
+    good = edited_example(tmp_path, "good.yaml", {f"slug: {SLUG}": "slug: al-noor-girls"})
+    bad = edited_example(tmp_path, "bad.yaml", {"timezone: Asia/Riyadh": "timezone: Asia/Riyad"})
+    missing = tmp_path / "missing.yaml"
+
+    result = cli("import", str(bad), str(good), str(missing))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f'Error: {bad}: timezone: unknown time zone "Asia/Riyad" (expected an IANA name such as "Asia/Riyadh")',
+        "imported al-noor-girls (revision 1)",
+        f"Error: {missing}: cannot read: No such file or directory",
+    ]
+    assert stored(sessions, "al-noor-girls") is not None
+    assert stored(sessions, SLUG) is None
+
+
+def test_a_key_already_used_by_another_school_is_rejected(cli, sessions, tmp_path):
+    cli("import", str(EXAMPLE))
+    taken = stored(sessions).key  # type: ignore[union-attr]
+    other = edited_example(
+        tmp_path, "other.yaml", {f"slug: {SLUG}": f"slug: al-noor-girls\nkey: {taken}"}
+    )
+
+    result = cli("import", str(other))
+
+    assert result.exit_code == 1
+    assert result.stderr == f'Error: {other}: key: already the key of school "{SLUG}"\n'
+    assert stored(sessions, "al-noor-girls") is None
+
+
+def test_a_document_can_set_the_key(cli, sessions, tmp_path):
+    key = "Zx8_Ab-cdEfGhIjKlMnOpQ"
+    path = edited_example(tmp_path, "keyed.yaml", {f"slug: {SLUG}": f"slug: {SLUG}\nkey: {key}"})
+    assert cli("import", str(path)).exit_code == 0
+    assert stored(sessions).key == key  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("how", ["slug", "id", "key"])
+def test_export_finds_a_school_by_slug_id_or_public_key(cli, sessions, how):
+    cli("import", str(EXAMPLE))
+    school = stored(sessions)
+    assert school is not None
+    name = {"slug": school.slug, "id": str(school.id), "key": school.key}[how]
+
+    result = cli("export", "--school", name)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"slug: {SLUG}\nkey: {school.key}\n")
+
+
+@pytest.mark.parametrize("name", ["nope", "999", "99999999999999999999"])
+def test_export_of_an_unknown_school_exits_2_with_one_line(cli, name):
+    result = cli("export", "--school", name)
+    assert result.exit_code == 2
+    assert result.stderr == f'Error: no school "{name}" (give its id, slug or public key)\n'
+    assert result.stdout == ""
+
+
+def test_import_needs_the_schema(cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'never-initialised.db'}"
+    result = cli("import", str(EXAMPLE), "--database", url)
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("has no schema yet: run `publisher db init`")
+    assert result.stderr.count("\n") == 1
+
+
+def test_import_needs_at_least_one_file(cli):
+    result = cli("import")
+    assert result.exit_code == 2
+    assert "Missing argument 'FILE...'" in result.stderr
