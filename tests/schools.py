@@ -16,7 +16,7 @@ from publisher.build.source import (
     SubstitutionRow,
 )
 from publisher.db import transaction
-from publisher.db.load import save_school
+from publisher.db.save import save_school
 
 SCHOOL_DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday")
 
@@ -86,7 +86,6 @@ def save(sessions, *schools: SchoolData) -> list[int]:
     ids = []
     with transaction(sessions) as session:
         for data in schools:
-            school, _changed = save_school(session, data)
-            session.flush()
-            ids.append(school.id)
+            school_id, _revision, _changed = save_school(session, data)
+            ids.append(school_id)
     return ids

@@ -10,7 +10,9 @@ import pytest
 
 from publisher.build.source import SchoolData
 from publisher.db import open_engine, session_factory, transaction
-from publisher.db.load import find_school, same_schedule_data, to_school_data
+from publisher.db.load import load_schools
+from publisher.db.lookup import find_school_by_key
+from publisher.db.save import same_schedule_data
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "school.yaml"
 SLUG = "al-noor-boys"
@@ -18,8 +20,8 @@ SLUG = "al-noor-boys"
 
 def stored(sessions, slug: str = SLUG) -> SchoolData | None:
     with transaction(sessions) as session:
-        school = find_school(session, slug)
-        return to_school_data(school) if school is not None else None
+        school = find_school_by_key(session, slug)
+        return load_schools(session, [school.id])[0] if school is not None else None
 
 
 def edited_example(folder: Path, name: str, edits: dict[str, str]) -> Path:

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from publisher.db.models import SCHEDULE_DATA, BellSchedule, Period, School
 
@@ -20,12 +20,16 @@ _BUMPED = "publisher.bumped_schools"
 _IGNORED_SCHOOL_FIELDS = {"revision", "revised_at"}
 
 
-def install_revision_listener(factory: sessionmaker[Session]) -> None:
-    """Make every session from `factory` bump revisions on change (idempotent)."""
-    if not event.contains(factory, "before_flush", _bump_revisions):
-        event.listen(factory, "before_flush", _bump_revisions)
-        event.listen(factory, "after_commit", _forget_bumps)
-        event.listen(factory, "after_soft_rollback", _forget_bumps_after_rollback)
+def install_revision_listener() -> None:
+    """Make every ORM session bump revisions on change (idempotent).
+
+    Installed on the Session class, so no session can change schedule data
+    without it, whoever made the session.
+    """
+    if not event.contains(Session, "before_flush", _bump_revisions):
+        event.listen(Session, "before_flush", _bump_revisions)
+        event.listen(Session, "after_commit", _forget_bumps)
+        event.listen(Session, "after_soft_rollback", _forget_bumps_after_rollback)
 
 
 def _owning_school(session: Session, obj: Any) -> School | None:
@@ -43,13 +47,10 @@ def _owning_school(session: Session, obj: Any) -> School | None:
     return school
 
 
-def _is_real_change(session: Session, obj: Any) -> bool:
-    if obj in session.new or obj in session.deleted:
-        return True
-    state = inspect(obj)
+def _is_changed(obj: Any) -> bool:
     # Relationships count too: a period removed from its schedule's list has no
     # column change yet (the delete-orphan cascade happens inside the flush).
-    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    changed = {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
     if isinstance(obj, School):
         changed -= _IGNORED_SCHOOL_FIELDS
     return bool(changed)
@@ -61,24 +62,35 @@ def _bump_revisions(session: Session, _context: Any, _instances: Any) -> None:
     bumped: set[School] = session.info.setdefault(_BUMPED, set())
     touched: set[School] = set()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    new, deleted = set(session.new), set(session.deleted)
     with session.no_autoflush:
-        for obj in [*session.new, *session.dirty, *session.deleted]:
-            if not isinstance(obj, SCHEDULE_DATA) or not _is_real_change(session, obj):
+        for obj in [*new, *session.dirty, *deleted]:
+            if not isinstance(obj, SCHEDULE_DATA):
+                continue
+            if obj not in new and obj not in deleted and not _is_changed(obj):
                 continue
             school = _owning_school(session, obj)
             if school is None:
                 continue
-            if school in session.new:
+            if school in new:
                 # A school created in this transaction starts at its first
                 # revision, however many flushes it takes to fill it in.
                 school.revised_at = school.revised_at or now
                 bumped.add(school)
                 continue
             touched.add(school)
-    for school in touched - bumped:
-        school.revision = (school.revision or 0) + 1
-        school.revised_at = now
-        bumped.add(school)
+    for school in touched:
+        bump_revision(session, school, now)
+
+
+def bump_revision(session: Session, school: School, now: dt.datetime | None = None) -> None:
+    """Move a school's revision up by one, unless this transaction already did."""
+    bumped: set[School] = session.info.setdefault(_BUMPED, set())
+    if school in bumped:
+        return
+    school.revision = (school.revision or 0) + 1
+    school.revised_at = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    bumped.add(school)
 
 
 def _forget_bumps(session: Session) -> None:
@@ -88,3 +100,6 @@ def _forget_bumps(session: Session) -> None:
 def _forget_bumps_after_rollback(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_BUMPED, None)
+
+
+install_revision_listener()

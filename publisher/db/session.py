@@ -70,9 +70,8 @@ def require_schema(engine: Engine) -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    factory = sessionmaker(engine, expire_on_commit=False)
-    install_revision_listener(factory)
-    return factory
+    install_revision_listener()
+    return sessionmaker(engine, expire_on_commit=False)
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""The words demo schools are made of, in Arabic and in English: names, subjects, labels, notices."""
+"""The words demo schools are made of, in Arabic and English: names, subjects, notices."""
 
 from __future__ import annotations
 

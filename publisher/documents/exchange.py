@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build.source import SchoolData
 from publisher.db import School, transaction
-from publisher.db.load import load_schools, save_school
+from publisher.db.load import load_schools
 from publisher.db.lookup import resolve_school
+from publisher.db.save import save_school
 from publisher.documents.parsing import parse_school
 from publisher.documents.reading import read_document
 from publisher.documents.writing import school_document
@@ -55,9 +56,7 @@ def import_file(sessions: sessionmaker[Session], path: str | Path) -> ImportOutc
         data = parse_school(read_document(path), source)
         with transaction(sessions) as session:
             _check_key_is_free(session, data, source)
-            school, changed = save_school(session, data)
-            session.flush()
-            revision = school.revision
+            _school_id, revision, changed = save_school(session, data)
     except ValidationError as error:
         return ImportOutcome(source, error=str(error))
     except IntegrityError as error:
