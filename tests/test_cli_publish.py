@@ -172,7 +172,8 @@ def test_status_shows_published_revision_dates_and_errors(cli, sessions, two_sch
     assert result.exit_code == 1
     alpha, beta = json.loads(result.stdout)
     assert (alpha["slug"], alpha["published_revision"], alpha["last_error"]) == ("alpha", 1, None)
-    assert alpha["last_date"] is not None and alpha["published_at"] is not None
+    assert alpha["last_date"] is not None
+    assert alpha["published_at"].endswith("Z") and "." not in alpha["published_at"]
     assert beta["last_error"] == "school beta: unknown time zone 'Nowhere/Land'"
     text_lines = cli("status").stdout.splitlines()
     assert text_lines[0].startswith("alpha\tr1\tr1 ")

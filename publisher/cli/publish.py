@@ -284,6 +284,10 @@ def _status_document(school: School, state: PublishState | None) -> dict[str, An
 
 
 def _iso(value: dt.date | None) -> str | None:
+    if isinstance(value, dt.datetime):
+        # SQLite returns naive datetimes; every stored time is UTC.
+        utc = value.replace(tzinfo=value.tzinfo or dt.UTC).astimezone(dt.UTC)
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
     return value.isoformat() if value is not None else None
 
 
