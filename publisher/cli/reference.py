@@ -34,7 +34,8 @@ def _contexts(parent: click.Context) -> list[click.Context]:
 
 def command_reference() -> str:
     """Markdown: one section per command with its `--help` output."""
-    root = click.Context(main, info_name="publisher", terminal_width=100, max_content_width=100)
+    settings = {"terminal_width": 100, "max_content_width": 100, **main.context_settings}
+    root = click.Context(main, info_name="publisher", **settings)
     parts = []
     for context in _contexts(root):
         path = context.command_path.removeprefix("publisher ")
