@@ -27,10 +27,20 @@ class RecordingStore:
     def describe(self) -> str:
         return self.inner.describe()
 
-    def put(self, key: str, content: bytes, content_type: str, cache_control: str) -> None:
+    def check(self) -> None:
+        self.inner.check()
+
+    def put(
+        self,
+        key: str,
+        content: bytes,
+        content_type: str,
+        cache_control: str,
+        create_only: bool = False,
+    ) -> None:
         if key.startswith(self.fail_prefixes):
             raise StoreError(f"{key}: injected failure")
-        self.inner.put(key, content, content_type, cache_control)
+        self.inner.put(key, content, content_type, cache_control, create_only)
         self.puts.append(key)
         if self.check_manifests:
             assert_manifests_name_existing_files(self.inner)

@@ -1,4 +1,4 @@
-"""Options and helpers shared by the commands: the database option and error handling."""
+"""Options and helpers shared by the commands: the database and the target."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.config import DEFAULT_DATABASE_URL
+from publisher.config import DEFAULT_DATABASE_URL, DEFAULT_TARGET
 from publisher.db import open_engine, require_schema, session_factory
+from publisher.upload.s3 import CHECKSUM_MODES, S3Options
+from publisher.upload.store import Store
+from publisher.upload.targets import open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,6 +26,57 @@ database_option = click.option(
     metavar="URL",
     help="SQLAlchemy URL of the schedule database (sqlite:///FILE or postgresql+psycopg://...).",
 )
+
+
+def target_options(command: F) -> F:
+    """--target and the options that say how to reach an S3-compatible store."""
+    options = [
+        click.option(
+            "--target",
+            envvar="PUBLISHER_TARGET",
+            show_envvar=True,
+            default=DEFAULT_TARGET,
+            show_default=True,
+            metavar="URL",
+            help="Where to publish: file://PATH (a local folder) or s3://BUCKET/PREFIX.",
+        ),
+        click.option(
+            "--endpoint-url",
+            envvar="PUBLISHER_ENDPOINT_URL",
+            show_envvar=True,
+            metavar="URL",
+            help="S3 endpoint for MinIO, R2 and other stores (AWS_ENDPOINT_URL_S3 works too).",
+        ),
+        click.option(
+            "--path-style",
+            is_flag=True,
+            envvar="PUBLISHER_PATH_STYLE",
+            show_envvar=True,
+            help="Address the bucket in the path (MinIO-like stores), not the host name.",
+        ),
+        click.option(
+            "--checksum",
+            type=click.Choice(CHECKSUM_MODES),
+            default="when_supported",
+            show_default=True,
+            envvar="PUBLISHER_CHECKSUM",
+            show_envvar=True,
+            help="When boto3 adds CRC checksum headers; when_required for stores that reject them.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def open_target(
+    target: str, endpoint_url: str | None, path_style: bool, checksum: str, concurrency: int = 16
+) -> Store:
+    """The store the target options name (no request is sent yet)."""
+    options = S3Options(
+        endpoint_url=endpoint_url, path_style=path_style, checksum=checksum, concurrency=concurrency
+    )
+    return open_store(target, options)
 
 
 def open_database(url: str, *, need_schema: bool = True) -> sessionmaker[Session]:

@@ -14,7 +14,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.cli.common import database_option, open_database, warn
+from publisher.cli.common import database_option, open_database, open_target, target_options, warn
 from publisher.config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_DAYS,
@@ -22,7 +22,6 @@ from publisher.config import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_STALE_IF_ERROR,
     DEFAULT_STALE_WHILE_REVALIDATE,
-    DEFAULT_TARGET,
     CachePolicy,
     PublishSettings,
 )
@@ -32,17 +31,6 @@ from publisher.db.models import PublishState, School
 from publisher.errors import ConfigError
 from publisher.upload.plan import SchoolPlan
 from publisher.upload.run import RunSummary, plan_batches, publish
-from publisher.upload.targets import open_store
-
-target_option = click.option(
-    "--target",
-    envvar="PUBLISHER_TARGET",
-    show_envvar=True,
-    default=DEFAULT_TARGET,
-    show_default=True,
-    metavar="URL",
-    help="Where to publish: file://PATH (a local folder).",
-)
 
 
 @click.command("publish")
@@ -114,7 +102,7 @@ target_option = click.option(
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @database_option
-@target_option
+@target_options
 def publish_command(
     all_schools: bool,
     school_keys: tuple[str, ...],
@@ -129,6 +117,9 @@ def publish_command(
     as_json: bool,
     database_url: str,
     target: str,
+    endpoint_url: str | None,
+    path_style: bool,
+    checksum: str,
 ) -> None:
     """Build each school's day snapshots and publish what changed.
 
@@ -152,7 +143,7 @@ def publish_command(
         failed = _print_plan(sessions, school_ids, now, settings, as_json)
         sys.exit(1 if failed else 0)
 
-    store = open_store(target)
+    store = open_target(target, endpoint_url, path_style, checksum, concurrency)
     started = time.monotonic()
     with _progress(len(school_ids)) as advance:
         summary = publish(sessions, store, school_ids, now, settings, progress=advance)

@@ -42,7 +42,19 @@ class LocalStore:
             raise StoreError(f"{key}: not a valid object key")
         return self.root / key
 
-    def put(self, key: str, content: bytes, content_type: str, cache_control: str) -> None:
+    def check(self) -> None:
+        """Nothing to do: `open` already made sure the folder is writable."""
+
+    def put(
+        self,
+        key: str,
+        content: bytes,
+        content_type: str,
+        cache_control: str,
+        create_only: bool = False,
+    ) -> None:
+        # A folder has no conditional write; an immutable key's name carries
+        # the hash of its bytes, so replacing it writes the same bytes.
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

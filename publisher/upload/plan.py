@@ -64,6 +64,11 @@ class PlannedWrite:
     def is_manifest(self) -> bool:
         return self.local_date is None
 
+    @property
+    def create_only(self) -> bool:
+        """Immutable day files are only ever created, except to give them new headers."""
+        return not self.is_manifest and self.reason != HEADERS_CHANGED
+
 
 @dataclass(frozen=True)
 class SchoolPlan:

@@ -103,7 +103,9 @@ def apply_school(store: Store, plan: SchoolPlan) -> SchoolResult:
     written: list[PlannedWrite] = []
     for write in plan.writes:
         try:
-            store.put(write.key, write.content, write.content_type, write.cache_control)
+            store.put(
+                write.key, write.content, write.content_type, write.cache_control, write.create_only
+            )
         except StoreError as error:
             return SchoolResult(plan, tuple(written), f"school {plan.label}: {error}")
         written.append(write)
@@ -172,7 +174,11 @@ def publish(
 ) -> RunSummary:
     """Publish the given schools for the window starting at each one's local today."""
     summary = RunSummary()
+    checked = False
     for plans in plan_batches(sessions, school_ids, now, settings):
+        if not checked and any(plan.writes for plan in plans):
+            store.check()  # before anything is written, and never on a no-op run
+            checked = True
         results = apply_plans(store, plans, settings.concurrency)
         record_results(sessions, results, now)
         for result in results:

@@ -19,6 +19,7 @@ class StoredObject:
     key: str
     size: int
     modified: dt.datetime
+    md5: str | None = None  # hex digest, when the store reports one (an S3 ETag)
 
 
 class Store(Protocol):
@@ -28,8 +29,23 @@ class Store(Protocol):
         """The target as a user would write it, for messages."""
         ...
 
-    def put(self, key: str, content: bytes, content_type: str, cache_control: str) -> None:
-        """Store `content` under `key` atomically: readers see the old object or the new one."""
+    def check(self) -> None:
+        """Raise ConfigError when the target cannot be written; called before the first write."""
+        ...
+
+    def put(
+        self,
+        key: str,
+        content: bytes,
+        content_type: str,
+        cache_control: str,
+        create_only: bool = False,
+    ) -> None:
+        """Store `content` under `key` atomically: readers see the old object or the new one.
+
+        With `create_only` (immutable keys), an object already stored under the
+        key is never replaced; finding the same bytes there counts as success.
+        """
         ...
 
     def get(self, key: str) -> bytes | None:

@@ -1,4 +1,4 @@
-"""Opening the store a target URL names: `file://PATH` (or a plain path)."""
+"""Opening the store a target URL names: `file://PATH` (or a plain path) or `s3://BUCKET/PREFIX`."""
 
 from __future__ import annotations
 
@@ -6,16 +6,23 @@ from pathlib import Path
 
 from publisher.errors import ConfigError
 from publisher.upload.local import LocalStore
+from publisher.upload.s3 import S3Options, S3Store
 from publisher.upload.store import Store
 
 
-def open_store(target: str) -> Store:
-    """Open the target; ConfigError (exit 2) when it is malformed or unusable."""
+def open_store(target: str, s3: S3Options | None = None) -> Store:
+    """Open the target; ConfigError (exit 2) when it is malformed or unusable.
+
+    An S3 target is checked (bucket, credentials, endpoint) by `Store.check`,
+    before the first write of a run.
+    """
     if target.startswith("file://"):
         return LocalStore.open(Path(target.removeprefix("file://") or "."))
+    if target.startswith("s3://"):
+        return S3Store.open(target, s3)
     if "://" not in target:
         return LocalStore.open(Path(target))
     scheme = target.split("://", 1)[0]
-    if scheme == "s3":
-        raise ConfigError(f"target {target}: S3 targets are not supported by this version yet")
-    raise ConfigError(f"target {target}: unknown scheme {scheme!r} (use file://PATH)")
+    raise ConfigError(
+        f"target {target}: unknown scheme {scheme!r} (use file://PATH or s3://BUCKET/PREFIX)"
+    )

@@ -1,0 +1,263 @@
+"""S3-compatible storage as a publish target (`s3://bucket/optional/prefix`).
+
+One boto3 client is shared by every upload thread, with a connection pool sized
+to the concurrency and botocore's `standard` retry mode (exponential backoff with
+jitter for 500s, 503 SlowDown, throttling, timeouts and dropped connections).
+Every PUT carries a Content-MD5 the store verifies, so a body corrupted on the way
+is refused rather than published. Immutable keys are created with
+`If-None-Match: *` where the store supports it (probed once per run), so an
+existing object is never overwritten; finding the same bytes there is success.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
+
+from publisher.errors import ConfigError, StoreError
+from publisher.upload.store import StoredObject
+
+DELETE_BATCH = 1000
+"""DeleteObjects takes at most 1,000 keys per request."""
+
+CHECKSUM_MODES = ("when_supported", "when_required")
+
+
+@dataclass(frozen=True)
+class S3Options:
+    """How to reach the store; everything else comes from the standard AWS chain."""
+
+    endpoint_url: str | None = None
+    path_style: bool = False
+    checksum: str = "when_supported"  # "when_required" for stores that reject CRC headers
+    concurrency: int = 16
+    max_attempts: int = 8
+    connect_timeout: float = 5
+    read_timeout: float = 30
+
+
+def parse_s3_target(target: str) -> tuple[str, str]:
+    """`s3://bucket/some/prefix` -> ("bucket", "some/prefix/")."""
+    rest = target.removeprefix("s3://")
+    bucket, _, prefix = rest.partition("/")
+    if not bucket:
+        raise ConfigError(f"target {target}: no bucket named (use s3://BUCKET/PREFIX)")
+    prefix = prefix.strip("/")
+    return bucket, f"{prefix}/" if prefix else ""
+
+
+class S3Store:
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+        self._conditional_writes: bool | None = None
+        self._probe_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, target: str, options: S3Options | None = None) -> S3Store:
+        """A store for `target`. Sends no request: see `check`."""
+        bucket, prefix = parse_s3_target(target)
+        options = options or S3Options()
+        if options.checksum not in CHECKSUM_MODES:
+            raise ConfigError(f"checksum mode {options.checksum!r}: use one of {CHECKSUM_MODES}")
+        config = Config(
+            retries={"mode": "standard", "max_attempts": options.max_attempts},
+            max_pool_connections=options.concurrency + 4,
+            connect_timeout=options.connect_timeout,
+            read_timeout=options.read_timeout,
+            request_checksum_calculation=options.checksum,
+            response_checksum_validation=options.checksum,
+            s3={"addressing_style": "path" if options.path_style else "auto"},
+        )
+        try:
+            client = boto3.session.Session().client(
+                "s3", endpoint_url=options.endpoint_url, config=config
+            )
+        except (BotoCoreError, ValueError) as error:
+            raise ConfigError(f"target {target}: {error}") from None
+        return cls(client, bucket, prefix)
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def check(self) -> None:
+        """Fail with one line (ConfigError) when the bucket cannot be used.
+
+        Called before the first write of a run, so a run with nothing to write
+        sends no request at all.
+        """
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (NoCredentialsError, PartialCredentialsError):
+            raise ConfigError(
+                f"target {self.describe()}: no AWS credentials found "
+                "(set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+            ) from None
+        except EndpointConnectionError as error:
+            endpoint = error.kwargs.get("endpoint_url")
+            raise ConfigError(
+                f"target {self.describe()}: endpoint {endpoint} unreachable"
+            ) from None
+        except ClientError as error:
+            status = _status(error)
+            if status == 404:
+                raise ConfigError(
+                    f"target {self.describe()}: bucket {self.bucket} does not exist"
+                ) from None
+            if status in (401, 403):
+                raise ConfigError(
+                    f"target {self.describe()}: access denied to bucket {self.bucket} "
+                    "(check the credentials and their permissions)"
+                ) from None
+            raise ConfigError(f"target {self.describe()}: {_reason(error)}") from None
+        except BotoCoreError as error:
+            raise ConfigError(f"target {self.describe()}: {error}") from None
+
+    def put(
+        self,
+        key: str,
+        content: bytes,
+        content_type: str,
+        cache_control: str,
+        create_only: bool = False,
+    ) -> None:
+        md5 = hashlib.md5(content, usedforsecurity=False)
+        request = {
+            "Bucket": self.bucket,
+            "Key": self.prefix + key,
+            "Body": content,
+            "ContentType": content_type,
+            "CacheControl": cache_control,
+            "ContentMD5": base64.b64encode(md5.digest()).decode(),
+        }
+        if create_only and self._supports_conditional_writes():
+            request["IfNoneMatch"] = "*"
+        try:
+            self.client.put_object(**request)
+        except ClientError as error:
+            if _status(error) == 412 and self._same_object(key, md5.hexdigest()):
+                return  # already stored by an earlier or concurrent run
+            raise StoreError(f"{key}: {_reason(error)}") from None
+        except BotoCoreError as error:
+            raise StoreError(f"{key}: {error}") from None
+
+    def _same_object(self, key: str, md5_hex: str) -> bool:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
+        except (ClientError, BotoCoreError):
+            return False
+        return bool(head.get("ETag", "").strip('"') == md5_hex)
+
+    def _supports_conditional_writes(self) -> bool:
+        """Whether the store honours `If-None-Match: *` on PUT; probed once.
+
+        Some S3-compatible stores reject the header, others ignore it: write a
+        probe object twice and see whether the second write is refused.
+        """
+        with self._probe_lock:
+            if self._conditional_writes is None:
+                self._conditional_writes = self._probe()
+            return self._conditional_writes
+
+    def _probe(self) -> bool:
+        key = f"{self.prefix}.publisher-probe-{uuid.uuid4().hex}"
+        try:
+            for _ in range(2):
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=b"", IfNoneMatch="*")
+            return False  # the second write went through: the header is ignored
+        except ClientError as error:
+            return _status(error) == 412
+        except BotoCoreError:
+            return False
+        finally:
+            with contextlib.suppress(ClientError, BotoCoreError):
+                self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
+            return bytes(response["Body"].read())
+        except ClientError as error:
+            if _status(error) == 404:
+                return None
+            raise StoreError(f"{key}: {_reason(error)}") from None
+        except BotoCoreError as error:
+            raise StoreError(f"{key}: {error}") from None
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
+            return True
+        except ClientError as error:
+            if _status(error) == 404:
+                return False
+            raise StoreError(f"{key}: {_reason(error)}") from None
+        except BotoCoreError as error:
+            raise StoreError(f"{key}: {error}") from None
+
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+                for item in page.get("Contents", []):
+                    etag = item.get("ETag", "").strip('"')
+                    yield StoredObject(
+                        key=item["Key"].removeprefix(self.prefix),
+                        size=item["Size"],
+                        modified=item["LastModified"],
+                        md5=etag if len(etag) == 32 else None,  # multipart ETags are not MD5s
+                    )
+        except ClientError as error:
+            raise StoreError(f"listing {self.describe()}{prefix}: {_reason(error)}") from None
+        except BotoCoreError as error:
+            raise StoreError(f"listing {self.describe()}{prefix}: {error}") from None
+
+    def delete(self, keys: Sequence[str]) -> None:
+        """Delete in batches of 1,000, checking every key's own result."""
+        for start in range(0, len(keys), DELETE_BATCH):
+            batch = keys[start : start + DELETE_BATCH]
+            try:
+                response = self.client.delete_objects(
+                    Bucket=self.bucket,
+                    Delete={"Objects": [{"Key": self.prefix + k} for k in batch], "Quiet": True},
+                )
+            except ClientError as error:
+                raise StoreError(f"deleting from {self.describe()}: {_reason(error)}") from None
+            except BotoCoreError as error:
+                raise StoreError(f"deleting from {self.describe()}: {error}") from None
+            errors = response.get("Errors", [])
+            if errors:
+                first = errors[0]
+                raise StoreError(
+                    f"{first['Key'].removeprefix(self.prefix)}: {first.get('Code')} "
+                    f"{first.get('Message', '')} ({len(errors)} of {len(batch)} deletes failed)"
+                )
+
+
+def _status(error: ClientError) -> int | None:
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return int(status) if status is not None else None
+
+
+def _reason(error: ClientError) -> str:
+    details = error.response.get("Error", {})
+    code = details.get("Code", "error")
+    message = details.get("Message", "")
+    return f"{code} {message}".strip() + f" (HTTP {_status(error)})"
