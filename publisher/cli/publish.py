@@ -29,8 +29,15 @@ from publisher.db.load import all_school_ids, changed_school_ids
 from publisher.db.lookup import resolve_school
 from publisher.db.models import PublishState, School
 from publisher.errors import ConfigError
+from publisher.upload.invalidate import (
+    InvalidationError,
+    cloudfront_client,
+    invalidate,
+    invalidation_paths,
+)
 from publisher.upload.plan import SchoolPlan
 from publisher.upload.run import RunSummary, plan_batches, publish
+from publisher.upload.s3 import S3Store
 
 
 @click.command("publish")
@@ -100,6 +107,14 @@ from publisher.upload.run import RunSummary, plan_batches, publish
     show_envvar=True,
     help="Cache-Control stale-if-error of manifests and pages, in seconds.",
 )
+@click.option(
+    "--invalidate",
+    "distribution_id",
+    envvar="PUBLISHER_CLOUDFRONT_DISTRIBUTION",
+    show_envvar=True,
+    metavar="DISTRIBUTION_ID",
+    help="After the run, invalidate the rewritten manifests in this CloudFront distribution.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @database_option
 @target_options
@@ -114,6 +129,7 @@ def publish_command(
     max_age: int,
     stale_while_revalidate: int,
     stale_if_error: int,
+    distribution_id: str | None,
     as_json: bool,
     database_url: str,
     target: str,
@@ -144,17 +160,32 @@ def publish_command(
         sys.exit(1 if failed else 0)
 
     store = open_target(target, endpoint_url, path_style, checksum, concurrency)
+    if distribution_id and not isinstance(store, S3Store):
+        raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
     started = time.monotonic()
     with _progress(len(school_ids)) as advance:
         summary = publish(sessions, store, school_ids, now, settings, progress=advance)
+    problems = list(summary.failed.values())
+    invalidation = None
+    if distribution_id and summary.mutable_written:
+        assert isinstance(store, S3Store)
+        paths = invalidation_paths(summary.mutable_written, store.prefix)
+        try:
+            invalidation = invalidate(cloudfront_client(endpoint_url), distribution_id, paths)
+        except InvalidationError as error:
+            problems.append(str(error))
     seconds = time.monotonic() - started
-    for error in summary.failed.values():
-        warn(f"Error: {error}")
+    for problem in problems:
+        warn(f"Error: {problem}")
     if as_json:
-        click.echo(json.dumps(_summary_document(summary, seconds), ensure_ascii=False))
+        document = _summary_document(summary, seconds)
+        document["invalidation"] = invalidation
+        click.echo(json.dumps(document, ensure_ascii=False))
     else:
         warn(_summary_line(summary, store.describe(), seconds))
-    sys.exit(1 if summary.failed else 0)
+        if invalidation:
+            warn(f"CloudFront invalidation {invalidation} sent for {len(paths)} paths")
+    sys.exit(1 if problems else 0)
 
 
 def _select(session: Session, all_schools: bool, keys: Sequence[str], changed: bool) -> list[int]:

@@ -61,13 +61,14 @@ class PlannedWrite:
         return fingerprint(self.sha256, self.content_type, self.cache_control)
 
     @property
-    def is_manifest(self) -> bool:
+    def mutable(self) -> bool:
+        """Manifests (and pages) are rewritten in place; day files never change."""
         return self.local_date is None
 
     @property
     def create_only(self) -> bool:
         """Immutable day files are only ever created, except to give them new headers."""
-        return not self.is_manifest and self.reason != HEADERS_CHANGED
+        return not self.mutable and self.reason != HEADERS_CHANGED
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,12 @@ class RunSummary:
     failed: dict[str, str] = field(default_factory=dict)
     objects_written: int = 0
     bytes_written: int = 0
+    mutable_written: list[str] = field(default_factory=list)  # keys a CDN must forget
 
     def add(self, result: SchoolResult) -> None:
         slug = result.plan.school.slug
         self.objects_written += len(result.written)
+        self.mutable_written.extend(w.key for w in result.written if w.mutable)
         self.bytes_written += sum(len(w.content) for w in result.written)
         if result.error is not None:
             self.failed[slug] = result.error
