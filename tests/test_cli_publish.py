@@ -34,11 +34,12 @@ def test_a_second_publish_all_writes_zero_objects(cli, two_schools):
     assert (summary["objects_written"], summary["unchanged"], summary["published"]) == (0, 2, [])
 
 
-def test_json_summary_lists_published_unchanged_failed_objects_bytes_and_seconds(cli, two_schools):
+def test_json_summary_lists_schools_objects_bytes_seconds_and_invalidation(cli, two_schools):
     summary = json.loads(cli("publish", "--all", "--json").stdout)
     assert sorted(summary) == [
         "bytes_written",
         "failed",
+        "invalidation",
         "objects_written",
         "published",
         "seconds",

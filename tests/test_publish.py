@@ -281,3 +281,15 @@ def test_no_timestamp_of_the_run_goes_into_published_content(sessions, store, no
     contents = b"".join(store.get(o.key) for o in store.list())
     assert b"2026-11-22T06:00" not in contents
     assert dataclasses.is_dataclass(SETTINGS)
+
+
+def test_batches_overlap_yet_every_school_is_published_and_recorded_once(sessions, store, now):
+    ids = save(sessions, *[riyadh_school(f"s{i}") for i in range(7)])
+    store.check_manifests = True
+    done: list[int] = []
+    summary = publish(sessions, store, ids, now, SETTINGS, progress=done.append, batch_size=2)
+    assert summary.published == [f"s{i}" for i in range(7)]
+    assert done == [2, 2, 2, 1]
+    assert len(store.puts) == 7 * 8
+    again = publish(sessions, store, ids, now, SETTINGS, batch_size=3)
+    assert (again.objects_written, len(again.unchanged)) == (0, 7)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_, select
@@ -114,14 +114,6 @@ def apply_school(store: Store, plan: SchoolPlan) -> SchoolResult:
     return SchoolResult(plan, tuple(written))
 
 
-def apply_plans(store: Store, plans: Sequence[SchoolPlan], concurrency: int) -> list[SchoolResult]:
-    """Apply plans, several schools at once; each school's own writes stay in order."""
-    if concurrency <= 1 or len(plans) <= 1:
-        return [apply_school(store, plan) for plan in plans]
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return list(pool.map(lambda plan: apply_school(store, plan), plans))
-
-
 def record_results(
     sessions: sessionmaker[Session], results: Sequence[SchoolResult], now: dt.datetime
 ) -> None:
@@ -173,18 +165,34 @@ def publish(
     now: dt.datetime,
     settings: PublishSettings,
     progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> RunSummary:
-    """Publish the given schools for the window starting at each one's local today."""
+    """Publish the given schools for the window starting at each one's local today.
+
+    Uploads of one batch overlap the planning of the next, so the upload
+    threads stay busy; results are recorded a batch at a time, in order.
+    """
     summary = RunSummary()
     checked = False
-    for plans in plan_batches(sessions, school_ids, now, settings):
-        if not checked and any(plan.writes for plan in plans):
-            store.check()  # before anything is written, and never on a no-op run
-            checked = True
-        results = apply_plans(store, plans, settings.concurrency)
+    in_flight: list[Future[SchoolResult]] = []
+
+    def finish(futures: list[Future[SchoolResult]]) -> None:
+        results = [future.result() for future in futures]
         record_results(sessions, results, now)
         for result in results:
             summary.add(result)
         if progress is not None:
-            progress(len(plans))
+            progress(len(results))
+
+    with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
+        for plans in plan_batches(sessions, school_ids, now, settings, batch_size):
+            if not checked and any(plan.writes for plan in plans):
+                store.check()  # before anything is written, and never on a no-op run
+                checked = True
+            submitted = [pool.submit(apply_school, store, plan) for plan in plans]
+            if in_flight:
+                finish(in_flight)
+            in_flight = submitted
+        if in_flight:
+            finish(in_flight)
     return summary
