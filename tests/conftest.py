@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
 import pytest
 from click.testing import CliRunner, Result
+from moto import mock_aws
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -81,6 +83,31 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
     engine = open_engine(database_url)
     yield session_factory(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and no endpoint override, so nothing can reach a real account."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(params=["local", "s3"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A target URL: a local folder, then a bucket prefix in moto (in-process)."""
+    if request.param == "local":
+        yield f"file://{tmp_path / 'public'}"
+        return
+    request.getfixturevalue("aws_credentials")
+    with mock_aws():
+        boto3.client("s3").create_bucket(Bucket="screens")
+        yield "s3://screens/site"
 
 
 @pytest.fixture

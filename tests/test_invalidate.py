@@ -9,7 +9,6 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 from schools import riyadh_school, save
-from test_store import aws_credentials  # noqa: F401  (fixture)
 
 from publisher.db import School, transaction
 from publisher.upload.invalidate import (
@@ -44,7 +43,7 @@ DISTRIBUTION = {
 
 
 @pytest.fixture
-def aws(aws_credentials):  # noqa: F811
+def aws(aws_credentials):
     with mock_aws():
         boto3.client("s3").create_bucket(Bucket="screens")
         cloudfront = boto3.client("cloudfront")

@@ -6,8 +6,6 @@ deletion, and creating immutable keys without ever replacing one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import boto3
 import pytest
 from moto import mock_aws
@@ -19,28 +17,8 @@ from publisher.upload.targets import open_store
 
 
 @pytest.fixture
-def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fake credentials, so nothing can ever reach a real account."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
-
-
-@pytest.fixture(params=["local", "s3"])
-def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[LocalStore | S3Store]:
-    if request.param == "local":
-        yield LocalStore.open(tmp_path / "public")
-        return
-    request.getfixturevalue("aws_credentials")
-    with mock_aws():
-        boto3.client("s3").create_bucket(Bucket="screens")
-        yield open_store("s3://screens/site/v1")
+def store(target: str) -> LocalStore | S3Store:
+    return open_store(target)
 
 
 def test_put_then_get_returns_the_same_bytes(store):

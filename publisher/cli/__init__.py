@@ -42,9 +42,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from publisher.cli import db, demo, documents, publish
+    from publisher.cli import db, demo, documents, maintain, publish
 
-    for module in (db, demo, documents, publish):
+    for module in (db, demo, documents, publish, maintain):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.config import DEFAULT_DATABASE_URL, DEFAULT_TARGET
+from publisher.config import (
+    DEFAULT_DATABASE_URL,
+    DEFAULT_DAYS,
+    DEFAULT_MUTABLE_MAX_AGE,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_STALE_IF_ERROR,
+    DEFAULT_STALE_WHILE_REVALIDATE,
+    DEFAULT_TARGET,
+    CachePolicy,
+    PublishSettings,
+)
 from publisher.db import open_engine, require_schema, session_factory
 from publisher.upload.s3 import CHECKSUM_MODES, S3Options
 from publisher.upload.store import Store
@@ -67,6 +78,83 @@ def target_options(command: F) -> F:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def settings_options(command: F) -> F:
+    """The options that decide what a school's window holds and its headers.
+
+    `publish` and `verify` must read them alike (a cron job sets them in the
+    environment for both); the command receives them as one `settings` value.
+    """
+    options = [
+        click.option(
+            "--days",
+            type=click.IntRange(1, 366),
+            default=DEFAULT_DAYS,
+            show_default=True,
+            envvar="PUBLISHER_DAYS",
+            show_envvar=True,
+            help="Local dates published per school: its today through today+N-1.",
+        ),
+        click.option(
+            "--poll-interval",
+            type=click.IntRange(5, 3600),
+            default=DEFAULT_POLL_INTERVAL,
+            show_default=True,
+            envvar="PUBLISHER_POLL_INTERVAL",
+            show_envvar=True,
+            help="Seconds between a screen's manifest polls, written into each manifest.",
+        ),
+        click.option(
+            "--max-age",
+            type=click.IntRange(0),
+            default=DEFAULT_MUTABLE_MAX_AGE,
+            show_default=True,
+            envvar="PUBLISHER_MAX_AGE",
+            show_envvar=True,
+            help="Cache-Control max-age of manifests and pages, in seconds.",
+        ),
+        click.option(
+            "--stale-while-revalidate",
+            type=click.IntRange(0),
+            default=DEFAULT_STALE_WHILE_REVALIDATE,
+            show_default=True,
+            envvar="PUBLISHER_STALE_WHILE_REVALIDATE",
+            show_envvar=True,
+            help="Cache-Control stale-while-revalidate of manifests and pages, in seconds.",
+        ),
+        click.option(
+            "--stale-if-error",
+            type=click.IntRange(0),
+            default=DEFAULT_STALE_IF_ERROR,
+            show_default=True,
+            envvar="PUBLISHER_STALE_IF_ERROR",
+            show_envvar=True,
+            help="Cache-Control stale-if-error of manifests and pages, in seconds.",
+        ),
+    ]
+
+    @functools.wraps(command)
+    def with_settings(
+        *args: Any,
+        days: int,
+        poll_interval: int,
+        max_age: int,
+        stale_while_revalidate: int,
+        stale_if_error: int,
+        **kwargs: Any,
+    ) -> Any:
+        settings = PublishSettings(
+            days=days,
+            poll_interval=poll_interval,
+            cache=CachePolicy(max_age, stale_while_revalidate, stale_if_error),
+        )
+        return command(*args, settings=settings, **kwargs)
+
+    wrapped: Any = with_settings
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
 
 
 def open_target(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -14,15 +15,16 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.cli.common import database_option, open_database, open_target, target_options, warn
+from publisher.cli.common import (
+    database_option,
+    open_database,
+    open_target,
+    settings_options,
+    target_options,
+    warn,
+)
 from publisher.config import (
     DEFAULT_CONCURRENCY,
-    DEFAULT_DAYS,
-    DEFAULT_MUTABLE_MAX_AGE,
-    DEFAULT_POLL_INTERVAL,
-    DEFAULT_STALE_IF_ERROR,
-    DEFAULT_STALE_WHILE_REVALIDATE,
-    CachePolicy,
     PublishSettings,
 )
 from publisher.db.load import all_school_ids, changed_school_ids
@@ -52,15 +54,6 @@ from publisher.upload.s3 import S3Store
 @click.option(
     "--changed", is_flag=True, help="Only schools whose revision moved since their last publish."
 )
-@click.option(
-    "--days",
-    type=click.IntRange(1, 366),
-    default=DEFAULT_DAYS,
-    show_default=True,
-    envvar="PUBLISHER_DAYS",
-    show_envvar=True,
-    help="Local dates published per school: its today through today+N-1.",
-)
 @click.option("--dry-run", is_flag=True, help="Print the plan (what would be written, and why).")
 @click.option(
     "--concurrency",
@@ -72,42 +65,6 @@ from publisher.upload.s3 import S3Store
     help="Schools uploaded at the same time.",
 )
 @click.option(
-    "--poll-interval",
-    type=click.IntRange(5, 3600),
-    default=DEFAULT_POLL_INTERVAL,
-    show_default=True,
-    envvar="PUBLISHER_POLL_INTERVAL",
-    show_envvar=True,
-    help="Seconds between a screen's manifest polls, written into each manifest.",
-)
-@click.option(
-    "--max-age",
-    type=click.IntRange(0),
-    default=DEFAULT_MUTABLE_MAX_AGE,
-    show_default=True,
-    envvar="PUBLISHER_MAX_AGE",
-    show_envvar=True,
-    help="Cache-Control max-age of manifests and pages, in seconds.",
-)
-@click.option(
-    "--stale-while-revalidate",
-    type=click.IntRange(0),
-    default=DEFAULT_STALE_WHILE_REVALIDATE,
-    show_default=True,
-    envvar="PUBLISHER_STALE_WHILE_REVALIDATE",
-    show_envvar=True,
-    help="Cache-Control stale-while-revalidate of manifests and pages, in seconds.",
-)
-@click.option(
-    "--stale-if-error",
-    type=click.IntRange(0),
-    default=DEFAULT_STALE_IF_ERROR,
-    show_default=True,
-    envvar="PUBLISHER_STALE_IF_ERROR",
-    show_envvar=True,
-    help="Cache-Control stale-if-error of manifests and pages, in seconds.",
-)
-@click.option(
     "--invalidate",
     "distribution_id",
     envvar="PUBLISHER_CLOUDFRONT_DISTRIBUTION",
@@ -116,21 +73,18 @@ from publisher.upload.s3 import S3Store
     help="After the run, invalidate the rewritten manifests in this CloudFront distribution.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@settings_options
 @database_option
 @target_options
 def publish_command(
     all_schools: bool,
     school_keys: tuple[str, ...],
     changed: bool,
-    days: int,
     dry_run: bool,
     concurrency: int,
-    poll_interval: int,
-    max_age: int,
-    stale_while_revalidate: int,
-    stale_if_error: int,
     distribution_id: str | None,
     as_json: bool,
+    settings: PublishSettings,
     database_url: str,
     target: str,
     endpoint_url: str | None,
@@ -145,12 +99,7 @@ def publish_command(
     """
     if sum([all_schools, bool(school_keys), changed]) != 1:
         raise click.UsageError("choose exactly one of --all, --school KEY or --changed")
-    settings = PublishSettings(
-        days=days,
-        concurrency=concurrency,
-        poll_interval=poll_interval,
-        cache=CachePolicy(max_age, stale_while_revalidate, stale_if_error),
-    )
+    settings = dataclasses.replace(settings, concurrency=concurrency)
     sessions = open_database(database_url)
     with sessions() as session:
         school_ids = _select(session, all_schools, school_keys, changed)

@@ -1,0 +1,185 @@
+"""`publisher verify` and `publisher gc`: checking the store, repairing it, and tidying it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from publisher.cli.common import (
+    database_option,
+    open_database,
+    open_target,
+    settings_options,
+    target_options,
+    warn,
+)
+from publisher.config import (
+    PublishSettings,
+)
+from publisher.db.load import all_school_ids
+from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, delete_garbage, find_garbage
+from publisher.upload.verify import MISMATCHED, MISSING, UNEXPECTED, VerifyReport, verify
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@click.command("verify")
+@click.option(
+    "--repair", is_flag=True, help="Rewrite missing and mismatched objects (never deletes)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
+@settings_options
+@database_option
+@target_options
+def verify_command(
+    repair: bool,
+    as_json: bool,
+    settings: PublishSettings,
+    database_url: str,
+    target: str,
+    endpoint_url: str | None,
+    path_style: bool,
+    checksum: str,
+) -> None:
+    """Compare the store with what the database says every active school should have.
+
+    Lists the store once and prints one line per problem on stdout
+    (SCHOOL, missing/mismatched/unexpected, KEY, reason, and "repaired" once
+    rewritten). Old day files that
+    only gc may remove are counted, not reported. With --repair, missing and
+    mismatched objects are written again (day files before the manifest) and
+    recorded; unexpected objects are left alone. Exit status 1 when a problem
+    remains.
+    """
+    sessions = open_database(database_url)
+    with sessions() as session:
+        school_ids = all_school_ids(session)
+    store = open_target(target, endpoint_url, path_style, checksum)
+    now = dt.datetime.now(dt.UTC)
+    report = verify(sessions, store, school_ids, now, settings, repair=repair)
+    for error in report.failed.values():
+        warn(f"Error: {error}")
+    if as_json:
+        click.echo(json.dumps(_verify_document(report), ensure_ascii=False))
+    else:
+        repaired = set(report.repaired)
+        for problem in report.problems:
+            line = f"{problem.school}\t{problem.kind}\t{problem.key}\t{problem.reason}"
+            click.echo(line + ("\trepaired" if problem.key in repaired else ""))
+        warn(_verify_line(report, repair))
+    sys.exit(1 if report.unrepaired or report.failed else 0)
+
+
+def _verify_line(report: VerifyReport, repair: bool) -> str:
+    line = (
+        f"{report.schools_checked} schools checked: {report.count(MISSING)} missing, "
+        f"{report.count(MISMATCHED)} mismatched, {report.count(UNEXPECTED)} unexpected; "
+        f"{report.awaiting_gc} awaiting gc"
+    )
+    if repair:
+        line += f"; repaired {len(report.repaired)} objects"
+    return line
+
+
+def _verify_document(report: VerifyReport) -> dict[str, Any]:
+    repaired = set(report.repaired)
+    return {
+        "schools_checked": report.schools_checked,
+        "missing": report.count(MISSING),
+        "mismatched": report.count(MISMATCHED),
+        "unexpected": report.count(UNEXPECTED),
+        "awaiting_gc": report.awaiting_gc,
+        "repaired": len(report.repaired),
+        "problems": [
+            {**dataclasses.asdict(p), "repaired": p.key in repaired} for p in report.problems
+        ],
+        "failed": report.failed,
+    }
+
+
+@click.command("gc")
+@click.option(
+    "--keep-days",
+    type=click.IntRange(0),
+    default=DEFAULT_KEEP_DAYS,
+    show_default=True,
+    envvar="PUBLISHER_KEEP_DAYS",
+    show_envvar=True,
+    help="Retention: only day files older than this (store modification time) are deleted.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be deleted; delete nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@database_option
+@target_options
+def gc_command(
+    keep_days: int,
+    dry_run: bool,
+    as_json: bool,
+    database_url: str,
+    target: str,
+    endpoint_url: str | None,
+    path_style: bool,
+    checksum: str,
+) -> None:
+    """Delete old day files that no current manifest names.
+
+    A day file is deleted only when no manifest in the store and no record of a
+    current window names it, its date has passed, and it is older than the
+    retention. Manifests and pages are never touched; a school whose manifest
+    cannot be read is left alone (exit status 1). Prints KEY and age in days
+    per deleted file on stdout.
+    """
+    sessions = open_database(database_url)
+    store = open_target(target, endpoint_url, path_style, checksum)
+    now = dt.datetime.now(dt.UTC)
+    plan = find_garbage(sessions, store, now, keep_days)
+    for key, reason in sorted(plan.unreadable.items()):
+        warn(f"Error: {key}: {reason}; its school folder was left alone")
+    deleted = [s.key for s in plan.delete]
+    error = None
+    if not dry_run:
+        result = delete_garbage(sessions, store, plan)
+        deleted, error = list(result.deleted), result.error
+    if error is not None:
+        warn(f"Error: {error}")
+    ages = {s.key: (now - s.modified).total_seconds() / 86400 for s in plan.delete}
+    if as_json:
+        document = _gc_document(plan, deleted, ages, dry_run)
+        click.echo(json.dumps(document, ensure_ascii=False))
+    else:
+        for key in deleted:
+            click.echo(f"{key}\t{ages[key]:.1f}")
+        warn(_gc_line(plan, len(deleted), keep_days, dry_run))
+    sys.exit(1 if plan.unreadable or error else 0)
+
+
+def _gc_line(plan: GcPlan, deleted: int, keep_days: int, dry_run: bool) -> str:
+    verb = "would delete" if dry_run else "deleted"
+    return (
+        f"{plan.day_files} day files: {verb} {deleted} unreferenced and older than "
+        f"{keep_days} days; kept {plan.referenced} referenced, {plan.young} younger, "
+        f"{plan.skipped} in folders with an unreadable manifest"
+    )
+
+
+def _gc_document(
+    plan: GcPlan, deleted: list[str], ages: dict[str, float], dry_run: bool
+) -> dict[str, Any]:
+    return {
+        "dry_run": dry_run,
+        "deleted": [{"key": key, "age_days": round(ages[key], 3)} for key in deleted],
+        "day_files": plan.day_files,
+        "referenced": plan.referenced,
+        "young": plan.young,
+        "skipped": plan.skipped,
+        "unreadable": dict(plan.unreadable),
+    }
+
+
+COMMANDS = [verify_command, gc_command]

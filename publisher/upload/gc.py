@@ -1,0 +1,180 @@
+"""Garbage collection: deleting old day files that no screen can still need.
+
+A day file may be deleted only when no current manifest in the store names it,
+no database record marks it for a current window, its date has passed, and it
+is older (by its store modification time) than the retention period, which
+outlives every cache lifetime and every screen still holding an old manifest
+(invariant 7). Manifests, pages and anything outside `schools/*/days/` are
+never touched, and a school folder whose manifest cannot be read is left alone.
+Publishing never deletes; this is the only place that does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.db.load import iter_batches
+from publisher.db.models import PublishedObject
+from publisher.errors import StoreError
+from publisher.upload.s3 import DELETE_BATCH
+from publisher.upload.store import Store, StoredObject
+
+DEFAULT_KEEP_DAYS = 14
+SCHOOLS = "schools/"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class GcPlan:
+    """The day files to delete, oldest first, and what was kept and why."""
+
+    delete: tuple[StoredObject, ...] = ()
+    unreadable: Mapping[str, str] = field(default_factory=dict)  # manifest key -> why
+    day_files: int = 0
+    referenced: int = 0
+    young: int = 0
+    skipped: int = 0  # in the folder of an unreadable manifest
+
+
+@dataclass(frozen=True)
+class GcResult:
+    deleted: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def plan_gc(
+    listing: Iterable[StoredObject],
+    manifests: Mapping[str, bytes | None],
+    recorded_keys: Collection[str],
+    now: dt.datetime,
+    keep_days: int,
+) -> GcPlan:
+    """Choose the day files to delete; pure, so every rule is tested with a table.
+
+    `manifests` holds every manifest found in the store (None: it could not be
+    read); `recorded_keys` the day files the database marks for current windows.
+    A day file named for a date that has not yet passed everywhere is kept too:
+    a publish in progress writes it before the manifest and the record naming it.
+    """
+    referenced: set[str] = set(recorded_keys)
+    unreadable: dict[str, str] = {}
+    for key, content in manifests.items():
+        try:
+            referenced.update(manifest_references(key, content))
+        except ValueError as error:
+            unreadable[key] = str(error)
+    skipped_folders = tuple(key.removesuffix(MANIFEST) for key in unreadable)
+    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    cutoff = now - dt.timedelta(days=keep_days)
+    chosen: list[StoredObject] = []
+    counts = {"day_files": 0, "referenced": 0, "young": 0, "skipped": 0}
+    for stored in listing:
+        if not is_day_file(stored.key):
+            continue
+        counts["day_files"] += 1
+        if stored.key.startswith(skipped_folders):
+            counts["skipped"] += 1
+        elif stored.key in referenced or not _date_passed(stored.key, since):
+            counts["referenced"] += 1
+        elif stored.modified >= cutoff:
+            counts["young"] += 1
+        else:
+            chosen.append(stored)
+    chosen.sort(key=lambda s: (s.modified, s.key))
+    return GcPlan(tuple(chosen), unreadable, **counts)
+
+
+def is_day_file(key: str) -> bool:
+    """`schools/<school-key>/days/<name>`, and nothing deeper or elsewhere."""
+    parts = key.split("/")
+    return len(parts) == 4 and parts[0] == "schools" and parts[2] == "days" and bool(parts[3])
+
+
+def manifest_references(key: str, content: bytes | None) -> set[str]:
+    """The keys of the day files a manifest names; ValueError when it is not a manifest."""
+    if content is None:
+        raise ValueError("could not be read")
+    try:
+        document = json.loads(content)
+    except ValueError:
+        raise ValueError("not valid JSON") from None
+    days = document.get("days") if isinstance(document, dict) else None
+    if not isinstance(days, list) or not all(
+        isinstance(day, dict) and isinstance(day.get("path"), str) for day in days
+    ):
+        raise ValueError("has no list of days with paths")
+    folder = key.removesuffix(MANIFEST)
+    return {folder + day["path"] for day in days}
+
+
+def _date_passed(key: str, since: dt.date) -> bool:
+    """Whether the date a day file is named for (`YYYY-MM-DD-...`) is before `since`.
+
+    A name without a date (not written by this publisher) has no date to wait for.
+    """
+    try:
+        named = dt.date.fromisoformat(key.rsplit("/", 1)[-1][:10])
+    except ValueError:
+        return True
+    return named < since
+
+
+def find_garbage(
+    sessions: sessionmaker[Session],
+    store: Store,
+    now: dt.datetime,
+    keep_days: int = DEFAULT_KEEP_DAYS,
+    concurrency: int = 16,
+) -> GcPlan:
+    """List the store once, read every manifest in it, and plan what gc deletes.
+
+    A manifest that cannot be fetched because the store fails raises StoreError:
+    nothing is planned from a partial view of the store.
+    """
+    store.check()
+    listing = list(store.list(SCHOOLS))
+    manifest_keys = [s.key for s in listing if _is_manifest(s.key)]
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        manifests = dict(zip(manifest_keys, pool.map(store.get, manifest_keys), strict=True))
+    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    with sessions() as session:
+        recorded = set(
+            session.scalars(select(PublishedObject.key).where(PublishedObject.local_date >= since))
+        )
+    return plan_gc(listing, manifests, recorded, now, keep_days)
+
+
+def _is_manifest(key: str) -> bool:
+    parts = key.split("/")
+    return len(parts) == 3 and parts[0] == "schools" and parts[2] == MANIFEST
+
+
+def delete_garbage(sessions: sessionmaker[Session], store: Store, plan: GcPlan) -> GcResult:
+    """Delete the planned day files, a DeleteObjects batch at a time, and forget their records.
+
+    Stops at the first batch the store fails (naming a key and its error); the
+    batches before it stay deleted and forgotten.
+    """
+    keys = [stored.key for stored in plan.delete]
+    deleted: list[str] = []
+    for batch in iter_batches(keys, DELETE_BATCH):
+        try:
+            store.delete(batch)
+        except StoreError as error:
+            return GcResult(tuple(deleted), str(error))
+        _forget(sessions, batch)
+        deleted.extend(batch)
+    return GcResult(tuple(deleted))
+
+
+def _forget(sessions: sessionmaker[Session], keys: Sequence[str]) -> None:
+    with sessions() as session, session.begin():
+        for chunk in iter_batches(keys, 500):
+            session.execute(delete(PublishedObject).where(PublishedObject.key.in_(chunk)))

@@ -1,0 +1,250 @@
+"""Checking the store against what the database says should be published, and repairing it.
+
+Publishing never lists the store: it trusts the records of what it wrote. This
+is the check of that trust. Each active school's window is planned exactly as
+`publish` would plan it (so day files keep the keys their manifest names), the
+store is listed once, and every difference is reported as missing, mismatched or
+unexpected. A repair writes what is missing or wrong, day files before the
+manifest, and records it as a publish would; it never deletes anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.build import SchoolData, build_day, local_today, sha256_hex
+from publisher.build.layout import manifest_key, school_prefix
+from publisher.config import PublishSettings
+from publisher.db.load import iter_batches, load_schools
+from publisher.db.models import School
+from publisher.errors import BuildError, StoreError
+from publisher.upload.plan import PlannedWrite, PublishedRecord, SchoolPlan, plan_school
+from publisher.upload.run import BATCH_SIZE, SchoolResult, load_published, record_results
+from publisher.upload.store import JSON_TYPE, Store, StoredObject
+
+SCHOOLS = "schools/"
+MISSING = "missing"
+MISMATCHED = "mismatched"
+UNEXPECTED = "unexpected"
+NO_SCHOOL = "-"
+"""The school column of a problem in a folder that belongs to no school."""
+
+PUBLISH_PENDING = "differs from the database (publish pending)"
+NOT_YET_PUBLISHED = "not yet published (publish pending)"
+LOST = "recorded as published, absent from the store"
+CORRUPTED = "content differs from what was published"
+FOREIGN = "neither published nor recorded by this publisher"
+
+
+@dataclass(frozen=True)
+class Problem:
+    school: str  # slug, or NO_SCHOOL
+    kind: str  # MISSING, MISMATCHED or UNEXPECTED
+    key: str
+    reason: str
+
+
+@dataclass
+class VerifyReport:
+    """What `verify` found (and, with repair, what it rewrote), for people and scripts."""
+
+    schools_checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    awaiting_gc: int = 0  # recorded day files no manifest names any more: gc's business
+    repaired: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # slug -> why it was not checked/repaired
+
+    def count(self, kind: str) -> int:
+        return sum(1 for problem in self.problems if problem.kind == kind)
+
+    @property
+    def unrepaired(self) -> list[Problem]:
+        repaired = set(self.repaired)
+        return [p for p in self.problems if p.kind == UNEXPECTED or p.key not in repaired]
+
+
+def plan_window(
+    school: SchoolData,
+    now: dt.datetime,
+    published: Mapping[str, PublishedRecord],
+    settings: PublishSettings,
+) -> SchoolPlan:
+    """Every object of the school's current window (not only the changes), days first.
+
+    Keys are chosen by `plan_school` from the same records a publish would use,
+    so a day file whose content is already published keeps its recorded key.
+    A school whose data cannot be built gets a plan with an error.
+    """
+    try:
+        today = local_today(school, now)
+        days = [build_day(school, today + dt.timedelta(days=i)) for i in range(settings.days)]
+    except BuildError as error:
+        return SchoolPlan(school, error=str(error))
+    # Without the records of mutable objects, the plan always writes the manifest in full.
+    day_records = {k: r for k, r in published.items() if r.local_date is not None}
+    plan = plan_school(school, days, day_records, settings)
+    writes = {write.key: write for write in plan.writes}
+    manifest = writes[manifest_key(school.key)]
+    by_date = {day.date: day for day in days}
+    objects: list[PlannedWrite] = []
+    for entry in json.loads(manifest.content)["days"]:
+        key = school_prefix(school.key) + entry["path"]
+        day = by_date[dt.date.fromisoformat(entry["date"])]
+        reused = PlannedWrite(key, day.content, JSON_TYPE, settings.cache.immutable, "", day.date)
+        objects.append(writes.get(key, reused))
+    objects.extend(write for write in plan.writes if write.mutable)
+    return dataclasses.replace(plan, writes=tuple(objects))
+
+
+def check_school(
+    store: Store,
+    plan: SchoolPlan,
+    listing: Mapping[str, StoredObject],
+    recorded: Mapping[str, PublishedRecord],
+) -> tuple[list[Problem], int]:
+    """A school's problems, in the plan's order, and how many of its files await gc.
+
+    `recorded` holds every record of the school, whatever its date.
+    """
+    slug = plan.school.slug
+    problems: list[Problem] = []
+    for write in plan.writes:
+        stored = listing.get(write.key)
+        if stored is None:
+            reason = LOST if write.key in recorded else NOT_YET_PUBLISHED
+            problems.append(Problem(slug, MISSING, write.key, reason))
+        else:
+            mismatch = _mismatch(store, stored, write, recorded.get(write.key))
+            if mismatch is not None:
+                problems.append(Problem(slug, MISMATCHED, write.key, mismatch))
+    expected = {write.key for write in plan.writes}
+    awaiting_gc = 0
+    prefix = school_prefix(plan.school.key)
+    for key in sorted(k for k in listing if k.startswith(prefix) and k not in expected):
+        if key not in recorded:
+            problems.append(Problem(slug, UNEXPECTED, key, FOREIGN))
+        elif key.startswith(f"{prefix}days/"):
+            awaiting_gc += 1
+    return problems, awaiting_gc
+
+
+def _mismatch(
+    store: Store, stored: StoredObject, write: PlannedWrite, record: PublishedRecord | None
+) -> str | None:
+    """Why the stored object is not the expected one, or None when it is.
+
+    A listed MD5 (an S3 ETag) that matches settles it; otherwise the bytes are
+    read, since KMS and multipart ETags are not MD5s of the content.
+    """
+    md5 = hashlib.md5(write.content, usedforsecurity=False).hexdigest()
+    if stored.size == len(write.content) and stored.md5 == md5:
+        return None
+    content = store.get(write.key)
+    if content is None:
+        return "vanished while being verified"
+    if content == write.content:
+        return None
+    if record is not None and sha256_hex(content) == record.sha256:
+        return PUBLISH_PENDING
+    return CORRUPTED
+
+
+def unknown_folders(listing: Mapping[str, StoredObject], known: set[str]) -> list[Problem]:
+    """One problem per folder under schools/ that belongs to no school (or a stray file)."""
+    folders: Counter[str] = Counter()
+    problems = []
+    for key in sorted(listing):
+        folder, slash, _rest = key.removeprefix(SCHOOLS).partition("/")
+        if not slash:
+            problems.append(Problem(NO_SCHOOL, UNEXPECTED, key, "not inside a school folder"))
+        elif folder not in known:
+            folders[folder] += 1
+    problems.extend(
+        Problem(NO_SCHOOL, UNEXPECTED, f"{SCHOOLS}{folder}/", f"folder of no school ({n} objects)")
+        for folder, n in sorted(folders.items())
+    )
+    return problems
+
+
+def repair_school(store: Store, plan: SchoolPlan, problems: Sequence[Problem]) -> SchoolResult:
+    """Write the missing and mismatched objects in the plan's order (day files first).
+
+    A missing day file is only created, never replaced; a mismatched one is
+    overwritten with the bytes its name promises. Stops at the first failure,
+    so the manifest is never written ahead of a day file it names.
+    """
+    kinds = {p.key: p for p in problems if p.kind != UNEXPECTED}
+    writes = [
+        dataclasses.replace(write, reason=kinds[write.key].reason)
+        for write in plan.writes
+        if write.key in kinds
+    ]
+    plan = dataclasses.replace(plan, writes=tuple(writes))
+    written: list[PlannedWrite] = []
+    for write in writes:
+        create_only = not write.mutable and kinds[write.key].kind == MISSING
+        try:
+            store.put(
+                write.key, write.content, write.content_type, write.cache_control, create_only
+            )
+        except StoreError as error:
+            return SchoolResult(plan, tuple(written), f"school {plan.label}: {error}")
+        written.append(write)
+    return SchoolResult(plan, tuple(written))
+
+
+def verify(
+    sessions: sessionmaker[Session],
+    store: Store,
+    school_ids: Sequence[int],
+    now: dt.datetime,
+    settings: PublishSettings,
+    repair: bool = False,
+    batch_size: int = BATCH_SIZE,
+) -> VerifyReport:
+    """Compare the store with the given schools' current windows; with `repair`, fix it.
+
+    Repaired objects are recorded as published, so the next publish builds on them.
+    """
+    store.check()
+    listing = {stored.key: stored for stored in store.list(SCHOOLS)}
+    with sessions() as session:
+        known = set(session.scalars(select(School.public_key)))
+    report = VerifyReport(problems=unknown_folders(listing, known))
+    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    for batch in iter_batches(school_ids, batch_size):
+        with sessions() as session:
+            schools = load_schools(session, batch, since)
+            records = load_published(session, batch, dt.date.min)
+        results = []
+        for school in schools:
+            recorded = records.get(school.id or 0, {})
+            current = {
+                k: r for k, r in recorded.items() if r.local_date is None or r.local_date >= since
+            }
+            plan = plan_window(school, now, current, settings)
+            report.schools_checked += 1
+            if plan.error is not None:
+                report.failed[school.slug] = plan.error
+                continue
+            problems, awaiting_gc = check_school(store, plan, listing, recorded)
+            report.problems.extend(problems)
+            report.awaiting_gc += awaiting_gc
+            if repair and any(p.kind != UNEXPECTED for p in problems):
+                result = repair_school(store, plan, problems)
+                results.append(result)
+                report.repaired.extend(write.key for write in result.written)
+                if result.error is not None:
+                    report.failed[school.slug] = result.error
+        if results:
+            record_results(sessions, results, now)
+    return report

@@ -1,0 +1,285 @@
+"""`publisher verify [--repair]`: the store compared with the database, on a folder and on S3.
+
+Every test runs on SQLite and PostgreSQL, and on a local folder and S3 (moto).
+"Out of band" changes go straight to the store, as a person or a lifecycle
+rule would make them, never through the publisher.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+from schools import riyadh_school, save
+from sqlalchemy import text
+from stores import RecordingStore, assert_manifests_name_existing_files
+
+from publisher.build.source import SubstitutionRow
+from publisher.config import PublishSettings
+from publisher.db import transaction
+from publisher.db.load import all_school_ids
+from publisher.db.save import save_school
+from publisher.upload.run import publish
+from publisher.upload.store import JSON_TYPE
+from publisher.upload.targets import open_store
+from publisher.upload.verify import (
+    CORRUPTED,
+    FOREIGN,
+    LOST,
+    MISMATCHED,
+    MISSING,
+    NOT_YET_PUBLISHED,
+    PUBLISH_PENDING,
+    UNEXPECTED,
+    verify,
+)
+
+SETTINGS = PublishSettings(concurrency=2)
+
+
+@pytest.fixture
+def store(target):
+    return open_store(target)
+
+
+@pytest.fixture
+def publisher(cli, target):
+    """`publisher ...` on the command line, against the test's target."""
+    return lambda *args: cli(*args, env={"PUBLISHER_TARGET": target})
+
+
+def check(sessions, store, now, repair=False):
+    with sessions() as session:
+        ids = all_school_ids(session)
+    return verify(sessions, store, ids, now, SETTINGS, repair=repair)
+
+
+def school_key(sessions, slug="alpha"):
+    with transaction(sessions) as session:
+        return session.execute(
+            text("SELECT public_key FROM schools WHERE slug = :slug"), {"slug": slug}
+        ).scalar_one()
+
+
+def tree(store):
+    return {stored.key: store.get(stored.key) for stored in store.list()}
+
+
+def first_day(store, key):
+    return min(s.key for s in store.list(f"schools/{key}/days/"))
+
+
+def manifest(store, key):
+    return f"schools/{key}/manifest.json"
+
+
+def _tamper(action):
+    """Tamper functions take the store and a school key and return the key they touched."""
+
+    def tamper(store, key):
+        touched = {"day": first_day, "manifest": manifest}[action[1]](store, key)
+        if action[0] == "delete":
+            store.delete([touched])
+        elif action[0] == "forge":
+            store.put(touched, b'{"forged":true}', JSON_TYPE, "no-cache")
+        elif action[0] == "flip":  # same size, other bytes: only the content tells
+            content = store.get(touched)
+            store.put(touched, content.replace(b"2026", b"2027", 1), JSON_TYPE, "no-cache")
+        return touched
+
+    return tamper
+
+
+def foreign_file(store, key):
+    store.put(f"schools/{key}/notes.txt", b"hello", "text/plain", "no-cache")
+    return f"schools/{key}/notes.txt"
+
+
+def unknown_folder(store, _key):
+    store.put("schools/nobody/manifest.json", b"{}", JSON_TYPE, "no-cache")
+    store.put("schools/nobody/days/x.json", b"{}", JSON_TYPE, "no-cache")
+    return "schools/nobody/"
+
+
+TAMPERING = [
+    pytest.param(_tamper(("delete", "day")), "alpha", MISSING, LOST, id="day-file-deleted"),
+    pytest.param(_tamper(("delete", "manifest")), "alpha", MISSING, LOST, id="manifest-deleted"),
+    pytest.param(_tamper(("forge", "day")), "alpha", MISMATCHED, CORRUPTED, id="day-file-forged"),
+    pytest.param(
+        _tamper(("flip", "day")), "alpha", MISMATCHED, CORRUPTED, id="day-file-same-size-forged"
+    ),
+    pytest.param(
+        _tamper(("forge", "manifest")), "alpha", MISMATCHED, CORRUPTED, id="manifest-forged"
+    ),
+    pytest.param(foreign_file, "alpha", UNEXPECTED, FOREIGN, id="foreign-file-in-school-folder"),
+    pytest.param(
+        unknown_folder, "-", UNEXPECTED, "folder of no school (2 objects)", id="folder-of-no-school"
+    ),
+]
+
+
+def test_verify_finds_nothing_wrong_right_after_a_publish(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    publish(sessions, store, ids, now, SETTINGS)
+    report = check(sessions, store, now)
+    assert (report.schools_checked, report.problems, report.awaiting_gc) == (2, [], 0)
+    assert report.failed == {}
+
+
+@pytest.mark.parametrize(("tamper", "school", "kind", "reason"), TAMPERING)
+def test_verify_reports_each_out_of_band_change_and_repair_restores_all_but_foreign_objects(
+    sessions, store, now, tamper, school, kind, reason
+):
+    ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    publish(sessions, store, ids, now, SETTINGS)
+    before = tree(store)
+    touched = tamper(store, school_key(sessions))
+
+    found = check(sessions, store, now)
+    assert [dataclasses.astuple(p) for p in found.problems] == [(school, kind, touched, reason)]
+
+    repaired = check(sessions, store, now, repair=True).repaired
+    after = check(sessions, store, now)
+    if kind == UNEXPECTED:  # verify never deletes
+        assert repaired == [] and [p.key for p in after.problems] == [touched]
+        assert set(tree(store)) > set(before)
+    else:
+        assert repaired == [touched] and after.problems == []
+        assert tree(store) == before
+
+
+def test_an_emptied_store_is_fully_restored_by_repair(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    publish(sessions, store, ids, now, SETTINGS)
+    before = tree(store)
+    store.delete(sorted(before))
+    assert tree(store) == {}
+
+    report = check(sessions, store, now, repair=True)
+
+    assert len(report.repaired) == 16 and report.failed == {}
+    assert tree(store) == before
+    assert check(sessions, store, now).problems == []
+    assert publish(sessions, store, ids, now, SETTINGS).objects_written == 0
+
+
+def test_repair_writes_day_files_before_the_manifest_that_names_them(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"))
+    publish(sessions, store, ids, now, SETTINGS)
+    store.delete([s.key for s in store.list()])
+    recording = RecordingStore(store, check_manifests=True)
+    check(sessions, recording, now, repair=True)
+    assert [k.endswith("manifest.json") for k in recording.puts] == [False] * 7 + [True]
+    assert_manifests_name_existing_files(store)
+
+
+def test_a_database_change_not_yet_published_is_reported_as_pending(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"))
+    publish(sessions, store, ids, now, SETTINGS)
+    tomorrow = now.date() + dt.timedelta(days=1)
+    changed = riyadh_school("alpha")
+    extra = SubstitutionRow(tomorrow, 1, "1A", "Nadia", False)
+    with transaction(sessions) as session:
+        substitutions = (*changed.substitutions, extra)
+        save_school(session, dataclasses.replace(changed, substitutions=substitutions))
+
+    report = check(sessions, store, now)
+    assert [(p.kind, p.key.rsplit("/", 1)[-1][:10], p.reason) for p in report.problems] == [
+        (MISSING, tomorrow.isoformat(), NOT_YET_PUBLISHED),
+        (MISMATCHED, "manifest.j", PUBLISH_PENDING),
+    ]
+    # A repair publishes it, and records it so that publish has nothing left to do.
+    assert len(check(sessions, store, now, repair=True).repaired) == 2
+    assert publish(sessions, store, ids, now, SETTINGS).objects_written == 0
+
+
+def test_day_files_no_manifest_names_any_more_await_gc_and_are_no_problem(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"))
+    publish(sessions, store, ids, now, SETTINGS)
+    with transaction(sessions) as session:
+        save_school(session, riyadh_school("alpha", substitutions=()))
+    publish(sessions, store, ids, now, SETTINGS)
+    report = check(sessions, store, now)
+    assert (report.problems, report.awaiting_gc) == ([], 1)
+
+
+def test_a_school_that_cannot_be_built_is_named_and_the_others_are_checked(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    publish(sessions, store, ids, now, SETTINGS)
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Mars/Olympus' WHERE slug = 'beta'"))
+    store.delete([first_day(store, school_key(sessions, "alpha"))])
+    report = check(sessions, store, now)
+    assert report.failed == {"beta": "school beta: unknown time zone 'Mars/Olympus'"}
+    assert [(p.school, p.kind) for p in report.problems] == [("alpha", MISSING)]
+
+
+def test_verify_on_the_command_line_prints_problems_and_exits_1_until_repaired(
+    publisher, sessions, store
+):
+    save(sessions, riyadh_school("alpha"))
+    assert publisher("publish", "--all").exit_code == 0
+    key = school_key(sessions)
+    day = first_day(store, key)
+    store.delete([day, manifest(store, key)])
+
+    result = publisher("verify")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"alpha\tmissing\t{day}\t{LOST}",
+        f"alpha\tmissing\t{manifest(store, key)}\t{LOST}",
+    ]
+    assert result.stderr == (
+        "1 schools checked: 2 missing, 0 mismatched, 0 unexpected; 0 awaiting gc\n"
+    )
+
+    repaired = publisher("verify", "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert repaired.stderr.endswith("; repaired 2 objects\n")
+    assert [line.split("\t")[-1] for line in repaired.stdout.splitlines()] == ["repaired"] * 2
+    clean = publisher("verify")
+    assert (clean.exit_code, clean.stdout) == (0, "")
+
+
+def test_verify_repair_on_the_command_line_restores_an_emptied_store(publisher, sessions, store):
+    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    publisher("publish", "--all")
+    before = tree(store)
+    store.delete(sorted(before))
+    result = publisher("verify", "--repair", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["missing"], report["repaired"]) == (16, 16)
+    assert all(p["repaired"] for p in report["problems"])
+    assert tree(store) == before
+
+
+def test_verify_json_names_every_problem_and_exits_1_for_unexpected_objects(
+    publisher, sessions, store
+):
+    save(sessions, riyadh_school("alpha"))
+    publisher("publish", "--all")
+    foreign = foreign_file(store, school_key(sessions))
+    result = publisher("verify", "--repair", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "schools_checked": 1,
+        "missing": 0,
+        "mismatched": 0,
+        "unexpected": 1,
+        "awaiting_gc": 0,
+        "repaired": 0,
+        "problems": [
+            {
+                "school": "alpha",
+                "kind": UNEXPECTED,
+                "key": foreign,
+                "reason": FOREIGN,
+                "repaired": False,
+            }
+        ],
+        "failed": {},
+    }
+    assert store.get(foreign) == b"hello"
