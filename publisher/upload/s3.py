@@ -78,7 +78,9 @@ class S3Store:
         if options.checksum not in CHECKSUM_MODES:
             raise ConfigError(f"checksum mode {options.checksum!r}: use one of {CHECKSUM_MODES}")
         config = Config(
-            retries={"mode": "standard", "max_attempts": options.max_attempts},
+            # `total_max_attempts` counts the first try; botocore's `max_attempts`
+            # would count only the retries and so make one attempt more than asked.
+            retries={"mode": "standard", "total_max_attempts": options.max_attempts},
             max_pool_connections=options.concurrency + 4,
             connect_timeout=options.connect_timeout,
             read_timeout=options.read_timeout,
@@ -110,10 +112,10 @@ class S3Store:
                 f"target {self.describe()}: no AWS credentials found "
                 "(set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
             ) from None
-        except EndpointConnectionError as error:
-            endpoint = error.kwargs.get("endpoint_url")
+        except EndpointConnectionError:
+            # The error's own URL is the request's (bucket and key included).
             raise ConfigError(
-                f"target {self.describe()}: endpoint {endpoint} unreachable"
+                f"target {self.describe()}: endpoint {self.client.meta.endpoint_url} unreachable"
             ) from None
         except ClientError as error:
             status = _status(error)
