@@ -51,3 +51,4 @@ class PublishSettings:
     concurrency: int = DEFAULT_CONCURRENCY
     poll_interval: int = DEFAULT_POLL_INTERVAL
     cache: CachePolicy = CachePolicy()
+    public_url: str | None = None  # None: pages reach their data and assets by relative URLs

@@ -9,11 +9,15 @@ from schools import riyadh_school, save
 from sqlalchemy import text
 
 from publisher.db import School, transaction
+from publisher.page import asset_files
 
 
 @pytest.fixture
 def two_schools(sessions):
     return save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+
+
+SHARED = len(asset_files()) + 1  # the page's assets and sw.js
 
 
 def files(folder):
@@ -23,8 +27,10 @@ def files(folder):
 def test_publish_all_writes_every_school_and_says_so(cli, two_schools):
     result = cli("publish", "--all")
     assert result.exit_code == 0, result.output
-    assert "2 published, 0 unchanged, 0 failed: 16 objects" in result.stderr
-    assert len(files(cli.target)) == 16
+    # Per school: 7 day files, a manifest and its page; shared: the page's assets and sw.js.
+    expected = 2 * 9 + SHARED
+    assert f"2 published, 0 unchanged, 0 failed: {expected} objects" in result.stderr
+    assert len(files(cli.target)) == expected
 
 
 def test_a_second_publish_all_writes_zero_objects(cli, two_schools):
@@ -46,7 +52,7 @@ def test_json_summary_lists_schools_objects_bytes_seconds_and_invalidation(cli, 
         "unchanged",
     ]
     assert summary["published"] == ["alpha", "beta"]
-    assert summary["bytes_written"] == sum(p.stat().st_size for p in cli.target.rglob("*.json"))
+    assert summary["bytes_written"] == sum(p.stat().st_size for p in cli.target.rglob("*.*"))
 
 
 @pytest.mark.parametrize("how", ["slug", "id", "public key"])
@@ -58,7 +64,7 @@ def test_publish_one_school_by_slug_id_or_public_key(cli, sessions, two_schools,
     name = {"slug": "beta", "id": str(school_id), "public key": key}[how]
     summary = json.loads(cli("publish", "--school", name, "--json").stdout)
     assert summary["published"] == ["beta"]
-    assert files(cli.target)[0].startswith(f"schools/{key}/")
+    assert {f.split("/")[1] for f in files(cli.target) if f.startswith("schools/")} == {key}
 
 
 def test_publish_changed_only_takes_schools_whose_revision_moved(cli, sessions, two_schools):
@@ -74,9 +80,12 @@ def test_dry_run_prints_each_write_with_its_reason_and_writes_nothing(cli, two_s
     result = cli("publish", "--all", "--dry-run")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == 16
+    assert len(lines) == 2 * 9 + SHARED
     assert all(line.endswith("\tnot yet published") for line in lines)
-    assert lines[0].startswith("alpha\tschools/")
+    assert [line.split("\t")[0] for line in lines[: SHARED + 1]] == ["-"] * SHARED + ["alpha"]
+    assert lines[SHARED - 1].split("\t")[1] == "sw.js"
+    school, key, _reason = lines[-1].split("\t")
+    assert (school, key.rsplit("/", 1)[-1]) == ("beta", "index.html")
     assert files(cli.target) == []
 
 

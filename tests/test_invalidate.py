@@ -60,7 +60,7 @@ def invalidated_paths(cloudfront, distribution_id):
     return batches
 
 
-def test_a_run_invalidates_exactly_the_manifests_it_rewrote(cli, sessions, aws):
+def test_a_run_invalidates_exactly_the_mutable_objects_it_rewrote(cli, sessions, aws):
     cloudfront, distribution_id = aws
     save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
     args = ["publish", "--all", "--target", "s3://screens/site", "--invalidate", distribution_id]
@@ -77,7 +77,13 @@ def test_a_run_invalidates_exactly_the_manifests_it_rewrote(cli, sessions, aws):
     batches = invalidated_paths(cloudfront, distribution_id)
     assert len(batches) == 2
     assert [f"/site/schools/{beta_key}/manifest.json"] in batches
-    assert all(path.endswith("/manifest.json") for batch in batches for path in batch)
+    # The first run wrote every page and sw.js too; immutable files are never named.
+    assert all(
+        path.endswith(("/manifest.json", "/index.html", "/sw.js"))
+        for batch in batches
+        for path in batch
+    )
+    assert "/site/sw.js" in batches[0] and "/site/sw.js" not in batches[1]
 
 
 def test_a_run_that_rewrites_nothing_sends_no_invalidation(cli, sessions, aws):

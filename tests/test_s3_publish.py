@@ -50,6 +50,7 @@ from publisher.cli import main
 from publisher.config import PublishSettings
 from publisher.db import open_engine, session_factory, transaction
 from publisher.db.save import save_school
+from publisher.page import asset_files
 from publisher.upload.run import publish
 from publisher.upload.s3 import S3Options, S3Store
 
@@ -60,6 +61,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 MUTABLE = "public, max-age=60, stale-while-revalidate=60, stale-if-error=604800"
 SETTINGS = PublishSettings(concurrency=4)
 SCHOOLS = 16  # in the kill test: enough that every kill lands in the middle of uploads
+PER_SCHOOL = 9  # objects: 7 day files, the manifest, the page
+SHARED = len(asset_files()) + 1  # the page's assets and sw.js, shared by every school
 
 
 @dataclass
@@ -176,7 +179,7 @@ def test_publish_to_s3_serves_every_object_with_its_bytes_and_cache_headers(
 ):
     result = s3("publish", "--all")
     assert result.exit_code == 0, result.stderr
-    assert "2 published, 0 unchanged, 0 failed: 16 objects" in result.stderr
+    assert f"2 published, 0 unchanged, 0 failed: {2 * PER_SCHOOL + SHARED} objects" in result.stderr
 
     with transaction(sessions) as session:
         rows = session.execute(text("SELECT key, sha256 FROM published_objects"))
@@ -187,10 +190,23 @@ def test_publish_to_s3_serves_every_object_with_its_bytes_and_cache_headers(
         served = bucket.fetch(f"{PREFIX}/{key}")
         assert served.status == 200
         assert hashlib.sha256(served.body).hexdigest() == sha256, key
-        assert is_canonical(served.body), key
-        assert served.headers["content-type"] == JSON_TYPE
-        expected = MUTABLE if key.endswith("/manifest.json") else IMMUTABLE
-        assert served.headers["cache-control"] == expected, key
+        mutable = key.endswith(("/manifest.json", "/index.html")) or key == "sw.js"
+        assert served.headers["cache-control"] == (MUTABLE if mutable else IMMUTABLE), key
+        if key.endswith(".json"):
+            assert is_canonical(served.body), key
+            assert served.headers["content-type"] == JSON_TYPE
+    types = {
+        key.rsplit(".", 1)[-1]: bucket.fetch(f"{PREFIX}/{key}").headers["content-type"]
+        for key in recorded
+    }
+    assert types == {
+        "json": JSON_TYPE,
+        "html": "text/html; charset=utf-8",
+        "js": "text/javascript; charset=utf-8",
+        "css": "text/css; charset=utf-8",
+        "woff2": "font/woff2",
+        "txt": "text/plain; charset=utf-8",
+    }
 
     for school_key in school_keys(sessions).values():
         manifest = json.loads(bucket.fetch(manifest_key(school_key)).body)
@@ -220,11 +236,11 @@ def test_a_new_max_age_rewrites_only_the_manifests_and_is_served_at_once(
     plan = s3("publish", "--all", "--max-age", "120", "--dry-run")
     rows = [line.split("\t") for line in plan.stdout.splitlines()]
     assert [(key.rsplit("/", 1)[-1], reason) for _, key, reason in rows] == [
-        ("manifest.json", "headers changed")
-    ] * 2
+        ("sw.js", "headers changed")
+    ] + [("manifest.json", "headers changed"), ("index.html", "headers changed")] * 2
 
     result = s3("publish", "--all", "--max-age", "120", "--json")
-    assert summary_of(result)["objects_written"] == 2
+    assert summary_of(result)["objects_written"] == 5
     for school_key in school_keys(sessions).values():
         served = bucket.fetch(manifest_key(school_key))
         assert served.headers["cache-control"] == MUTABLE.replace("max-age=60", "max-age=120")
@@ -303,12 +319,12 @@ def test_transient_store_errors_are_retried_and_everything_is_published(
 
     assert result.exit_code == 0, result.stderr
     summary = summary_of(result)
-    assert (summary["objects_written"], summary["failed"]) == (16, {})
+    assert (summary["objects_written"], summary["failed"]) == (2 * PER_SCHOOL + SHARED, {})
     puts = proxy.puts("/schools/")
     assert [e.fault for e in puts if e.fault] == faults
-    assert len(puts) == 16 + len(faults)
+    assert len(puts) == 2 * PER_SCHOOL + len(faults)
     assert sum(attempt(e) > 1 for e in puts) == len(faults)  # each fault cost one retry
-    assert len(bucket.object_keys(f"{PREFIX}/schools/")) == 16
+    assert len(bucket.object_keys(f"{PREFIX}/schools/")) == 2 * PER_SCHOOL
     checked_manifests(bucket)
     assert summary_of(s3("publish", "--all", "--json"))["objects_written"] == 0
 
@@ -389,7 +405,9 @@ def test_the_store_going_away_mid_run_leaves_every_manifest_valid_and_the_rerun_
     assert len(summary["published"]) + len(failed) == 20
     lines = result.stderr.splitlines()
     assert sorted(line.removeprefix("Error: school ").split(":")[0] for line in lines) == failed
-    assert checked_manifests(bucket) == len(summary["published"])
+    # A school whose page failed after its manifest went up is reported failed,
+    # yet its live manifest is valid: there may be more manifests than successes.
+    assert checked_manifests(bucket) >= len(summary["published"])
 
     rerun = s3("publish", "--all", "--concurrency", "8", "--json")
     assert rerun.exit_code == 0, rerun.stderr
@@ -436,8 +454,8 @@ def test_every_put_carries_a_content_md5_of_exactly_its_bytes(
     result = s3("publish", "--all", "--checksum", checksum, endpoint=proxy.url)
     assert result.exit_code == 0, result.stderr
 
-    puts = proxy.puts("/schools/")
-    assert len(puts) == 16
+    puts = [put for put in proxy.puts("/") if ".publisher-probe-" not in put.path]
+    assert len(puts) == 2 * PER_SCHOOL + SHARED
     for put in puts:
         assert put.headers["content-md5"] == b64_md5(put.body), put.path
         if crc32:
@@ -486,7 +504,7 @@ def test_invariant_2_a_rerun_that_forgot_what_it_published_never_replaces_a_day_
     result = s3("publish", "--all", "--json", endpoint=proxy.url)
 
     assert result.exit_code == 0, result.stderr
-    assert summary_of(result)["objects_written"] == 16
+    assert summary_of(result)["objects_written"] == 2 * PER_SCHOOL + SHARED
     day_puts = proxy.puts("/days/")
     assert sorted(e.path for e in day_puts) == sorted(created)
     assert {(e.headers.get("if-none-match"), e.status) for e in day_puts} == {("*", 412)}

@@ -3,6 +3,8 @@
 schools/<school-key>/index.html
 schools/<school-key>/manifest.json
 schools/<school-key>/days/<YYYY-MM-DD>-r<rev>-<hash>.json
+assets/<build-hash>/<file>
+sw.js
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 HASH_DIGITS = 16
+SERVICE_WORKER_KEY = "sw.js"
 
 
 def school_prefix(school_key: str) -> str:
@@ -18,6 +21,10 @@ def school_prefix(school_key: str) -> str:
 
 def manifest_key(school_key: str) -> str:
     return f"{school_prefix(school_key)}manifest.json"
+
+
+def page_key(school_key: str) -> str:
+    return f"{school_prefix(school_key)}index.html"
 
 
 def day_name(day: dt.date, revision: int, sha256: str) -> str:

@@ -42,9 +42,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from publisher.cli import db, demo, documents, maintain, publish
+    from publisher.cli import db, demo, documents, maintain, publish, serve
 
-    for module in (db, demo, documents, publish, maintain):
+    for module in (db, demo, documents, publish, maintain, serve):
         for command in module.COMMANDS:
             main.add_command(command)
 

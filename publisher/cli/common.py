@@ -132,6 +132,13 @@ def settings_options(command: F) -> F:
             show_envvar=True,
             help="Cache-Control stale-if-error of manifests and pages, in seconds.",
         ),
+        click.option(
+            "--public-url",
+            envvar="PUBLISHER_PUBLIC_URL",
+            show_envvar=True,
+            metavar="URL",
+            help="Public base URL of the target's prefix; by default pages use relative URLs.",
+        ),
     ]
 
     @functools.wraps(command)
@@ -142,12 +149,14 @@ def settings_options(command: F) -> F:
         max_age: int,
         stale_while_revalidate: int,
         stale_if_error: int,
+        public_url: str | None,
         **kwargs: Any,
     ) -> Any:
         settings = PublishSettings(
             days=days,
             poll_interval=poll_interval,
             cache=CachePolicy(max_age, stale_while_revalidate, stale_if_error),
+            public_url=public_url or None,
         )
         return command(*args, settings=settings, **kwargs)
 

@@ -23,6 +23,7 @@ from publisher.config import (
     PublishSettings,
 )
 from publisher.db.load import all_school_ids
+from publisher.page.build import current_page_build
 from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, delete_garbage, find_garbage
 from publisher.upload.verify import MISMATCHED, MISSING, UNEXPECTED, VerifyReport, verify
 
@@ -62,7 +63,8 @@ def verify_command(
         school_ids = all_school_ids(session)
     store = open_target(target, endpoint_url, path_style, checksum)
     now = dt.datetime.now(dt.UTC)
-    report = verify(sessions, store, school_ids, now, settings, repair=repair)
+    page = current_page_build(settings.public_url)
+    report = verify(sessions, store, school_ids, now, settings, repair=repair, page=page)
     for error in report.failed.values():
         warn(f"Error: {error}")
     if as_json:

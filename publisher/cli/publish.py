@@ -31,14 +31,15 @@ from publisher.db.load import all_school_ids, changed_school_ids
 from publisher.db.lookup import resolve_school
 from publisher.db.models import PublishState, School
 from publisher.errors import ConfigError
+from publisher.page.build import PageBuild, current_page_build
 from publisher.upload.invalidate import (
     InvalidationError,
     cloudfront_client,
     invalidate,
     invalidation_paths,
 )
-from publisher.upload.plan import SchoolPlan
-from publisher.upload.run import RunSummary, plan_batches, publish
+from publisher.upload.plan import PlannedWrite
+from publisher.upload.run import RunSummary, plan_batches, plan_site_writes, publish
 from publisher.upload.s3 import S3Store
 
 
@@ -104,8 +105,9 @@ def publish_command(
     with sessions() as session:
         school_ids = _select(session, all_schools, school_keys, changed)
     now = dt.datetime.now(dt.UTC)
+    page = current_page_build(settings.public_url)
     if dry_run:
-        failed = _print_plan(sessions, school_ids, now, settings, as_json)
+        failed = _print_plan(sessions, school_ids, now, settings, page, as_json)
         sys.exit(1 if failed else 0)
 
     store = open_target(target, endpoint_url, path_style, checksum, concurrency)
@@ -113,7 +115,7 @@ def publish_command(
         raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
     started = time.monotonic()
     with _progress(len(school_ids)) as advance:
-        summary = publish(sessions, store, school_ids, now, settings, progress=advance)
+        summary = publish(sessions, store, school_ids, now, settings, advance, page=page)
     problems = list(summary.failed.values())
     invalidation = None
     if distribution_id and summary.mutable_written:
@@ -166,28 +168,37 @@ def _print_plan(
     school_ids: Sequence[int],
     now: dt.datetime,
     settings: PublishSettings,
+    page: PageBuild,
     as_json: bool,
 ) -> bool:
     """Print every planned write with its reason; True when some school cannot publish."""
-    planned: list[SchoolPlan] = []
+    rows: list[dict[str, Any]] = []  # for --json: what is planned, without the bytes
+
+    def show(label: str, write: PlannedWrite) -> None:
+        if as_json:
+            rows.append(
+                {
+                    "key": write.key,
+                    "school": label,
+                    "reason": write.reason,
+                    "bytes": len(write.content),
+                }
+            )
+        else:
+            click.echo(f"{label}\t{write.key}\t{write.reason}")
+
     failed = False
-    for plans in plan_batches(sessions, school_ids, now, settings):
+    for write in plan_site_writes(sessions, page, settings):
+        show("-", write)
+    for plans in plan_batches(sessions, school_ids, now, settings, page=page):
         for plan in plans:
             if plan.error is not None:
                 failed = True
                 warn(f"Error: {plan.error}")
-            elif as_json:
-                planned.append(plan)
-            else:
-                for write in plan.writes:
-                    click.echo(f"{plan.label}\t{write.key}\t{write.reason}")
+            for write in plan.writes:
+                show(plan.label, write)
     if as_json:
-        document = [
-            {"key": w.key, "school": p.label, "reason": w.reason, "bytes": len(w.content)}
-            for p in planned
-            for w in p.writes
-        ]
-        click.echo(json.dumps(document, ensure_ascii=False))
+        click.echo(json.dumps(rows, ensure_ascii=False))
     return failed
 
 

@@ -256,7 +256,10 @@ class PublishedObject(Base):
     __tablename__ = "published_objects"
 
     key: Mapped[str] = mapped_column(String(400), primary_key=True)  # relative to the target
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    # None for the objects every school shares: the page's assets and sw.js.
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), index=True
+    )
     local_date: Mapped[dt.date | None] = mapped_column(Date)  # set for day files
     sha256: Mapped[str] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(64))  # bytes and headers

@@ -23,11 +23,20 @@ from publisher.build import (
     local_today,
     sha256_hex,
 )
-from publisher.build.layout import day_key, day_name, manifest_key, school_prefix
+from publisher.build.layout import (
+    SERVICE_WORKER_KEY,
+    day_key,
+    day_name,
+    manifest_key,
+    page_key,
+    school_prefix,
+)
 from publisher.config import PublishSettings
 from publisher.errors import BuildError
+from publisher.page.build import PageBuild, content_type
 from publisher.upload.store import JSON_TYPE
 
+HTML_TYPE = "text/html; charset=utf-8"
 NOT_YET_PUBLISHED = "not yet published"
 CONTENT_CHANGED = "content changed"
 HEADERS_CHANGED = "headers changed"
@@ -51,6 +60,7 @@ class PlannedWrite:
     cache_control: str
     reason: str
     local_date: dt.date | None = None  # set for day files
+    immutable: bool = False  # day files and page assets: a key never changes meaning
 
     @property
     def sha256(self) -> str:
@@ -62,13 +72,13 @@ class PlannedWrite:
 
     @property
     def mutable(self) -> bool:
-        """Manifests (and pages) are rewritten in place; day files never change."""
-        return self.local_date is None
+        """Manifests, pages and sw.js are rewritten in place; a CDN must be told."""
+        return not self.immutable
 
     @property
     def create_only(self) -> bool:
-        """Immutable day files are only ever created, except to give them new headers."""
-        return not self.mutable and self.reason != HEADERS_CHANGED
+        """Immutable objects are only ever created, except to give them new headers."""
+        return self.immutable and self.reason != HEADERS_CHANGED
 
 
 @dataclass(frozen=True)
@@ -96,10 +106,13 @@ def plan_school(
     days: Iterable[DaySnapshot],
     published: Mapping[str, PublishedRecord],
     settings: PublishSettings,
+    page: PageBuild | None = None,
 ) -> SchoolPlan:
-    """Compare a school's built day files and manifest with what is published.
+    """Compare a school's built day files, manifest and page with what is published.
 
     `published` holds the records of this school's objects, keyed by object key.
+    The writes are ordered day files, manifest, page: nothing is named before
+    it exists.
     """
     days = sorted(days, key=lambda d: d.date)
     immutable = settings.cache.immutable
@@ -128,16 +141,25 @@ def plan_school(
             key = day_key(school.key, day_name(day.date, school.revision, day.sha256))
             reason = CONTENT_CHANGED if day.date in by_date else NOT_YET_PUBLISHED
         if reason is not None:
-            writes.append(PlannedWrite(key, day.content, JSON_TYPE, immutable, reason, day.date))
+            writes.append(
+                PlannedWrite(key, day.content, JSON_TYPE, immutable, reason, day.date, True)
+            )
         entries.append(ManifestEntry(day.date, key.removeprefix(prefix), day.sha256))
 
     content = build_manifest(school, entries, settings.poll_interval)
     manifest = PlannedWrite(
         manifest_key(school.key), content, JSON_TYPE, settings.cache.mutable, ""
     )
-    reason = _reason(manifest, published.get(manifest.key))
-    if reason is not None:
-        writes.append(dataclasses.replace(manifest, reason=reason))
+    mutable = [manifest]
+    if page is not None:
+        index = page.index(school.key, school.locale)
+        mutable.append(
+            PlannedWrite(page_key(school.key), index, HTML_TYPE, settings.cache.mutable, "")
+        )
+    for write in mutable:
+        reason = _reason(write, published.get(write.key))
+        if reason is not None:
+            writes.append(dataclasses.replace(write, reason=reason))
     return SchoolPlan(
         school=school,
         first_date=days[0].date if days else None,
@@ -156,11 +178,18 @@ def _reason(write: PlannedWrite, record: PublishedRecord | None) -> str | None:
     return None
 
 
+def build_window(school: SchoolData, now: dt.datetime, days: int) -> list[DaySnapshot]:
+    """A school's day snapshots from its local today on. Raises BuildError."""
+    today = local_today(school, now)
+    return [build_day(school, today + dt.timedelta(days=i)) for i in range(days)]
+
+
 def plan_for(
     school: SchoolData,
     now: dt.datetime,
     published: Mapping[str, PublishedRecord],
     settings: PublishSettings,
+    page: PageBuild | None = None,
 ) -> SchoolPlan:
     """Build a school's window of days (its local today onwards) and plan them.
 
@@ -168,8 +197,36 @@ def plan_for(
     it fails alone and its published files stay as they were.
     """
     try:
-        today = local_today(school, now)
-        days = [build_day(school, today + dt.timedelta(days=i)) for i in range(settings.days)]
+        days = build_window(school, now, settings.days)
+        return plan_school(school, days, published, settings, page)
     except BuildError as error:
         return SchoolPlan(school, error=str(error))
-    return plan_school(school, days, published, settings)
+
+
+def plan_site(
+    page: PageBuild, published: Mapping[str, PublishedRecord], settings: PublishSettings
+) -> tuple[PlannedWrite, ...]:
+    """The page's shared objects: its assets (immutable, first), then sw.js.
+
+    They go up before any school's page names them.
+    """
+    assets = [
+        PlannedWrite(
+            f"assets/{page.build_hash}/{path}",
+            content,
+            content_type(path),
+            settings.cache.immutable,
+            "",
+            immutable=True,
+        )
+        for path, content in sorted(page.assets.items())
+    ]
+    worker = PlannedWrite(
+        SERVICE_WORKER_KEY, page.service_worker, content_type("sw.js"), settings.cache.mutable, ""
+    )
+    writes = []
+    for write in [*assets, worker]:
+        reason = _reason(write, published.get(write.key))
+        if reason is not None:
+            writes.append(dataclasses.replace(write, reason=reason))
+    return tuple(writes)

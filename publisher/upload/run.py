@@ -23,7 +23,8 @@ from publisher.config import PublishSettings
 from publisher.db.load import iter_batches, load_schools
 from publisher.db.models import PublishedObject, PublishState
 from publisher.errors import StoreError
-from publisher.upload.plan import PlannedWrite, PublishedRecord, SchoolPlan, plan_for
+from publisher.page.build import PageBuild
+from publisher.upload.plan import PlannedWrite, PublishedRecord, SchoolPlan, plan_for, plan_site
 from publisher.upload.store import Store
 
 BATCH_SIZE = 200
@@ -48,6 +49,12 @@ class RunSummary:
     bytes_written: int = 0
     mutable_written: list[str] = field(default_factory=list)  # keys a CDN must forget
 
+    def add_shared(self, written: Sequence[PlannedWrite]) -> None:
+        """Count objects every school shares (the page's assets and sw.js)."""
+        self.objects_written += len(written)
+        self.bytes_written += sum(len(w.content) for w in written)
+        self.mutable_written.extend(w.key for w in written if w.mutable)
+
     def add(self, result: SchoolResult) -> None:
         slug = result.plan.school.slug
         self.objects_written += len(result.written)
@@ -67,6 +74,7 @@ def plan_batches(
     now: dt.datetime,
     settings: PublishSettings,
     batch_size: int = BATCH_SIZE,
+    page: PageBuild | None = None,
 ) -> Iterator[list[SchoolPlan]]:
     """Plans for the given schools, a batch at a time, in school id order."""
     # No school's local date is more than a day behind UTC's.
@@ -75,7 +83,36 @@ def plan_batches(
         with sessions() as session:
             schools = load_schools(session, batch, since)
             published = load_published(session, batch, since)
-        yield [plan_for(s, now, published.get(s.id or 0, {}), settings) for s in schools]
+        yield [plan_for(s, now, published.get(s.id or 0, {}), settings, page) for s in schools]
+
+
+def plan_site_writes(
+    sessions: sessionmaker[Session], page: PageBuild, settings: PublishSettings
+) -> tuple[PlannedWrite, ...]:
+    """What the page's shared objects (assets, sw.js) need, against their records."""
+    with sessions() as session:
+        rows = session.scalars(select(PublishedObject).where(PublishedObject.school_id.is_(None)))
+        published = {r.key: PublishedRecord(r.key, r.sha256, r.fingerprint) for r in rows}
+    return plan_site(page, published, settings)
+
+
+def publish_site(
+    sessions: sessionmaker[Session],
+    store: Store,
+    writes: Sequence[PlannedWrite],
+    now: dt.datetime,
+) -> None:
+    """Upload the page's assets, then sw.js, and record them.
+
+    Runs before any school's page is written, so no page names a missing asset.
+    A failure stops the run (StoreError): no school's page may go up without them.
+    """
+    for write in writes:
+        store.put(
+            write.key, write.content, write.content_type, write.cache_control, write.create_only
+        )
+    with sessions() as session, session.begin():
+        record_writes(session, [(None, w) for w in writes], now)
 
 
 def load_published(
@@ -88,7 +125,7 @@ def load_published(
     )
     records: dict[int, dict[str, PublishedRecord]] = {}
     for row in session.scalars(query):
-        records.setdefault(row.school_id, {})[row.key] = PublishedRecord(
+        records.setdefault(row.school_id or 0, {})[row.key] = PublishedRecord(
             row.key, row.sha256, row.fingerprint, row.local_date
         )
     return records
@@ -114,27 +151,33 @@ def apply_school(store: Store, plan: SchoolPlan) -> SchoolResult:
     return SchoolResult(plan, tuple(written))
 
 
+def record_writes(
+    session: Session, written: Sequence[tuple[int | None, PlannedWrite]], now: dt.datetime
+) -> None:
+    """Remember stored objects (school id None for shared ones), replacing older records."""
+    keys = [w.key for _, w in written]
+    for chunk in iter_batches(keys, 500):
+        session.execute(delete(PublishedObject).where(PublishedObject.key.in_(chunk)))
+    session.add_all(
+        PublishedObject(
+            key=w.key,
+            school_id=school_id,
+            local_date=w.local_date,
+            sha256=w.sha256,
+            fingerprint=w.fingerprint,
+            size=len(w.content),
+            published_at=now,
+        )
+        for school_id, w in written
+    )
+
+
 def record_results(
     sessions: sessionmaker[Session], results: Sequence[SchoolResult], now: dt.datetime
 ) -> None:
     """Remember what was stored, and each school's state, in one transaction."""
-    written = [(r.plan.school.id, w) for r in results for w in r.written]
     with sessions() as session, session.begin():
-        keys = [w.key for _, w in written]
-        for chunk in iter_batches(keys, 500):
-            session.execute(delete(PublishedObject).where(PublishedObject.key.in_(chunk)))
-        session.add_all(
-            PublishedObject(
-                key=w.key,
-                school_id=school_id,
-                local_date=w.local_date,
-                sha256=w.sha256,
-                fingerprint=w.fingerprint,
-                size=len(w.content),
-                published_at=now,
-            )
-            for school_id, w in written
-        )
+        record_writes(session, [(r.plan.school.id, w) for r in results for w in r.written], now)
         states = {
             state.school_id: state
             for state in session.scalars(
@@ -166,6 +209,7 @@ def publish(
     settings: PublishSettings,
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    page: PageBuild | None = None,
 ) -> RunSummary:
     """Publish the given schools for the window starting at each one's local today.
 
@@ -184,8 +228,16 @@ def publish(
         if progress is not None:
             progress(len(results))
 
+    if page is not None:
+        site = plan_site_writes(sessions, page, settings)
+        if site:
+            store.check()
+            checked = True
+            publish_site(sessions, store, site, now)
+            summary.add_shared(site)
+
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
-        for plans in plan_batches(sessions, school_ids, now, settings, batch_size):
+        for plans in plan_batches(sessions, school_ids, now, settings, batch_size, page):
             if not checked and any(plan.writes for plan in plans):
                 store.check()  # before anything is written, and never on a no-op run
                 checked = True

@@ -21,14 +21,28 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.build import SchoolData, build_day, local_today, sha256_hex
-from publisher.build.layout import manifest_key, school_prefix
+from publisher.build import SchoolData, sha256_hex
+from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
 from publisher.config import PublishSettings
 from publisher.db.load import iter_batches, load_schools
-from publisher.db.models import School
+from publisher.db.models import PublishedObject, School
 from publisher.errors import BuildError, StoreError
-from publisher.upload.plan import PlannedWrite, PublishedRecord, SchoolPlan, plan_school
-from publisher.upload.run import BATCH_SIZE, SchoolResult, load_published, record_results
+from publisher.page.build import PageBuild
+from publisher.upload.plan import (
+    PlannedWrite,
+    PublishedRecord,
+    SchoolPlan,
+    build_window,
+    plan_school,
+    plan_site,
+)
+from publisher.upload.run import (
+    BATCH_SIZE,
+    SchoolResult,
+    load_published,
+    record_results,
+    record_writes,
+)
 from publisher.upload.store import JSON_TYPE, Store, StoredObject
 
 SCHOOLS = "schools/"
@@ -77,6 +91,7 @@ def plan_window(
     now: dt.datetime,
     published: Mapping[str, PublishedRecord],
     settings: PublishSettings,
+    page: PageBuild | None = None,
 ) -> SchoolPlan:
     """Every object of the school's current window (not only the changes), days first.
 
@@ -84,14 +99,13 @@ def plan_window(
     so a day file whose content is already published keeps its recorded key.
     A school whose data cannot be built gets a plan with an error.
     """
-    try:
-        today = local_today(school, now)
-        days = [build_day(school, today + dt.timedelta(days=i)) for i in range(settings.days)]
-    except BuildError as error:
-        return SchoolPlan(school, error=str(error))
     # Without the records of mutable objects, the plan always writes the manifest in full.
     day_records = {k: r for k, r in published.items() if r.local_date is not None}
-    plan = plan_school(school, days, day_records, settings)
+    try:
+        days = build_window(school, now, settings.days)
+        plan = plan_school(school, days, day_records, settings, page)
+    except BuildError as error:
+        return SchoolPlan(school, error=str(error))
     writes = {write.key: write for write in plan.writes}
     manifest = writes[manifest_key(school.key)]
     by_date = {day.date: day for day in days}
@@ -99,7 +113,9 @@ def plan_window(
     for entry in json.loads(manifest.content)["days"]:
         key = school_prefix(school.key) + entry["path"]
         day = by_date[dt.date.fromisoformat(entry["date"])]
-        reused = PlannedWrite(key, day.content, JSON_TYPE, settings.cache.immutable, "", day.date)
+        reused = PlannedWrite(
+            key, day.content, JSON_TYPE, settings.cache.immutable, "", day.date, immutable=True
+        )
         objects.append(writes.get(key, reused))
     objects.extend(write for write in plan.writes if write.mutable)
     return dataclasses.replace(plan, writes=tuple(objects))
@@ -202,6 +218,49 @@ def repair_school(store: Store, plan: SchoolPlan, problems: Sequence[Problem]) -
     return SchoolResult(plan, tuple(written))
 
 
+def check_shared(
+    store: Store,
+    page: PageBuild,
+    settings: PublishSettings,
+    recorded: Mapping[str, PublishedRecord],
+) -> tuple[list[PlannedWrite], list[Problem]]:
+    """The page's shared objects (this build's assets, sw.js) and their problems."""
+    writes = list(plan_site(page, {}, settings))
+    listing = {o.key: o for o in store.list(f"assets/{page.build_hash}/")}
+    listing.update(
+        {o.key: o for o in store.list(SERVICE_WORKER_KEY) if o.key == SERVICE_WORKER_KEY}
+    )
+    problems = []
+    for write in writes:
+        stored = listing.get(write.key)
+        if stored is None:
+            reason = LOST if write.key in recorded else NOT_YET_PUBLISHED
+            problems.append(Problem(NO_SCHOOL, MISSING, write.key, reason))
+        else:
+            mismatch = _mismatch(store, stored, write, recorded.get(write.key))
+            if mismatch is not None:
+                problems.append(Problem(NO_SCHOOL, MISMATCHED, write.key, mismatch))
+    return writes, problems
+
+
+def repair_shared(
+    sessions: sessionmaker[Session],
+    store: Store,
+    writes: Sequence[PlannedWrite],
+    problems: Sequence[Problem],
+    now: dt.datetime,
+) -> list[PlannedWrite]:
+    """Rewrite the shared objects that are missing or wrong (assets before sw.js); record them."""
+    broken = {p.key: p for p in problems}
+    repaired = [w for w in writes if w.key in broken]
+    for write in repaired:
+        create_only = write.immutable and broken[write.key].kind == MISSING
+        store.put(write.key, write.content, write.content_type, write.cache_control, create_only)
+    with sessions() as session, session.begin():
+        record_writes(session, [(None, w) for w in repaired], now)
+    return repaired
+
+
 def verify(
     sessions: sessionmaker[Session],
     store: Store,
@@ -210,6 +269,7 @@ def verify(
     settings: PublishSettings,
     repair: bool = False,
     batch_size: int = BATCH_SIZE,
+    page: PageBuild | None = None,
 ) -> VerifyReport:
     """Compare the store with the given schools' current windows; with `repair`, fix it.
 
@@ -220,6 +280,18 @@ def verify(
     with sessions() as session:
         known = set(session.scalars(select(School.public_key)))
     report = VerifyReport(problems=unknown_folders(listing, known))
+    if page is not None:
+        with sessions() as session:
+            rows = session.scalars(
+                select(PublishedObject).where(PublishedObject.school_id.is_(None))
+            )
+            shared = {r.key: PublishedRecord(r.key, r.sha256, r.fingerprint) for r in rows}
+        writes, problems = check_shared(store, page, settings, shared)
+        report.problems.extend(problems)
+        if repair and problems:
+            report.repaired.extend(
+                w.key for w in repair_shared(sessions, store, writes, problems, now)
+            )
     since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
     for batch in iter_batches(school_ids, batch_size):
         with sessions() as session:
@@ -231,7 +303,7 @@ def verify(
             current = {
                 k: r for k, r in recorded.items() if r.local_date is None or r.local_date >= since
             }
-            plan = plan_window(school, now, current, settings)
+            plan = plan_window(school, now, current, settings, page)
             report.schools_checked += 1
             if plan.error is not None:
                 report.failed[school.slug] = plan.error

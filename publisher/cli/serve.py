@@ -1,0 +1,60 @@
+"""`publisher serve`: preview a local target over HTTP, as a CDN would serve it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from publisher.config import DEFAULT_TARGET
+from publisher.errors import ConfigError
+from publisher.page.preview import PreviewHandler, make_server, screen_paths
+
+
+@click.command("serve")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
+@click.option(
+    "--target",
+    envvar="PUBLISHER_TARGET",
+    show_envvar=True,
+    default=DEFAULT_TARGET,
+    show_default=True,
+    metavar="URL",
+    help="The local folder to serve: file://PATH (S3 targets are served by their CDN).",
+)
+def serve_command(port: int, target: str) -> None:
+    """Serve a local target folder on 127.0.0.1 with the published headers.
+
+    Content-Type and Cache-Control are those the S3 store would send (day files
+    and assets immutable, manifests, pages and sw.js short-lived), so the screens
+    behave as they will behind a CDN. Prints each school screen's URL; Ctrl-C stops.
+    """
+    if target.startswith("s3://"):
+        raise ConfigError(f"target {target}: serve previews a local folder (file://PATH)")
+    root = Path(target.removeprefix("file://") or ".")
+    if not root.is_dir():
+        raise ConfigError(f"target {target}: no such folder (run publisher publish first)")
+    handler = type("LoggingHandler", (PreviewHandler,), {"quiet": False})
+    try:
+        server = make_server(root, port, handler)
+    except OSError as error:
+        raise ConfigError(f"port {port}: {error.strerror or error}") from None
+    base = f"http://127.0.0.1:{server.server_port}"
+    click.echo(f"Serving {root} on {base}/ (Ctrl-C stops)", err=True)
+    for path in screen_paths(root):
+        click.echo(f"{base}{path}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+COMMANDS = [serve_command]

@@ -1,0 +1,168 @@
+"""The display page: its asset files, each school's index.html and the service worker.
+
+Pure: the same inputs always give the same bytes (no clock, no environment).
+Assets are published under `assets/<build-hash>/`, named by a hash of the whole
+asset tree, so a new build never overwrites an old one and ES-module relative
+imports work without a bundler. The page reaches its data with relative URLs
+by default, so the same files work from any prefix, a CDN or `publisher serve`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+SITE = Path(__file__).resolve().parents[2] / "site"
+ASSET_FOLDERS = ("js", "css", "fonts")
+BUILD_HASH_DIGITS = 16
+
+DIRECTIONS = {"ar": "rtl", "en": "ltr"}
+TITLES = {"ar": "شاشة المدرسة", "en": "School screen"}
+PRELOADED_FONTS = {
+    "ar": ("fonts/noto-sans-arabic-arabic-400-normal.woff2",),
+    "en": ("fonts/noto-sans-arabic-latin-400-normal.woff2",),
+}
+
+TIMING: dict[str, Any] = {
+    "first_timeout_ms": 15_000,  # the first load may meet a cold CDN
+    "poll_timeout_ms": 9_000,
+    "backoff_base_ms": 2_000,  # retries after a failure: 2 s x 1.5^n, capped at 30 s,
+    "backoff_factor": 1.5,  # each with up to a quarter taken off at random
+    "backoff_cap_ms": 30_000,
+    "backoff_jitter": 0.25,
+    "poll_offset_window_ms": 30_000,  # fixed per-school offset: FNV-1a(key) mod 30 s
+    "poll_jitter_ms": 15_000,  # random per-screen jitter on top of it
+    "stale_after_polls": 3,  # regular polls' worth of time without success -> stale marker
+    "build_check_ms": 600_000,  # how often the published page is checked for a new build
+    "daily_reload_ms": 86_400_000,  # reload once a day (outside lessons) to shed leaks
+    "reload_min_gap_ms": 600_000,  # never two self-reloads within ten minutes,
+    "reloads_per_hour": 3,  # nor more than three in an hour
+    "page_interval_ms": 12_000,  # classes, duties and announcements page on this timer
+    "classes_per_page": 24,  # 3 columns x 8 rows at 1920x1080
+    "duties_shown": 4,
+    "announcements_shown": 2,
+}
+SW_NETWORK_TIMEOUT_MS = 4_000
+"""The service worker's wait before it answers with its copy: under the page's own timeouts."""
+
+_templates = Environment(
+    loader=FileSystemLoader(SITE / "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def asset_files() -> dict[str, bytes]:
+    """Every file of site/js, site/css and site/fonts, keyed by path ("js/main.js", ...)."""
+    files = {}
+    for folder in ASSET_FOLDERS:
+        for path in sorted((SITE / folder).rglob("*")):
+            if path.is_file():
+                files[path.relative_to(SITE).as_posix()] = path.read_bytes()
+    return files
+
+
+def asset_build_hash(files: Mapping[str, bytes]) -> str:
+    """First 16 hex digits of SHA-256 over the sorted (path, bytes) pairs."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        data = files[path]
+        digest.update(f"{path}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:BUILD_HASH_DIGITS]
+
+
+def render_index(school_key: str, locale: str, build_hash: str, public_url: str | None) -> bytes:
+    """The school's index.html, published at schools/<school-key>/index.html.
+
+    URLs are relative to that place unless `public_url` (the prefix's public
+    base URL) is given.
+    """
+    if locale not in DIRECTIONS:
+        raise ValueError(f"school {school_key}: unsupported locale {locale!r}")
+    base = _base(public_url)
+    page = f"{base}schools/{school_key}/" if public_url else ""
+    config = {
+        "school_key": school_key,
+        "locale": locale,
+        "build": build_hash,
+        "manifest_url": f"{page}manifest.json" if public_url else "./manifest.json",
+        "service_worker_url": f"{base}sw.js",
+        **TIMING,
+    }
+    html = _templates.get_template("index.html.j2").render(
+        lang=locale,
+        dir=DIRECTIONS[locale],
+        title=TITLES[locale],
+        csp=_content_security_policy(public_url),
+        assets=f"{base}assets/{build_hash}/",
+        preload_fonts=PRELOADED_FONTS[locale],
+        config=config,
+    )
+    return html.encode("utf-8")
+
+
+def render_service_worker(build_hash: str) -> bytes:
+    """sw.js for the prefix root, so its scope covers every school's page.
+
+    It precaches the assets of `build_hash`; call it with the hash of the
+    current asset tree (`asset_build_hash(asset_files())`).
+    """
+    assets = [f"assets/{build_hash}/{path}" for path in sorted(asset_files())]
+    script = _templates.get_template("sw.js.j2").render(
+        build=build_hash, assets=assets, network_timeout_ms=SW_NETWORK_TIMEOUT_MS
+    )
+    return script.encode("utf-8")
+
+
+def page_objects(
+    schools: Iterable[tuple[str, str]], public_url: str | None = None
+) -> dict[str, bytes]:
+    """Every page object to publish for (school key, locale) pairs, keyed by path under the prefix.
+
+    Upload the assets first, then sw.js and the pages, so no page names an asset
+    that is not there yet.
+    """
+    files = asset_files()
+    build = asset_build_hash(files)
+    objects = {f"assets/{build}/{path}": data for path, data in files.items()}
+    objects["sw.js"] = render_service_worker(build)
+    for key, locale in schools:
+        objects[f"schools/{key}/index.html"] = render_index(key, locale, build, public_url)
+    return objects
+
+
+def _base(public_url: str | None) -> str:
+    """The prefix root as the page sees it: relative (two folders up) or absolute."""
+    if not public_url:
+        return "../../"
+    return public_url.rstrip("/") + "/"
+
+
+def _content_security_policy(public_url: str | None) -> str:
+    """Only this origin (and the public URL's, when given); no inline script but the JSON config."""
+    self_ = "'self'"
+    if public_url:
+        parts = urlsplit(public_url)
+        self_ = f"'self' {parts.scheme}://{parts.netloc}"
+    return "; ".join(
+        [
+            f"default-src {self_}",
+            f"script-src {self_}",
+            f"style-src {self_}",
+            f"font-src {self_}",
+            f"connect-src {self_}",
+            f"img-src {self_} data:",
+            f"worker-src {self_}",
+            f"manifest-src {self_}",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )

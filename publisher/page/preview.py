@@ -1,0 +1,88 @@
+"""Serving a local target folder over HTTP with the headers the S3 store would send.
+
+For previewing screens before a CDN exists, and for the browser tests. Day
+files and assets are immutable; manifests, pages and sw.js are short-lived.
+There is no directory listing: as on the CDN, a school's URL is only known to
+whoever holds its key.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import sys
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from publisher.config import CachePolicy
+
+CONTENT_TYPES = {
+    ".json": "application/json; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+def cache_control(path: str, policy: CachePolicy) -> str:
+    """The Cache-Control of the object at URL path `path`, as the publisher stores it."""
+    parts = path.strip("/").split("/")
+    immutable = parts[0] == "assets" or (len(parts) >= 2 and parts[-2] == "days")
+    return policy.immutable if immutable else policy.mutable
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """Files from the target folder, typed and cached like the published objects."""
+
+    cache_policy = CachePolicy()
+    quiet = True
+
+    def guess_type(self, path: str | Any) -> str:
+        extension = posixpath.splitext(str(path))[1].lower()
+        return CONTENT_TYPES.get(extension) or super().guess_type(path)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._status = code
+        super().send_response(code, message)
+
+    def end_headers(self) -> None:
+        if getattr(self, "_status", None) in (200, 304):
+            path = urlsplit(self.path).path
+            self.send_header("Cache-Control", cache_control(path, self.cache_policy))
+        super().end_headers()
+
+    def list_directory(self, path: str | Any) -> None:
+        self.send_error(404, "File not found")
+        return None
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that closes a connection early (a reload, an aborted fetch) is normal.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def make_server(
+    root: Path, port: int = 0, handler: type[PreviewHandler] = PreviewHandler
+) -> ThreadingHTTPServer:
+    """A threaded server for `root` on 127.0.0.1 (port 0: any free port); call serve_forever."""
+    return PreviewServer(("127.0.0.1", port), partial(handler, directory=str(root)))
+
+
+def screen_paths(root: Path) -> list[str]:
+    """The URL paths of the school screens published in `root`."""
+    return sorted(
+        f"/{page.parent.relative_to(root).as_posix()}/index.html"
+        for page in (root / "schools").glob("*/index.html")
+    )

@@ -1,0 +1,191 @@
+// @ts-check
+/**
+ * Words and formats on screen, for one locale and one time zone. Pure: every
+ * function takes the instant it formats as an argument.
+ *
+ * Calendar and digits are pinned in the locale tags, never left to the device:
+ * Arabic screens use the Gregorian calendar with Arabic-Indic digits (what Saudi
+ * school signage uses) and a Hijri line in the Umm al-Qura calendar; English
+ * screens use the Gregorian calendar with Latin digits, and the same Hijri line.
+ */
+
+/** @typedef {"ar" | "en"} Locale */
+
+export const LOCALE_TAGS = {
+  ar: { gregory: "ar-SA-u-ca-gregory-nu-arab", hijri: "ar-SA-u-ca-islamic-umalqura-nu-arab" },
+  en: { gregory: "en-GB-u-ca-gregory-nu-latn", hijri: "en-GB-u-ca-islamic-umalqura-nu-latn" },
+};
+
+export const STRINGS = {
+  ar: {
+    kinds: {
+      lesson: "الحصة الحالية",
+      break: "استراحة",
+      prayer: "وقت الصلاة",
+      assembly: "الطابور",
+      activity: "نشاط",
+      exam: "اختبار",
+    },
+    before: "قبل بداية اليوم الدراسي",
+    between: "الجرس القادم",
+    after: "انتهى اليوم الدراسي",
+    weekend: "عطلة نهاية الأسبوع",
+    holiday: "إجازة",
+    loading: "جارٍ تحميل الجدول…",
+    noData: "لا يوجد جدول لهذا اليوم",
+    endsIn: "يتبقى",
+    startsIn: "يبدأ بعد",
+    next: "التالي",
+    nextSchoolDay: "اليوم الدراسي القادم",
+    classesNow: "الفصول الآن",
+    classesNext: "الفصول في",
+    noLessons: "لا توجد حصص الآن",
+    noLessonsToday: "لا توجد حصص اليوم",
+    noMoreLessons: "لا توجد حصص أخرى اليوم",
+    free: "—",
+    substitute: "بديل",
+    cancelled: "ملغاة",
+    duties: "المناوبة",
+    announcements: "إعلانات",
+    revision: "الإصدار",
+    changed: "آخر تعديل",
+    stale: "لم يُحدَّث منذ",
+    at: "الساعة",
+    // Not a middle dot: next to Arabic-Indic digits it reads as a zero (٠).
+    sep: "، ",
+  },
+  en: {
+    kinds: {
+      lesson: "Lesson now",
+      break: "Break",
+      prayer: "Prayer",
+      assembly: "Assembly",
+      activity: "Activity",
+      exam: "Exam",
+    },
+    before: "Before school",
+    between: "Next bell",
+    after: "The school day is over",
+    weekend: "Weekend",
+    holiday: "Holiday",
+    loading: "Loading the timetable…",
+    noData: "No timetable for today",
+    endsIn: "Ends in",
+    startsIn: "Starts in",
+    next: "Next",
+    nextSchoolDay: "Next school day",
+    classesNow: "Classes now",
+    classesNext: "Classes at",
+    noLessons: "No lessons now",
+    noLessonsToday: "No lessons today",
+    noMoreLessons: "No more lessons today",
+    free: "—",
+    substitute: "Substitute",
+    cancelled: "Cancelled",
+    duties: "On duty",
+    announcements: "Announcements",
+    revision: "Revision",
+    changed: "changed",
+    stale: "Not updated since",
+    at: "at",
+    sep: " · ",
+  },
+};
+
+/** @typedef {typeof STRINGS.en} Strings */
+
+/**
+ * The formatters of one screen: build once per (locale, time zone), call every second.
+ * @param {Locale} locale
+ * @param {string | undefined} timeZone  an IANA zone; undefined means the device's zone
+ */
+export function makeFormat(locale, timeZone) {
+  const tags = LOCALE_TAGS[locale] ?? LOCALE_TAGS.ar;
+  const clock = new Intl.DateTimeFormat(tags.gregory, {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  });
+  const dateLong = new Intl.DateTimeFormat(tags.gregory, {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
+  const dateShort = new Intl.DateTimeFormat(tags.gregory, {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+  });
+  const hijri = new Intl.DateTimeFormat(tags.hijri, {
+    timeZone,
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
+  const key = new Intl.DateTimeFormat("en-CA-u-ca-gregory-nu-latn", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  });
+  const two = new Intl.NumberFormat(tags.gregory, { minimumIntegerDigits: 2, useGrouping: false });
+  const plain = new Intl.NumberFormat(tags.gregory, { useGrouping: false });
+
+  /** @param {number} now */
+  function clockParts(now) {
+    /** @type {Record<string, string>} */
+    const parts = {};
+    for (const part of clock.formatToParts(now)) parts[part.type] = part.value;
+    return parts;
+  }
+
+  return {
+    strings: STRINGS[locale] ?? STRINGS.ar,
+    /** "08:10" @param {number} now */
+    time(now) {
+      const p = clockParts(now);
+      return `${p.hour}:${p.minute}`;
+    },
+    /** "07", the seconds shown beside the clock @param {number} now */
+    seconds(now) {
+      return clockParts(now).second;
+    },
+    /** "Sunday 22 November 2026" @param {number} now */
+    date(now) {
+      return dateLong.format(now);
+    },
+    /** "Sunday 22 November" @param {number} now */
+    shortDate(now) {
+      return dateShort.format(now);
+    },
+    /** "12 Jumada II 1448 AH" @param {number} now */
+    hijri(now) {
+      return hijri.format(now);
+    },
+    /** The local date as "YYYY-MM-DD" (Latin digits), as day files are named. @param {number} now */
+    dateKey(now) {
+      return key.format(now);
+    },
+    /** "25:00", or "1:02:03" past an hour; whole seconds rounded up. @param {number} ms */
+    countdown(ms) {
+      const total = Math.max(0, Math.ceil(ms / 1000));
+      const h = Math.floor(total / 3600);
+      const m = Math.floor((total % 3600) / 60);
+      const s = total % 60;
+      return h > 0
+        ? `${plain.format(h)}:${two.format(m)}:${two.format(s)}`
+        : `${two.format(m)}:${two.format(s)}`;
+    },
+    /** A count in the screen's digits. @param {number} n */
+    number(n) {
+      return plain.format(n);
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof makeFormat>} Format */

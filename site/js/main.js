@@ -1,0 +1,227 @@
+// @ts-check
+/**
+ * Wires the screen together: a tick every second draws the day from what is
+ * held; a poll loop keeps the manifest and its day files fresh. Drawing never
+ * waits for the network, and the network is never asked because of the time
+ * of day: midnight and a countdown's zero are only redraws.
+ */
+
+import { isStale, pollDelay, reloadAllowed, retryDelay, schoolOffset } from "./backoff.js";
+import { NO_SKEW, addSample, correctedNow, offsetFromHeaders } from "./clock.js";
+import { makeFormat } from "./format.js";
+import {
+  fetchDay,
+  fetchPageBuild,
+  fetchText,
+  reloadPage,
+  startServiceWorker,
+  warmServiceWorker,
+} from "./net.js";
+import { createScreen, pageUrl, readConfig } from "./render.js";
+import {
+  dayAt,
+  earliestStart,
+  keepDays,
+  parseDay,
+  parseManifest,
+  wantedEntries,
+} from "./snapshot.js";
+import * as store from "./store.js";
+import { buildView } from "./view.js";
+
+/**
+ * @typedef {import("./snapshot.js").Manifest} Manifest
+ * @typedef {import("./snapshot.js").Entry} Entry
+ * @typedef {import("./schedule.js").Day} Day
+ */
+
+const config = readConfig(document);
+const key = String(config.school_key);
+const manifestUrl = new URL(config.manifest_url, pageUrl()).href;
+const screen = createScreen(document);
+const offsetMs = schoolOffset(key, config.poll_offset_window_ms);
+const backoff = {
+  baseMs: config.backoff_base_ms,
+  factor: config.backoff_factor,
+  capMs: config.backoff_cap_ms,
+  jitter: config.backoff_jitter,
+};
+const layout = {
+  perPage: config.classes_per_page,
+  pageIntervalMs: config.page_interval_ms,
+  announcementsShown: config.announcements_shown,
+  dutiesShown: config.duties_shown,
+};
+const startedAt = performance.now();
+
+const state = {
+  /** @type {Manifest | null} */ manifest: null,
+  manifestText: "",
+  /** @type {Map<string, Day>} */ days: new Map(),
+  /** @type {Map<string, {entry: Entry, text: string}>} */ sources: new Map(),
+  skew: NO_SKEW,
+  failures: 0,
+  loaded: false,
+  lastSuccessAt: store.loadLastSuccess(key),
+  lastBuildCheck: Number.NEGATIVE_INFINITY,
+  lastState: "loading",
+  /** @type {import("./format.js").Format | null} */ fmt: null,
+  /** @type {string | undefined} */ fmtZone: undefined,
+};
+
+const now = () => correctedNow(Date.now(), state.skew);
+
+function format() {
+  const zone = state.manifest?.school.timezone;
+  if (!state.fmt || state.fmtZone !== zone) {
+    state.fmt = makeFormat(config.locale, zone);
+    state.fmtZone = zone;
+  }
+  return state.fmt;
+}
+
+function draw() {
+  const t = now();
+  const intervalMs = (state.manifest?.poll_interval ?? 60) * 1000;
+  const view = buildView({
+    fmt: format(),
+    now: t,
+    manifest: state.manifest,
+    day: dayAt(state.manifest, state.days, t),
+    stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
+    lastSuccessAt: state.lastSuccessAt,
+    layout,
+  });
+  screen.update(view);
+  state.lastState = view.state;
+}
+
+function tick() {
+  draw();
+  setTimeout(tick, 1000 - (now() % 1000) + 10);
+}
+
+/**
+ * Takes a manifest and day files as held data.
+ * @param {Manifest} manifest
+ * @param {string} text
+ */
+function adopt(manifest, text) {
+  state.manifest = manifest;
+  state.manifestText = text;
+  state.days = keepDays(manifest, state.days, now());
+  for (const path of state.sources.keys()) if (!state.days.has(path)) state.sources.delete(path);
+}
+
+/** The last good data saved by an earlier run of the page, shown before any request. */
+function restore() {
+  const saved = store.loadData(key);
+  if (!saved) return;
+  try {
+    const manifest = parseManifest(saved.manifest);
+    for (const [entry, text] of saved.days) {
+      state.days.set(entry.path, parseDay(text, entry));
+      state.sources.set(entry.path, { entry, text });
+    }
+    adopt(manifest, saved.manifest);
+  } catch {
+    state.days.clear();
+    state.sources.clear();
+  }
+}
+
+function save() {
+  store.saveData(key, state.manifestText, [...state.sources.values()].map((s) => [s.entry, s.text]));
+  warmServiceWorker(warmList());
+}
+
+function warmList() {
+  return {
+    pages: [pageUrl(), manifestUrl],
+    days: [...state.sources.keys()].map((path) => new URL(path, manifestUrl).href),
+    build: String(config.build),
+  };
+}
+
+/**
+ * One poll: the manifest, then every day file it names from today on that is
+ * not held yet. Throws when anything failed; what did arrive is kept.
+ */
+async function sync() {
+  const timeoutMs = state.loaded ? config.poll_timeout_ms : config.first_timeout_ms;
+  const fetched = await fetchText(manifestUrl, { timeoutMs, cache: "no-cache" });
+  const manifest = parseManifest(fetched.text);
+  if (fetched.fromCache && state.manifest) throw new Error("manifest: only the service worker's copy");
+  if (!fetched.fromCache) {
+    const offset = offsetFromHeaders(fetched.date, fetched.age, fetched.sentAt, fetched.receivedAt);
+    if (offset !== null) {
+      state.skew = addSample(state.skew, offset, fetched.receivedAt, earliestStart(state.days));
+    }
+  }
+  const zone = manifest.school.timezone;
+  const today = (zone === state.fmtZone ? format() : makeFormat(config.locale, zone)).dateKey(now());
+  let changed = fetched.text !== state.manifestText;
+  let failure = null;
+  for (const entry of wantedEntries(manifest, today)) {
+    if (state.days.has(entry.path)) continue;
+    try {
+      const text = await fetchDay(new URL(entry.path, manifestUrl).href, entry.sha256, timeoutMs);
+      state.days.set(entry.path, parseDay(text, entry));
+      state.sources.set(entry.path, { entry, text });
+      changed = true;
+    } catch (error) {
+      failure = failure ?? error;
+    }
+  }
+  adopt(manifest, fetched.text);
+  if (changed) save();
+  if (failure) throw failure;
+  if (fetched.fromCache) throw new Error("manifest: only the service worker's copy");
+}
+
+/**
+ * After a successful poll: reload when the published page is another build,
+ * or once a day outside lessons, within the reload limits.
+ */
+async function maybeReload() {
+  const t = now();
+  let wanted = false;
+  if (t - state.lastBuildCheck >= config.build_check_ms) {
+    state.lastBuildCheck = t;
+    const build = await fetchPageBuild(pageUrl(), config.poll_timeout_ms).catch(() => null);
+    wanted = build !== null && build !== config.build;
+  }
+  const quiet = !["period", "between"].includes(state.lastState);
+  if (performance.now() - startedAt >= config.daily_reload_ms && quiet) wanted = true;
+  if (!wanted) return;
+  const history = store.loadReloads(key);
+  const limits = { minGapMs: config.reload_min_gap_ms, perHour: config.reloads_per_hour };
+  if (!reloadAllowed(history, t, limits)) return;
+  store.saveReloads(key, [...history, t]);
+  reloadPage();
+}
+
+async function poll() {
+  let delay;
+  try {
+    await sync();
+    state.failures = 0;
+    state.loaded = true;
+    state.lastSuccessAt = now();
+    store.saveLastSuccess(key, state.lastSuccessAt);
+    const intervalMs = (state.manifest?.poll_interval ?? 60) * 1000;
+    delay = pollDelay(intervalMs, offsetMs, config.poll_jitter_ms, Math.random());
+    draw();
+    await maybeReload();
+  } catch {
+    state.failures += 1;
+    delay = retryDelay(state.failures, Math.random(), backoff);
+    draw();
+  }
+  setTimeout(poll, delay);
+}
+
+restore();
+tick();
+poll();
+startServiceWorker(config.service_worker_url, warmList);

@@ -1,0 +1,200 @@
+// @ts-check
+/**
+ * The page's DOM: reads the configuration and copies a view into the page.
+ *
+ * Every node is made once and reused; text goes in through `textContent` (never
+ * HTML), and only when it changed, so a kiosk that runs for weeks neither leaks
+ * nodes nor repaints what did not move.
+ */
+
+/** @typedef {import("./view.js").View} View */
+
+/**
+ * The configuration the publisher rendered into the page (a JSON script: data,
+ * not code, so the Content-Security-Policy needs no inline-script exception).
+ * @param {Document} doc
+ */
+export function readConfig(doc) {
+  const element = doc.getElementById("config");
+  return JSON.parse(element?.textContent ?? "{}");
+}
+
+/** The page's own URL, without a fragment. */
+export function pageUrl() {
+  return document.URL.split("#")[0];
+}
+
+/**
+ * @param {Element} element
+ * @param {string} text
+ */
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+/**
+ * @param {HTMLElement} element
+ * @param {boolean} hidden
+ */
+function setHidden(element, hidden) {
+  if (element.hidden !== hidden) element.hidden = hidden;
+}
+
+/**
+ * @param {HTMLElement} element
+ * @param {string} name
+ * @param {string} value
+ */
+function setData(element, name, value) {
+  if (element.dataset[name] !== value) element.dataset[name] = value;
+}
+
+/**
+ * @param {Document} doc
+ * @param {string} tag
+ * @param {string} className
+ * @param {HTMLElement[]} children
+ */
+function make(doc, tag, className, children = []) {
+  const element = doc.createElement(tag);
+  element.className = className;
+  for (const child of children) element.append(child);
+  return element;
+}
+
+/**
+ * Keeps `container` holding one element per item, creating elements only when
+ * more are needed and hiding the spare ones.
+ * @template T
+ * @param {HTMLElement} container
+ * @param {T[]} items
+ * @param {() => HTMLElement} create
+ * @param {(element: HTMLElement, item: T) => void} fill
+ */
+function syncList(container, items, create, fill) {
+  while (container.children.length < items.length) container.append(create());
+  const elements = /** @type {HTMLElement[]} */ ([...container.children]);
+  elements.forEach((element, i) => {
+    setHidden(element, i >= items.length);
+    if (i < items.length) fill(element, items[i]);
+  });
+}
+
+/**
+ * The screen in `doc`: call `update(view)` as often as wanted.
+ * @param {Document} doc
+ */
+export function createScreen(doc) {
+  const root = /** @type {HTMLElement} */ (doc.querySelector("[data-screen]"));
+  /** @param {string} name */
+  const slot = (name) => {
+    const element = doc.querySelector(`[data-slot="${name}"]`);
+    if (!element) throw new Error(`page template has no slot ${name}`);
+    return /** @type {HTMLElement} */ (element);
+  };
+  const el = {
+    school: slot("school"),
+    time: slot("time"),
+    seconds: slot("seconds"),
+    date: slot("date"),
+    dayLabel: slot("day-label"),
+    hijri: slot("hijri"),
+    kicker: slot("kicker"),
+    title: slot("title"),
+    range: slot("range"),
+    countdownBox: slot("countdown-box"),
+    countdownLabel: slot("countdown-label"),
+    countdown: slot("countdown"),
+    next: slot("next"),
+    classesHeading: slot("classes-heading"),
+    classesPage: slot("classes-page"),
+    classes: slot("classes"),
+    classesMessage: slot("classes-message"),
+    dutiesBox: slot("duties-box"),
+    dutiesHeading: slot("duties-heading"),
+    duties: slot("duties"),
+    announcementsBox: slot("announcements-box"),
+    announcementsHeading: slot("announcements-heading"),
+    announcements: slot("announcements"),
+    revision: slot("revision"),
+    stale: slot("stale"),
+  };
+
+  /** @type {WeakMap<HTMLElement, {name: HTMLElement, subject: HTMLElement, badge: HTMLElement, teacher: HTMLElement}>} */
+  const rowParts = new WeakMap();
+  const newRow = () => {
+    const parts = {
+      name: make(doc, "bdi", "class-name"),
+      subject: make(doc, "bdi", "subject"),
+      badge: make(doc, "span", "badge"),
+      teacher: make(doc, "bdi", "teacher"),
+    };
+    const element = make(doc, "li", "class-card", [
+      parts.name,
+      make(doc, "span", "lesson", [
+        make(doc, "span", "subject-line", [parts.subject, parts.badge]),
+        parts.teacher,
+      ]),
+    ]);
+    rowParts.set(element, parts);
+    return element;
+  };
+  /** @param {HTMLElement} element @param {import("./view.js").Row} row */
+  const fillRow = (element, row) => {
+    const parts = rowParts.get(element);
+    if (!parts) return;
+    setText(parts.name, row.name);
+    setText(parts.subject, row.subject);
+    setText(parts.badge, row.badge);
+    setHidden(parts.badge, !row.badge);
+    setText(parts.teacher, row.teacher);
+    setData(element, "change", row.change);
+  };
+  const newDuty = () =>
+    make(doc, "li", "duty", [make(doc, "bdi", "duty-teacher"), make(doc, "bdi", "duty-place")]);
+  /** @param {HTMLElement} element @param {{teacher: string, place: string}} duty */
+  const fillDuty = (element, duty) => {
+    setText(/** @type {Element} */ (element.children[0]), duty.teacher);
+    setText(/** @type {Element} */ (element.children[1]), duty.place);
+  };
+  const newAnnouncement = () => make(doc, "li", "announcement", [make(doc, "bdi", "announcement-text")]);
+  /** @param {HTMLElement} element @param {string} text */
+  const fillAnnouncement = (element, text) => setText(/** @type {Element} */ (element.firstElementChild), text);
+
+  return {
+    /** @param {View} view */
+    update(view) {
+      setData(root, "state", view.state);
+      setData(root, "kind", view.kind);
+      setText(el.school, view.school);
+      setText(el.time, view.time);
+      setText(el.seconds, view.seconds);
+      setText(el.date, view.date);
+      setText(el.dayLabel, view.dayLabel);
+      setHidden(el.dayLabel, !view.dayLabel);
+      setText(el.hijri, view.hijri);
+      setText(el.kicker, view.kicker);
+      setText(el.title, view.title);
+      setText(el.range, view.range);
+      setHidden(el.countdownBox, !view.countdown);
+      setText(el.countdownLabel, view.countdownLabel);
+      setText(el.countdown, view.countdown);
+      setText(el.next, view.next);
+      setHidden(el.next, !view.next);
+      setText(el.classesHeading, view.classesHeading);
+      setText(el.classesPage, view.classesPage);
+      syncList(el.classes, view.rows, newRow, fillRow);
+      setText(el.classesMessage, view.classesMessage);
+      setHidden(el.classesMessage, !view.classesMessage);
+      setHidden(el.dutiesBox, !view.duties.length);
+      setText(el.dutiesHeading, view.dutiesHeading);
+      syncList(el.duties, view.duties, newDuty, fillDuty);
+      setHidden(el.announcementsBox, !view.announcements.length);
+      setText(el.announcementsHeading, view.announcementsHeading);
+      syncList(el.announcements, view.announcements, newAnnouncement, fillAnnouncement);
+      setText(el.revision, view.revision);
+      setText(el.stale, view.stale);
+      setHidden(el.stale, !view.stale);
+    },
+  };
+}

@@ -1,0 +1,258 @@
+"""The display page under test: a published tree served on 127.0.0.1, and Chromium.
+
+Import the `*_fixture` functions into a test module to use them (`chromium`, `site`,
+`context`):
+
+- `chromium` (session): Debian's Chromium (/usr/bin/chromium) driven by Playwright.
+  The tests fail, not skip, when it is missing: install it with `apt-get install chromium`.
+- `site`: an empty tree in the test's temporary folder, served by `publisher.page`'s
+  preview handler (the headers `publisher serve` sends) without a `Date` header, so the
+  page's fake clock is not corrected by the real one; tests that want a `Date` add it
+  with a route. It logs every request and can go down (drop every connection).
+- `context`: a 1920x1080 browser context with service workers blocked, so `page.route`
+  sees every request; the offline test makes its own context with them allowed.
+
+`Site.add_school` publishes a school the way the publisher does: the page files from
+`publisher.page`, day files and a manifest from `publisher.build`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from publisher.build import ManifestEntry, SchoolData, build_day, build_manifest
+from publisher.build.layout import day_name, manifest_key, school_prefix
+from publisher.page import page_objects
+from publisher.page.preview import PreviewHandler, make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1920, "height": 1080}
+
+# Records, in the page, the fake-clock time at which every fetch starts and settles
+# (its body read, or failed): the tests measure the page's retry rhythm with it.
+FETCH_LOG_SCRIPT = """
+(() => {
+  const original = window.fetch.bind(window);
+  window.__fetches = [];
+  window.fetch = (input, init) => {
+    const entry = {url: String(input && input.url ? input.url : input), start: Date.now(),
+                   end: null, status: null};
+    window.__fetches.push(entry);
+    const settle = (status) => { entry.end = Date.now(); entry.status = status; };
+    return original(input, init).then(
+      (response) => {
+        settle(response.status);
+        // A body read later settles it again: what the page acts on is the body.
+        const read = response.arrayBuffer.bind(response);
+        response.arrayBuffer = () =>
+          read().then((body) => { settle(response.status); return body; });
+        return response;
+      },
+      (error) => { settle("error"); throw error; });
+  };
+})();
+"""
+
+
+class TestHandler(PreviewHandler):
+    """The preview handler, without `Date`, logging requests, able to go down."""
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() != "date":
+            super().send_header(keyword, value)
+
+    def do_GET(self) -> None:
+        server: Any = self.server
+        with server.lock:
+            server.requests.append(self.path)
+        if server.down:
+            self.close_connection = True
+            return
+        super().do_GET()
+
+
+@dataclass
+class Site:
+    root: Path
+    base_url: str
+    server: Any
+    schools: dict[str, SchoolData] = field(default_factory=dict)
+
+    @property
+    def requests(self) -> list[str]:
+        with self.server.lock:
+            return list(self.server.requests)
+
+    def clear_requests(self) -> None:
+        with self.server.lock:
+            self.server.requests.clear()
+
+    def go_down(self) -> None:
+        self.server.down = True
+
+    def add_school(
+        self, school: SchoolData, first: dt.date, days: int = 7, poll_interval: int = 60
+    ) -> str:
+        """Publishes `school` (its `key` must be set) for `days` dates from `first`; its URL."""
+        assert school.key, "give the test school a key"
+        self.schools[school.key] = school
+        entries = []
+        for offset in range(days):
+            snapshot = build_day(school, first + dt.timedelta(days=offset))
+            name = day_name(snapshot.date, school.revision, snapshot.sha256)
+            self._write(f"{school_prefix(school.key)}{name}", snapshot.content)
+            entries.append(ManifestEntry(snapshot.date, name, snapshot.sha256))
+        self._write(manifest_key(school.key), build_manifest(school, entries, poll_interval))
+        pairs = [(key, data.locale) for key, data in self.schools.items()]
+        for path, content in page_objects(pairs).items():
+            self._write(path, content)
+        return self.url(school.key)
+
+    def url(self, key: str) -> str:
+        return f"{self.base_url}/{school_prefix(key)}index.html"
+
+    def _write(self, path: str, content: bytes) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def school_with(school: SchoolData, key: str, **changes: Any) -> SchoolData:
+    """`school` with a key and other fields changed, normalized like stored data."""
+    return dataclasses.replace(school, key=key, **changes).normalized()
+
+
+_shared: dict[str, Browser] = {}
+
+
+@pytest.fixture(scope="session", name="chromium")
+def chromium_fixture() -> Iterator[Browser]:
+    """One Chromium for the session, shared by every module that imports this fixture."""
+    if "browser" in _shared:
+        yield _shared["browser"]
+        return
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: the page tests need it "
+            "(apt-get update && apt-get install -y chromium)",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        _shared["browser"] = browser
+        try:
+            yield browser
+        finally:
+            del _shared["browser"]
+            browser.close()
+
+
+@contextlib.contextmanager
+def serve(root: Path) -> Iterator[Site]:
+    """Serves `root` on 127.0.0.1 (a free port) until the block ends."""
+    root.mkdir(parents=True, exist_ok=True)
+    server: Any = make_server(root, 0, TestHandler)
+    server.requests = []
+    server.lock = threading.Lock()
+    server.down = False
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield Site(root, f"http://127.0.0.1:{server.server_port}", server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(name="site")
+def site_fixture(tmp_path: Path) -> Iterator[Site]:
+    with serve(tmp_path / "public") as served:
+        yield served
+
+
+@pytest.fixture(name="context")
+def context_fixture(chromium: Browser) -> Iterator[BrowserContext]:
+    context = chromium.new_context(viewport=VIEWPORT, service_workers="block")
+    context.add_init_script(FETCH_LOG_SCRIPT)
+    yield context
+    context.close()
+
+
+def open_screen(context: BrowserContext, url: str, at: dt.datetime) -> Page:
+    """A page showing `url` with its clock installed and paused at `at`, data on screen."""
+    page = context.new_page()
+    install_clock(page, at)
+    page.goto(url)
+    wait_for_data(page)
+    return page
+
+
+def install_clock(page: Page, at: dt.datetime) -> None:
+    """Playwright's fake clock in `page`, paused at `at` (installed a little earlier:
+    it runs between the two calls, and cannot be paused in its past)."""
+    page.clock.install(time=at - dt.timedelta(seconds=5))
+    page.clock.pause_at(at)
+
+
+def wait_until(page: Page, expression: str, timeout: float = 10.0) -> Any:
+    """Polls `expression` in the page until it is truthy (the page's CSP forbids the
+    string evaluation `wait_for_function` uses, and its clock is usually paused)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = page.evaluate(expression)
+        except PlaywrightError as error:  # the page is navigating: ask the next one
+            if "context was destroyed" not in str(error):
+                raise
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.02)
+
+
+def wait_for_data(page: Page) -> None:
+    """Until the screen shows a day (the first poll and its day files arrived)."""
+    wait_until(page, "document.querySelector('[data-screen]').dataset.state !== 'loading'")
+
+
+def text(page: Page, slot: str) -> str:
+    return page.locator(f'[data-slot="{slot}"]').text_content() or ""
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """One fetch the page made: fake-clock times of its start and of its settling."""
+
+    url: str
+    start: int
+    end: int | None
+    status: int | str | None
+
+
+def fetch_log(page: Page, ending: str = "") -> list[Fetch]:
+    """Every fetch the page made since it loaded (whose URL ends with `ending`)."""
+    entries = [Fetch(**entry) for entry in page.evaluate("window.__fetches")]
+    return [entry for entry in entries if entry.url.endswith(ending)]

@@ -1,0 +1,119 @@
+"""`publisher serve`: a local target over HTTP with the headers the S3 store would send."""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from email.message import Message
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from publisher.cli import PublisherGroup
+from publisher.cli.serve import serve_command
+from publisher.config import CachePolicy
+from publisher.page import asset_build_hash, asset_files, page_objects
+from publisher.page.preview import make_server, screen_paths
+
+KEY = "q2N8f0aZbWc3Yk5Lr7Tx9A"
+DAY = f"schools/{KEY}/days/2026-11-22-r1-0123456789abcdef.json"
+IMMUTABLE = CachePolicy().immutable
+MUTABLE = CachePolicy().mutable
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    objects = dict(page_objects([(KEY, "ar")]))
+    objects[f"schools/{KEY}/manifest.json"] = b'{"schema":1}'
+    objects[DAY] = b'{"schema":1}'
+    for path, content in objects.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(content)
+    server = make_server(tmp_path)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def get(url: str, **headers: str) -> tuple[int, Message]:
+    """The status and headers (case-insensitive) of a GET."""
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
+BUILD = asset_build_hash(asset_files())
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "cache_control"),
+    [
+        (f"schools/{KEY}/index.html", "text/html; charset=utf-8", MUTABLE),
+        (f"schools/{KEY}/manifest.json", "application/json; charset=utf-8", MUTABLE),
+        ("sw.js", "text/javascript; charset=utf-8", MUTABLE),
+        (DAY, "application/json; charset=utf-8", IMMUTABLE),
+        (f"assets/{BUILD}/js/main.js", "text/javascript; charset=utf-8", IMMUTABLE),
+        (f"assets/{BUILD}/css/screen.css", "text/css; charset=utf-8", IMMUTABLE),
+        (f"assets/{BUILD}/fonts/noto-sans-arabic-arabic-400-normal.woff2", "font/woff2", IMMUTABLE),
+    ],
+)
+def test_objects_are_typed_and_cached_as_published(
+    served: str, path: str, content_type: str, cache_control: str
+) -> None:
+    status, headers = get(f"{served}/{path}")
+    assert status == 200
+    assert headers["Content-Type"] == content_type
+    assert headers["Cache-Control"] == cache_control
+    assert parsedate_to_datetime(headers["Date"]).tzinfo is not None
+
+
+def test_a_conditional_request_is_answered_304_with_the_same_cache_headers(served: str) -> None:
+    url = f"{served}/schools/{KEY}/manifest.json"
+    _, headers = get(url)
+    status, again = get(url, **{"If-Modified-Since": headers["Last-Modified"]})
+    assert status == 304
+    assert again["Cache-Control"] == MUTABLE
+    assert "Date" in again
+
+
+def test_no_folder_is_listed(served: str) -> None:
+    for path in ("", "schools/", f"schools/{KEY}/days/", "missing.json"):
+        status, headers = get(f"{served}/{path}")
+        assert status == 404, path
+        assert "Cache-Control" not in headers
+
+
+def test_screen_paths_name_each_school_page(tmp_path: Path) -> None:
+    (tmp_path / f"schools/{KEY}").mkdir(parents=True)
+    (tmp_path / f"schools/{KEY}/index.html").write_bytes(b"")
+    assert screen_paths(tmp_path) == [f"/schools/{KEY}/index.html"]
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("s3://bucket/prefix", "serve previews a local folder"),
+        ("file:///nonexistent/folder", "no such folder"),
+    ],
+)
+def test_serve_refuses_what_it_cannot_serve(target: str, message: str) -> None:
+    group = PublisherGroup(commands=[serve_command])
+    result = CliRunner().invoke(group, ["serve", "--target", target])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_serve_help_names_its_options() -> None:
+    result = CliRunner().invoke(click.Group(commands=[serve_command]), ["serve", "--help"])
+    assert "--port" in result.output and "PUBLISHER_TARGET" in result.output
