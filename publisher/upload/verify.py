@@ -132,16 +132,7 @@ def check_school(
     `recorded` holds every record of the school, whatever its date.
     """
     slug = plan.school.slug
-    problems: list[Problem] = []
-    for write in plan.writes:
-        stored = listing.get(write.key)
-        if stored is None:
-            reason = LOST if write.key in recorded else NOT_YET_PUBLISHED
-            problems.append(Problem(slug, MISSING, write.key, reason))
-        else:
-            mismatch = _mismatch(store, stored, write, recorded.get(write.key))
-            if mismatch is not None:
-                problems.append(Problem(slug, MISMATCHED, write.key, mismatch))
+    problems = _compare(store, slug, plan.writes, listing, recorded)
     expected = {write.key for write in plan.writes}
     awaiting_gc = 0
     prefix = school_prefix(plan.school.key)
@@ -151,6 +142,27 @@ def check_school(
         elif key.startswith(f"{prefix}days/"):
             awaiting_gc += 1
     return problems, awaiting_gc
+
+
+def _compare(
+    store: Store,
+    label: str,
+    writes: Sequence[PlannedWrite],
+    listing: Mapping[str, StoredObject],
+    recorded: Mapping[str, PublishedRecord],
+) -> list[Problem]:
+    """Missing and mismatched objects among the expected `writes`, in their order."""
+    problems = []
+    for write in writes:
+        stored = listing.get(write.key)
+        if stored is None:
+            reason = LOST if write.key in recorded else NOT_YET_PUBLISHED
+            problems.append(Problem(label, MISSING, write.key, reason))
+        else:
+            mismatch = _mismatch(store, stored, write, recorded.get(write.key))
+            if mismatch is not None:
+                problems.append(Problem(label, MISMATCHED, write.key, mismatch))
+    return problems
 
 
 def _mismatch(
@@ -230,17 +242,7 @@ def check_shared(
     listing.update(
         {o.key: o for o in store.list(SERVICE_WORKER_KEY) if o.key == SERVICE_WORKER_KEY}
     )
-    problems = []
-    for write in writes:
-        stored = listing.get(write.key)
-        if stored is None:
-            reason = LOST if write.key in recorded else NOT_YET_PUBLISHED
-            problems.append(Problem(NO_SCHOOL, MISSING, write.key, reason))
-        else:
-            mismatch = _mismatch(store, stored, write, recorded.get(write.key))
-            if mismatch is not None:
-                problems.append(Problem(NO_SCHOOL, MISMATCHED, write.key, mismatch))
-    return writes, problems
+    return writes, _compare(store, NO_SCHOOL, writes, listing, recorded)
 
 
 def repair_shared(
