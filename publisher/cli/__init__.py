@@ -30,7 +30,10 @@ class PublisherGroup(click.Group):
             sys.exit(1)
 
 
-@click.group(cls=PublisherGroup, context_settings={"help_option_names": ["-h", "--help"]})
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(cls=PublisherGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="publisher")
 def main() -> None:
     """Publish school day snapshots as static files for display screens.
@@ -46,6 +49,10 @@ def _register() -> None:
 
     for module in (db, demo, documents, publish, maintain, serve):
         for command in module.COMMANDS:
+            # On the command too, so `-h` works however it is invoked (click
+            # remembers a command's help option the first time it is asked).
+            for sub in [command, *getattr(command, "commands", {}).values()]:
+                sub.context_settings = {**CONTEXT_SETTINGS, **sub.context_settings}
             main.add_command(command)
 
 
