@@ -38,6 +38,7 @@ from publisher.db.models import (
     SchoolClass,
     Substitution,
     WeekPlanDay,
+    split_weekend,
 )
 
 T = TypeVar("T")
@@ -181,7 +182,7 @@ def load_schools(
                 timezone=school.timezone,
                 locale=school.locale,
                 active=school.active,
-                weekend=tuple(day for day in school.weekend.split(",") if day),
+                weekend=split_weekend(school.weekend),
                 revision=school.revision,
                 revised_at=_as_utc(school.revised_at),
                 bell_schedules=tuple(

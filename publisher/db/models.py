@@ -27,6 +27,11 @@ DEFAULT_WEEKEND = "friday,saturday"
 LOCALES = ("ar", "en")
 
 
+def split_weekend(stored: str) -> tuple[str, ...]:
+    """The weekend column ("friday,saturday") as weekday names."""
+    return tuple(day for day in stored.split(",") if day)
+
+
 def new_public_key() -> str:
     """An unguessable, URL-safe school key: 128 random bits (22 characters)."""
     return secrets.token_urlsafe(16)
@@ -83,7 +88,7 @@ class School(Base):
 
     @property
     def weekend_days(self) -> tuple[str, ...]:
-        return tuple(day for day in self.weekend.split(",") if day)
+        return split_weekend(self.weekend)
 
     def __repr__(self) -> str:
         return f"<School {self.id} {self.slug!r} r{self.revision}>"
