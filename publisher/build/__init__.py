@@ -3,7 +3,7 @@
 Nothing here reads the clock, the environment, the network or a database.
 """
 
-from publisher.build.day import DaySnapshot, build_day, local_today, plan_day
+from publisher.build.day import DaySnapshot, Window, build_day, local_today, plan_day
 from publisher.build.encode import canonical_json, sha256_hex
 from publisher.build.manifest import ManifestEntry, build_manifest
 from publisher.build.source import SchoolData
@@ -12,6 +12,7 @@ __all__ = [
     "DaySnapshot",
     "ManifestEntry",
     "SchoolData",
+    "Window",
     "build_day",
     "build_manifest",
     "canonical_json",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +57,27 @@ def school_zone(school: SchoolData) -> ZoneInfo:
 def local_today(school: SchoolData, now: dt.datetime) -> dt.date:
     """The school's own date at the instant `now` (which must be timezone-aware)."""
     return now.astimezone(school_zone(school)).date()
+
+
+@dataclass(frozen=True)
+class Window:
+    """The local dates a run builds: `days` dates from each school's own today at `now`."""
+
+    now: dt.datetime
+    days: int
+
+    def dates(self, timezone: str) -> list[dt.date]:
+        """The window's dates in a time zone.
+
+        An unknown zone reads as UTC: such a school fails to build anyway, and
+        the loader only needs some dates to bound what it reads.
+        """
+        try:
+            zone: dt.tzinfo = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = dt.UTC
+        today = self.now.astimezone(zone).date()
+        return [today + dt.timedelta(days=i) for i in range(self.days)]
 
 
 def plan_day(school: SchoolData, day: dt.date) -> DayPlan:
@@ -181,8 +202,9 @@ def _next_school_day(school: SchoolData, day: dt.date, zone: ZoneInfo) -> dict[s
     return None
 
 
+@lru_cache(maxsize=65536)
 def _instant(day: dt.date, time: dt.time, zone: ZoneInfo) -> str:
-    """The UTC instant of a local wall-clock time.
+    """The UTC instant of a local wall-clock time (cached: schools share bell times).
 
     A time that does not exist (skipped by a spring-forward) is read with the
     offset in force before the change, the usual reading of such a time.

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from publisher.build.day import Window
 from publisher.build.source import (
     WEEKDAYS,
     AnnouncementRow,
@@ -45,21 +47,45 @@ T = TypeVar("T")
 
 
 def load_schools(
-    session: Session, school_ids: Sequence[int], since: dt.date | None = None
+    session: Session, school_ids: Sequence[int], window: Window | None = None
 ) -> list[SchoolData]:
-    """Load the given schools, in id order, with every row a day from `since` on needs.
+    """Load the given schools, in id order: every row, or only what `window`'s days need.
 
-    Dated rows that ended before `since` cannot appear in any day being built,
-    so they are not read: substitutions and announcements grow for ever.
+    With a window, each school holds the rows its own dates can use: lessons
+    and weekly duties of those weekdays, and dated rows that touch those dates
+    (calendar overrides from the first date on, since a day looks ahead for
+    the next school day). Such a `SchoolData` builds the window's days exactly
+    as the whole school would, at a fraction of the reading: lessons are most
+    of a school, and a run of 3 days needs 3 weekdays of them. It is for
+    building only, never for saving or exporting.
     """
     if not school_ids:
         return []
     ids = list(school_ids)
+    schools = session.execute(
+        select(
+            School.id,
+            School.public_key,
+            School.slug,
+            School.name,
+            School.timezone,
+            School.locale,
+            School.active,
+            School.weekend,
+            School.revision,
+            School.revised_at,
+        )
+        .where(School.id.in_(ids))
+        .order_by(School.id)
+    ).all()
+    bounds = _Bounds.of(schools, window)
+
+    connection = session.connection()  # plain rows: Core is cheaper than the ORM's loading
 
     def grouped(query: Any) -> dict[int, list[Any]]:
         """Rows by their first column (the school or schedule id), without it."""
         groups: dict[int, list[Any]] = defaultdict(list)
-        for row in session.execute(query):
+        for row in connection.execute(query):
             groups[row[0]].append(row[1:])
         return groups
 
@@ -91,7 +117,7 @@ def load_schools(
         )
     )
     calendar = grouped(
-        _dated(
+        bounds.ending_from(
             select(
                 CalendarOverride.school_id,
                 CalendarOverride.kind,
@@ -100,22 +126,26 @@ def load_schools(
                 CalendarOverride.label,
                 CalendarOverride.bell_schedule_id,
             ).where(CalendarOverride.school_id.in_(ids)),
+            CalendarOverride.school_id,
             CalendarOverride.last_date,
-            since,
         )
     )
     lessons = grouped(
-        select(
+        bounds.on_weekdays(
+            select(
+                Lesson.school_id,
+                Lesson.weekday,
+                Lesson.period_index,
+                Lesson.class_id,
+                Lesson.subject,
+                Lesson.teacher,
+            ).where(Lesson.school_id.in_(ids)),
             Lesson.school_id,
             Lesson.weekday,
-            Lesson.period_index,
-            Lesson.class_id,
-            Lesson.subject,
-            Lesson.teacher,
-        ).where(Lesson.school_id.in_(ids))
+        )
     )
     substitutions = grouped(
-        _dated(
+        bounds.touching(
             select(
                 Substitution.school_id,
                 Substitution.date,
@@ -124,22 +154,23 @@ def load_schools(
                 Substitution.teacher,
                 Substitution.cancelled,
             ).where(Substitution.school_id.in_(ids)),
+            Substitution.school_id,
             Substitution.date,
-            since,
+            Substitution.date,
         )
     )
     duties = grouped(
-        _dated(
+        bounds.weekly_or_dated(
             select(Duty.school_id, Duty.teacher, Duty.place, Duty.weekday, Duty.date)
             .where(Duty.school_id.in_(ids))
             .order_by(Duty.id),
+            Duty.school_id,
+            Duty.weekday,
             Duty.date,
-            since,
-            keep_undated=True,
         )
     )
     announcements = grouped(
-        _dated(
+        bounds.touching(
             select(
                 Announcement.school_id,
                 Announcement.text,
@@ -148,25 +179,10 @@ def load_schools(
             )
             .where(Announcement.school_id.in_(ids))
             .order_by(Announcement.id),
+            Announcement.school_id,
+            Announcement.first_date,
             Announcement.last_date,
-            since,
         )
-    )
-    schools = session.execute(
-        select(
-            School.id,
-            School.public_key,
-            School.slug,
-            School.name,
-            School.timezone,
-            School.locale,
-            School.active,
-            School.weekend,
-            School.revision,
-            School.revised_at,
-        )
-        .where(School.id.in_(ids))
-        .order_by(School.id)
     )
 
     loaded = []
@@ -217,13 +233,70 @@ def load_schools(
     return loaded
 
 
-def _dated(query: Any, column: Any, since: dt.date | None, keep_undated: bool = False) -> Any:
-    if since is None:
-        return query
-    condition = column >= since
-    if keep_undated:
-        condition = column.is_(None) | condition
-    return query.where(condition)
+@dataclass(frozen=True)
+class _Span:
+    """Schools whose windows are the same dates (one time-zone offset, usually)."""
+
+    school_ids: tuple[int, ...]
+    first: dt.date
+    last: dt.date
+    weekdays: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """What a batch's windows need to read, as conditions on queries.
+
+    The batch's schools are grouped by their window's dates (a batch spans a
+    handful of UTC offsets at most), and each table is still read with one
+    query: an OR of one condition per group.
+    """
+
+    spans: tuple[_Span, ...] | None = None  # None: no window, read everything
+
+    @classmethod
+    def of(cls, schools: Sequence[Any], window: Window | None) -> _Bounds:
+        if window is None:
+            return cls()
+        groups: dict[tuple[dt.date, ...], list[int]] = defaultdict(list)
+        for school in schools:
+            groups[tuple(window.dates(school.timezone))].append(school.id)
+        return cls(
+            tuple(
+                _Span(tuple(ids), dates[0], dates[-1], tuple(sorted({d.weekday() for d in dates})))
+                for dates, ids in groups.items()
+            )
+        )
+
+    def _where(self, query: Any, school_id: Any, condition: Any) -> Any:
+        if self.spans is None:
+            return query
+        return query.where(
+            or_(*(school_id.in_(span.school_ids) & condition(span) for span in self.spans))
+        )
+
+    def ending_from(self, query: Any, school_id: Any, last: Any) -> Any:
+        """Rows still in force on or after the first date."""
+        return self._where(query, school_id, lambda span: last >= span.first)
+
+    def touching(self, query: Any, school_id: Any, first: Any, last: Any) -> Any:
+        """Rows whose dates overlap the window."""
+        return self._where(
+            query, school_id, lambda span: (last >= span.first) & (first <= span.last)
+        )
+
+    def on_weekdays(self, query: Any, school_id: Any, weekday: Any) -> Any:
+        return self._where(query, school_id, lambda span: weekday.in_(span.weekdays))
+
+    def weekly_or_dated(self, query: Any, school_id: Any, weekday: Any, date: Any) -> Any:
+        """Rows for one of the window's weekdays (no date), or dated within it."""
+        return self._where(
+            query,
+            school_id,
+            lambda span: (
+                (date.is_(None) & weekday.in_(span.weekdays)) | date.between(span.first, span.last)
+            ),
+        )
 
 
 def _as_utc(value: dt.datetime | None) -> dt.datetime | None:

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from publisher.build import (
     DaySnapshot,
@@ -62,11 +63,11 @@ class PlannedWrite:
     local_date: dt.date | None = None  # set for day files
     immutable: bool = False  # day files and page assets: a key never changes meaning
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return sha256_hex(self.content)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return fingerprint(self.sha256, self.content_type, self.cache_control)
 

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.build import Window
 from publisher.config import PublishSettings
 from publisher.db.load import iter_batches, load_schools
 from publisher.db.models import PublishedObject, PublishState
@@ -81,7 +82,7 @@ def plan_batches(
     since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
     for batch in iter_batches(school_ids, batch_size):
         with sessions() as session:
-            schools = load_schools(session, batch, since)
+            schools = load_schools(session, batch, Window(now, settings.days))
             published = load_published(session, batch, since)
         yield [plan_for(s, now, published.get(s.id or 0, {}), settings, page) for s in schools]
 
@@ -158,18 +159,22 @@ def record_writes(
     keys = [w.key for _, w in written]
     for chunk in iter_batches(keys, 500):
         session.execute(delete(PublishedObject).where(PublishedObject.key.in_(chunk)))
-    session.add_all(
-        PublishedObject(
-            key=w.key,
-            school_id=school_id,
-            local_date=w.local_date,
-            sha256=w.sha256,
-            fingerprint=w.fingerprint,
-            size=len(w.content),
-            published_at=now,
+    if written:  # one bulk INSERT, not one ORM object per row
+        session.execute(
+            insert(PublishedObject),
+            [
+                {
+                    "key": w.key,
+                    "school_id": school_id,
+                    "local_date": w.local_date,
+                    "sha256": w.sha256,
+                    "fingerprint": w.fingerprint,
+                    "size": len(w.content),
+                    "published_at": now,
+                }
+                for school_id, w in written
+            ],
         )
-        for school_id, w in written
-    )
 
 
 def record_results(

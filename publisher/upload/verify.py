@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.build import SchoolData, sha256_hex
+from publisher.build import SchoolData, Window, sha256_hex
 from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
 from publisher.config import PublishSettings
 from publisher.db.load import iter_batches, load_schools
@@ -297,7 +297,7 @@ def verify(
     since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
     for batch in iter_batches(school_ids, batch_size):
         with sessions() as session:
-            schools = load_schools(session, batch, since)
+            schools = load_schools(session, batch, Window(now, settings.days))
             records = load_published(session, batch, dt.date.min)
         results = []
         for school in schools:
