@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -285,4 +286,47 @@ class PublishState(Base):
     last_date: Mapped[dt.date | None] = mapped_column(Date)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     attempted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SchoolChange(Base):
+    """A school whose schedule data changed outside the library, awaiting a new revision.
+
+    Database triggers (installed by `db init`) add a row whenever schedule data
+    is written by anything: plain SQL, another application. The library's own
+    edits bump the revision themselves and remove their rows before committing;
+    what remains is settled by the publisher (`publisher.db.changes`), which
+    bumps each such school's revision once.
+    """
+
+    __tablename__ = "school_changes"
+
+    school_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # no FK: survives deletes
+
+
+class PublishClaim(Base):
+    """A publisher's claim on a school while it publishes it (invariant 8).
+
+    A claim names its owner and expires, so a crashed publisher's schools are
+    taken over once `expires_at` has passed.
+    """
+
+    __tablename__ = "publish_claims"
+
+    school_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class WatcherState(Base):
+    """A running `publisher watch`: its heartbeat and what it last did, for `status`."""
+
+    __tablename__ = "watchers"
+
+    owner: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    beat_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    interval_seconds: Mapped[float] = mapped_column(Float)  # beats at least this often
+    last_action: Mapped[str] = mapped_column(Text, default="")
+    last_action_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -3,7 +3,9 @@
 A school's rows are replaced with plain statements, one per table, rather than
 through the ORM: a school has hundreds of lessons, and the ORM's unit of work
 costs too much per row when thousands of schools are loaded. The revision is
-bumped explicitly, once per transaction, as the ORM listener would.
+bumped explicitly, once per transaction, as the ORM listener would; new schools
+start at revision 1 and are recorded as revised (`record_revised`), so that
+nothing bumps them again for the rows written with them.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from publisher.db.models import (
     WeekPlanDay,
     new_public_key,
 )
-from publisher.db.revision import bump_revision
+from publisher.db.revision import bump_revision, record_revised
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def _insert_schools(session: Session, batch: Sequence[SchoolData]) -> list[int]:
         ).scalar_one()
         for data in batch
     ]
+    record_revised(session, ids)
     _insert_rows(session, list(zip(ids, batch, strict=True)))
     return ids
 

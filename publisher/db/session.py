@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.db.changes import install_triggers
 from publisher.db.models import Base
 from publisher.db.revision import install_revision_listener
 from publisher.errors import ConfigError
@@ -58,15 +60,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def init_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet; safe to run any number of times."""
+    """Create every table that does not exist yet, and the triggers that notice
+    edits made outside the library; safe to run any number of times."""
     Base.metadata.create_all(engine)
+    install_triggers(engine)
 
 
 def require_schema(engine: Engine) -> None:
-    """Fail with a hint instead of an SQL error when `db init` was never run."""
-    if not inspect(engine).has_table("schools"):
-        shown = engine.url.render_as_string(hide_password=True)
+    """Fail with a hint instead of an SQL error when `db init` was never run, or not
+    since an upgrade added tables."""
+    shown = engine.url.render_as_string(hide_password=True)
+    existing = set(inspect(engine).get_table_names())
+    if "schools" not in existing:
         raise ConfigError(f"database {shown} has no schema yet: run `publisher db init`")
+    missing = sorted(set(Base.metadata.tables) - existing)
+    if missing:
+        raise ConfigError(
+            f"database {shown} lacks table {', '.join(missing)}: run `publisher db init` "
+            "to bring its schema up to date"
+        )
+
+
+def upsert_insert(session: Session) -> Any:
+    """The `insert` construct of the session's database, with its ON CONFLICT clauses."""
+    return sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
