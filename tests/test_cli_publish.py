@@ -43,14 +43,17 @@ def test_a_second_publish_all_writes_zero_objects(cli, two_schools):
 def test_json_summary_lists_schools_objects_bytes_seconds_and_invalidation(cli, two_schools):
     summary = json.loads(cli("publish", "--all", "--json").stdout)
     assert sorted(summary) == [
+        "busy",
         "bytes_written",
         "failed",
         "invalidation",
         "objects_written",
         "published",
         "seconds",
+        "stopped",
         "unchanged",
     ]
+    assert (summary["busy"], summary["stopped"]) == (0, 0)
     assert summary["published"] == ["alpha", "beta"]
     assert summary["bytes_written"] == sum(p.stat().st_size for p in cli.target.rglob("*.*"))
 
@@ -180,7 +183,7 @@ def test_status_shows_published_revision_dates_and_errors(cli, sessions, two_sch
     cli("publish", "--all")
     result = cli("status", "--json")
     assert result.exit_code == 1
-    alpha, beta = json.loads(result.stdout)
+    alpha, beta = json.loads(result.stdout)["schools"]
     assert (alpha["slug"], alpha["published_revision"], alpha["last_error"]) == ("alpha", 1, None)
     assert alpha["last_date"] is not None
     assert alpha["published_at"].endswith("Z") and "." not in alpha["published_at"]

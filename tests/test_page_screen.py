@@ -11,7 +11,6 @@ Wednesday 25 an exam day starting at 08:00.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -494,8 +493,7 @@ def test_user_text_is_shown_as_text_and_runs_nothing(context: BrowserContext, si
     attack = "<img src=x onerror=\"document.title='pwned'\">"
     school = riyadh_school()
     lessons = tuple(
-        dataclasses.replace(row, teacher=attack) if row.school_class == "1B" else row
-        for row in school.lessons
+        row._replace(teacher=attack) if row.school_class == "1B" else row for row in school.lessons
     )
     name = "<b>Bold</b> & <script>document.title='pwned'</script>"
     url = site.add_school(english(lessons=lessons, name=name), SUNDAY)

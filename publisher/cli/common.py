@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.config import (
+    DEFAULT_CONCURRENCY,
     DEFAULT_DATABASE_URL,
     DEFAULT_DAYS,
     DEFAULT_MUTABLE_MAX_AGE,
@@ -37,6 +41,37 @@ database_option = click.option(
     metavar="URL",
     help="SQLAlchemy URL of the schedule database (sqlite:///FILE or postgresql+psycopg://...).",
 )
+
+
+concurrency_option = click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    default=DEFAULT_CONCURRENCY,
+    show_default=True,
+    envvar="PUBLISHER_CONCURRENCY",
+    show_envvar=True,
+    help="Schools uploaded at the same time.",
+)
+
+
+@contextmanager
+def stop_on_signals(say: Callable[[str], None] | None = None) -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT, so a run can finish what it started and exit 0."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        if not stop.is_set():
+            (say or warn)(
+                f"{signal.Signals(signum).name}: finishing the schools under way, then stopping"
+            )
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def target_options(command: F) -> F:

@@ -16,20 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.cli.common import (
+    concurrency_option,
     database_option,
     open_database,
     open_target,
     settings_options,
+    stop_on_signals,
     target_options,
     warn,
 )
-from publisher.config import (
-    DEFAULT_CONCURRENCY,
-    PublishSettings,
-)
+from publisher.config import PublishSettings
+from publisher.db.changes import settle_changes
+from publisher.db.claims import CLAIM_SECONDS
 from publisher.db.load import all_school_ids, changed_school_ids
 from publisher.db.lookup import resolve_school
-from publisher.db.models import PublishState, School
+from publisher.db.models import PublishState, School, SchoolChange, WatcherState
 from publisher.errors import ConfigError
 from publisher.page.build import PageBuild, current_page_build
 from publisher.upload.invalidate import (
@@ -56,15 +57,7 @@ from publisher.upload.s3 import S3Store
     "--changed", is_flag=True, help="Only schools whose revision moved since their last publish."
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan (what would be written, and why).")
-@click.option(
-    "--concurrency",
-    type=click.IntRange(1, 256),
-    default=DEFAULT_CONCURRENCY,
-    show_default=True,
-    envvar="PUBLISHER_CONCURRENCY",
-    show_envvar=True,
-    help="Schools uploaded at the same time.",
-)
+@concurrency_option
 @click.option(
     "--invalidate",
     "distribution_id",
@@ -102,7 +95,9 @@ def publish_command(
         raise click.UsageError("choose exactly one of --all, --school KEY or --changed")
     settings = dataclasses.replace(settings, concurrency=concurrency)
     sessions = open_database(database_url)
-    with sessions() as session:
+    with sessions() as session, session.begin():
+        if not dry_run:  # edits made with plain SQL get their new revision first
+            settle_changes(session)
         school_ids = _select(session, all_schools, school_keys, changed)
     now = dt.datetime.now(dt.UTC)
     page = current_page_build(settings.public_url)
@@ -114,8 +109,19 @@ def publish_command(
     if distribution_id and not isinstance(store, S3Store):
         raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
     started = time.monotonic()
-    with _progress(len(school_ids)) as advance:
-        summary = publish(sessions, store, school_ids, now, settings, advance, page=page)
+    with _progress(len(school_ids)) as advance, stop_on_signals() as stop:
+        summary = publish(
+            sessions,
+            store,
+            school_ids,
+            now,
+            settings,
+            advance,
+            page=page,
+            stop=stop,
+            # Named schools wait for another publisher to finish with them.
+            wait_for_busy=CLAIM_SECONDS if school_keys else 0.0,
+        )
     problems = list(summary.failed.values())
     invalidation = None
     if distribution_id and summary.mutable_written:
@@ -207,6 +213,8 @@ def _summary_document(summary: RunSummary, seconds: float) -> dict[str, Any]:
         "published": summary.published,
         "unchanged": len(summary.unchanged),
         "failed": summary.failed,
+        "busy": len(summary.busy),
+        "stopped": summary.stopped,
         "objects_written": summary.objects_written,
         "bytes_written": summary.bytes_written,
         "seconds": round(seconds, 3),
@@ -214,40 +222,85 @@ def _summary_document(summary: RunSummary, seconds: float) -> dict[str, Any]:
 
 
 def _summary_line(summary: RunSummary, target: str, seconds: float) -> str:
-    return (
+    line = (
         f"{len(summary.published)} published, {len(summary.unchanged)} unchanged, "
         f"{len(summary.failed)} failed: {summary.objects_written} objects "
         f"({summary.bytes_written:,} bytes) written to {target} in {seconds:.1f} s"
     )
+    if summary.busy:
+        line += f"; {len(summary.busy)} skipped, being published by another publisher"
+    if summary.stopped:
+        line += f"; stopped early, {summary.stopped} schools left for the next run"
+    return line
 
 
 @click.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per school on stdout.")
+@click.option("--json", "as_json", is_flag=True, help="Print the schools and watchers as JSON.")
 @database_option
 def status_command(as_json: bool, database_url: str) -> None:
-    """What is published for each school, and the last error if any.
+    """What is published for each school, the last error if any, and each
+    running watcher's heartbeat and last action.
 
     Exit status 1 when some active school's last attempt failed or its published
-    revision is behind, so monitoring can alert on it.
+    revision is behind, or a watcher's heartbeat is overdue, so monitoring can
+    alert on it.
     """
     sessions = open_database(database_url)
+    now = dt.datetime.now(dt.UTC)
     with sessions() as session:
         rows = session.execute(
             select(School, PublishState)
             .outerjoin(PublishState, PublishState.school_id == School.id)
             .order_by(School.id)
         ).all()
-    documents = [_status_document(school, state) for school, state in rows]
+        watchers = session.scalars(select(WatcherState).order_by(WatcherState.started_at)).all()
+        pending = set(session.scalars(select(SchoolChange.school_id)))
+    documents = [_status_document(school, state, school.id in pending) for school, state in rows]
+    beats = [_watcher_document(watcher, now) for watcher in watchers]
     if as_json:
-        click.echo(json.dumps(documents, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps({"schools": documents, "watchers": beats}, ensure_ascii=False, indent=2)
+        )
     else:
         for doc in documents:
             click.echo(_status_line(doc))
+        for beat in beats:
+            click.echo(_watcher_line(beat))
     unhealthy = [d for d in documents if d["active"] and (d["last_error"] or d["behind"])]
-    sys.exit(1 if unhealthy else 0)
+    sys.exit(1 if unhealthy or any(beat["overdue"] for beat in beats) else 0)
 
 
-def _status_document(school: School, state: PublishState | None) -> dict[str, Any]:
+def _watcher_document(watcher: WatcherState, now: dt.datetime) -> dict[str, Any]:
+    """A watcher's heartbeat is overdue after three missed intervals and two minutes' grace."""
+    beat_at = _as_utc(watcher.beat_at)
+    age = (now - beat_at).total_seconds()
+    return {
+        "owner": watcher.owner,
+        "started_at": _iso(watcher.started_at),
+        "beat_at": _iso(watcher.beat_at),
+        "seconds_since_beat": round(age),
+        "overdue": age > 3 * watcher.interval_seconds + 120,
+        "last_action": watcher.last_action,
+        "last_action_at": _iso(watcher.last_action_at),
+        "last_error": watcher.last_error,
+    }
+
+
+def _watcher_line(doc: dict[str, Any]) -> str:
+    line = (
+        f"watcher {doc['owner']}	beat {doc['seconds_since_beat']} s ago"
+        f"{' (OVERDUE)' if doc['overdue'] else ''}	last: {doc['last_action']} "
+        f"at {doc['last_action_at']}"
+    )
+    if doc["last_error"]:
+        line += f"	error: {doc['last_error']}"
+    return line
+
+
+def _status_document(
+    school: School, state: PublishState | None, edited_outside: bool = False
+) -> dict[str, Any]:
+    """`edited_outside`: changed with plain SQL since, its new revision not yet settled."""
     published = state.revision if state else None
     return {
         "id": school.id,
@@ -256,7 +309,7 @@ def _status_document(school: School, state: PublishState | None) -> dict[str, An
         "active": school.active,
         "revision": school.revision,
         "published_revision": published,
-        "behind": published != school.revision,
+        "behind": published != school.revision or edited_outside,
         "first_date": _iso(state.first_date if state else None),
         "last_date": _iso(state.last_date if state else None),
         "published_at": _iso(state.published_at if state else None),
@@ -267,10 +320,13 @@ def _status_document(school: School, state: PublishState | None) -> dict[str, An
 
 def _iso(value: dt.date | None) -> str | None:
     if isinstance(value, dt.datetime):
-        # SQLite returns naive datetimes; every stored time is UTC.
-        utc = value.replace(tzinfo=value.tzinfo or dt.UTC).astimezone(dt.UTC)
-        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return _as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     return value.isoformat() if value is not None else None
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    # SQLite returns naive datetimes; every stored time is UTC.
+    return value.replace(tzinfo=value.tzinfo or dt.UTC).astimezone(dt.UTC)
 
 
 def _status_line(doc: dict[str, Any]) -> str:

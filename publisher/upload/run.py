@@ -12,17 +12,21 @@ published, while the others go ahead.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import Window
 from publisher.config import PublishSettings
+from publisher.db.claims import claim_schools, new_owner, release_claims
 from publisher.db.load import iter_batches, load_schools
 from publisher.db.models import PublishedObject, PublishState
+from publisher.db.session import upsert_insert
 from publisher.errors import StoreError
 from publisher.page.build import PageBuild
 from publisher.upload.plan import PlannedWrite, PublishedRecord, SchoolPlan, plan_for, plan_site
@@ -31,12 +35,16 @@ from publisher.upload.store import Store
 BATCH_SIZE = 200
 """Schools loaded, built and applied together: bounds memory and queries per batch."""
 
+BUSY_RETRY_SECONDS = 0.25
+"""How often a run waiting for schools another publisher holds tries to claim them."""
+
 
 @dataclass(frozen=True)
 class SchoolResult:
     plan: SchoolPlan
     written: tuple[PlannedWrite, ...] = ()
     error: str | None = None
+    stopped: bool = False  # not started: the run was asked to stop first
 
 
 @dataclass
@@ -49,6 +57,9 @@ class RunSummary:
     objects_written: int = 0
     bytes_written: int = 0
     mutable_written: list[str] = field(default_factory=list)  # keys a CDN must forget
+    failed_ids: list[int] = field(default_factory=list)
+    busy: list[int] = field(default_factory=list)  # ids another publisher was publishing
+    stopped: int = 0  # schools left for the next run after a stop request
 
     def add_shared(self, written: Sequence[PlannedWrite]) -> None:
         """Count objects every school shares (the page's assets and sw.js)."""
@@ -57,12 +68,15 @@ class RunSummary:
         self.mutable_written.extend(w.key for w in written if w.mutable)
 
     def add(self, result: SchoolResult) -> None:
+        if result.stopped:
+            return
         slug = result.plan.school.slug
         self.objects_written += len(result.written)
         self.mutable_written.extend(w.key for w in result.written if w.mutable)
         self.bytes_written += sum(len(w.content) for w in result.written)
         if result.error is not None:
             self.failed[slug] = result.error
+            self.failed_ids.append(result.plan.school.id or 0)
         elif result.written:
             self.published.append(slug)
         else:
@@ -78,13 +92,38 @@ def plan_batches(
     page: PageBuild | None = None,
 ) -> Iterator[list[SchoolPlan]]:
     """Plans for the given schools, a batch at a time, in school id order."""
+    for batch in iter_batches(school_ids, batch_size):
+        yield plan_batch(sessions, batch, now, settings, page)
+
+
+def plan_batch(
+    sessions: sessionmaker[Session],
+    school_ids: Sequence[int],
+    now: dt.datetime,
+    settings: PublishSettings,
+    page: PageBuild | None = None,
+) -> list[SchoolPlan]:
+    """Load a batch of schools and their published records, and plan each school."""
     # No school's local date is more than a day behind UTC's.
     since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
-    for batch in iter_batches(school_ids, batch_size):
-        with sessions() as session:
-            schools = load_schools(session, batch, Window(now, settings.days))
-            published = load_published(session, batch, since)
-        yield [plan_for(s, now, published.get(s.id or 0, {}), settings, page) for s in schools]
+    with sessions() as session:
+        schools = load_schools(session, school_ids, Window(now, settings.days))
+        published = load_published(session, school_ids, since)
+    return [plan_for(s, now, published.get(s.id or 0, {}), settings, page) for s in schools]
+
+
+def ramped_batches(school_ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    """Batches of `size`, after a first one an eighth as big and doubling up to it.
+
+    The upload threads wait for the first batch's plans; a small first batch
+    gets them going sooner, and each following batch is planned while the one
+    before uploads (planning a school costs less than uploading it).
+    """
+    start, step = 0, max(1, size // 8)
+    while start < len(school_ids):
+        yield school_ids[start : start + step]
+        start += step
+        step = min(size, step * 2)
 
 
 def plan_site_writes(
@@ -132,12 +171,17 @@ def load_published(
     return records
 
 
-def apply_school(store: Store, plan: SchoolPlan) -> SchoolResult:
+def apply_school(
+    store: Store, plan: SchoolPlan, stop: threading.Event | None = None
+) -> SchoolResult:
     """Write a school's planned objects in order; stop at the first failure.
 
     The plan lists day files before the manifest, so a failure leaves the old
-    manifest in place, still naming files that exist (invariant 1).
+    manifest in place, still naming files that exist (invariant 1). A school
+    not yet started when `stop` is set is left alone; one under way finishes.
     """
+    if stop is not None and stop.is_set():
+        return SchoolResult(plan, stopped=True)
     if plan.error is not None:
         return SchoolResult(plan, error=plan.error)
     written: list[PlannedWrite] = []
@@ -155,32 +199,42 @@ def apply_school(store: Store, plan: SchoolPlan) -> SchoolResult:
 def record_writes(
     session: Session, written: Sequence[tuple[int | None, PlannedWrite]], now: dt.datetime
 ) -> None:
-    """Remember stored objects (school id None for shared ones), replacing older records."""
-    keys = [w.key for _, w in written]
-    for chunk in iter_batches(keys, 500):
-        session.execute(delete(PublishedObject).where(PublishedObject.key.in_(chunk)))
-    if written:  # one bulk INSERT, not one ORM object per row
-        session.execute(
-            insert(PublishedObject),
-            [
-                {
-                    "key": w.key,
-                    "school_id": school_id,
-                    "local_date": w.local_date,
-                    "sha256": w.sha256,
-                    "fingerprint": w.fingerprint,
-                    "size": len(w.content),
-                    "published_at": now,
-                }
-                for school_id, w in written
-            ],
-        )
+    """Remember stored objects (school id None for shared ones), replacing older records.
+
+    One bulk upsert: two publishers may record the same shared object at once.
+    """
+    if not written:
+        return
+    insert = upsert_insert(session)
+    statement = insert(PublishedObject)
+    columns = ("school_id", "local_date", "sha256", "fingerprint", "size", "published_at")
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[PublishedObject.key],
+            set_={column: statement.excluded[column] for column in columns},
+        ),
+        [
+            {
+                "key": w.key,
+                "school_id": school_id,
+                "local_date": w.local_date,
+                "sha256": w.sha256,
+                "fingerprint": w.fingerprint,
+                "size": len(w.content),
+                "published_at": now,
+            }
+            for school_id, w in {w.key: (school_id, w) for school_id, w in written}.values()
+        ],
+    )
 
 
 def record_results(
     sessions: sessionmaker[Session], results: Sequence[SchoolResult], now: dt.datetime
 ) -> None:
     """Remember what was stored, and each school's state, in one transaction."""
+    results = [r for r in results if not r.stopped]
+    if not results:
+        return
     with sessions() as session, session.begin():
         record_writes(session, [(r.plan.school.id, w) for r in results for w in r.written], now)
         states = {
@@ -215,23 +269,63 @@ def publish(
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     page: PageBuild | None = None,
+    stop: threading.Event | None = None,
+    owner: str | None = None,
+    wait_for_busy: float = 0.0,
 ) -> RunSummary:
     """Publish the given schools for the window starting at each one's local today.
 
-    Uploads of one batch overlap the planning of the next, so the upload
-    threads stay busy; results are recorded a batch at a time, in order.
+    Each batch of schools is claimed before it is read (`publisher.db.claims`):
+    schools another publisher holds are skipped and counted as busy, or, with
+    `wait_for_busy` seconds, tried again until then (an admin's republish must
+    not be skipped because cron was publishing the school's older data). Uploads
+    of one batch overlap the planning of the next, so the upload threads stay
+    busy; results are recorded a batch at a time, in order, and the batch's
+    claims released. When `stop` is set, schools not yet started are left for
+    the next run and the run ends once those under way are recorded.
     """
     summary = RunSummary()
+    owner = owner or new_owner()
     checked = False
     in_flight: list[Future[SchoolResult]] = []
+    in_flight_claims: list[int] = []
 
-    def finish(futures: list[Future[SchoolResult]]) -> None:
-        results = [future.result() for future in futures]
-        record_results(sessions, results, now)
+    def stopping() -> bool:
+        return stop is not None and stop.is_set()
+
+    def claim(batch: Sequence[int]) -> tuple[list[int], list[int]]:
+        """The schools this publisher now holds, and those another one holds."""
+        with sessions() as session, session.begin():
+            claimed = claim_schools(session, batch, owner, dt.datetime.now(dt.UTC))
+        return claimed, sorted(set(batch) - set(claimed))
+
+    def release(claimed: Sequence[int]) -> None:
+        with sessions() as session, session.begin():
+            release_claims(session, claimed, owner)
+
+    def finish(futures: list[Future[SchoolResult]], claimed: Sequence[int]) -> None:
+        try:
+            results = [future.result() for future in futures]
+            record_results(sessions, results, now)
+        finally:
+            release(claimed)
         for result in results:
             summary.add(result)
         if progress is not None:
-            progress(len(results))
+            progress(len(claimed))
+
+    def start(claimed: list[int]) -> list[Future[SchoolResult]]:
+        """Plan the claimed schools and hand their writes to the upload threads."""
+        nonlocal checked
+        try:
+            plans = plan_batch(sessions, claimed, now, settings, page)
+            if not checked and any(plan.writes for plan in plans):
+                store.check()  # before anything is written, and never on a no-op run
+                checked = True
+        except BaseException:
+            release(claimed)
+            raise
+        return [pool.submit(apply_school, store, plan, stop) for plan in plans]
 
     if page is not None:
         site = plan_site_writes(sessions, page, settings)
@@ -241,15 +335,29 @@ def publish(
             publish_site(sessions, store, site, now)
             summary.add_shared(site)
 
+    busy: list[int] = []
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
-        for plans in plan_batches(sessions, school_ids, now, settings, batch_size, page):
-            if not checked and any(plan.writes for plan in plans):
-                store.check()  # before anything is written, and never on a no-op run
-                checked = True
-            submitted = [pool.submit(apply_school, store, plan) for plan in plans]
+        for batch in ramped_batches(school_ids, batch_size):
+            if stopping():
+                break
+            claimed, held = claim(batch)
+            busy.extend(held)
+            submitted = start(claimed)
             if in_flight:
-                finish(in_flight)
-            in_flight = submitted
+                finish(in_flight, in_flight_claims)
+            in_flight, in_flight_claims = submitted, claimed
         if in_flight:
-            finish(in_flight)
+            finish(in_flight, in_flight_claims)
+        deadline = time.monotonic() + wait_for_busy
+        while busy and not stopping() and time.monotonic() < deadline:
+            time.sleep(BUSY_RETRY_SECONDS)
+            claimed, busy = claim(busy)
+            if claimed:
+                finish(start(claimed), claimed)
+    summary.busy = busy
+    if progress is not None and busy:
+        progress(len(busy))
+    if stopping():
+        done = len(summary.published) + len(summary.unchanged) + len(summary.failed)
+        summary.stopped = len(school_ids) - done - len(summary.busy)
     return summary
