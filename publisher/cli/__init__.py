@@ -45,9 +45,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from publisher.cli import db, demo, documents, maintain, publish, serve
+    from publisher.cli import db, demo, documents, maintain, publish, serve, watch
 
-    for module in (db, demo, documents, publish, maintain, serve):
+    for module in (db, demo, documents, publish, watch, maintain, serve):
         for command in module.COMMANDS:
             # On the command too, so `-h` works however it is invoked (click
             # remembers a command's help option the first time it is asked).

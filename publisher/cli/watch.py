@@ -1,0 +1,114 @@
+"""`publisher watch`: the long-running publisher."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from publisher.cli.common import (
+    concurrency_option,
+    database_option,
+    open_database,
+    open_target,
+    settings_options,
+    stop_on_signals,
+    target_options,
+)
+from publisher.config import PublishSettings
+from publisher.errors import ConfigError
+from publisher.logs import LOG_FORMATS, configure_logging
+from publisher.page.build import current_page_build
+from publisher.upload.invalidate import cloudfront_client, invalidate, invalidation_paths
+from publisher.upload.s3 import S3Store
+from publisher.watch import Watcher, WatchOptions, listen_url
+
+
+@click.command("watch")
+@click.option(
+    "--interval",
+    type=click.IntRange(1, 3600),
+    default=WatchOptions.interval,
+    show_default=True,
+    envvar="PUBLISHER_WATCH_INTERVAL",
+    show_envvar=True,
+    help="Seconds between looks for changed schools.",
+)
+@click.option(
+    "--full-interval",
+    type=click.IntRange(60, 86400),
+    default=WatchOptions.full_interval,
+    show_default=True,
+    envvar="PUBLISHER_WATCH_FULL_INTERVAL",
+    show_envvar=True,
+    help="Seconds between passes over every school (keeps each window of days complete).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    default="text",
+    show_default=True,
+    envvar="PUBLISHER_LOG_FORMAT",
+    show_envvar=True,
+    help="Log lines on stderr as text, or as JSON objects for a log collector.",
+)
+@click.option(
+    "--invalidate",
+    "distribution_id",
+    envvar="PUBLISHER_CLOUDFRONT_DISTRIBUTION",
+    show_envvar=True,
+    metavar="DISTRIBUTION_ID",
+    help="After each publish, invalidate the rewritten manifests and pages in this "
+    "CloudFront distribution.",
+)
+@concurrency_option
+@settings_options
+@database_option
+@target_options
+def watch_command(
+    interval: int,
+    full_interval: int,
+    log_format: str,
+    distribution_id: str | None,
+    concurrency: int,
+    settings: PublishSettings,
+    database_url: str,
+    target: str,
+    endpoint_url: str | None,
+    path_style: bool,
+    checksum: str,
+) -> None:
+    """Publish on change until stopped (SIGTERM or SIGINT: exit 0 once the
+    schools under way are done).
+
+    Every school at start and every --full-interval seconds; in between, every
+    --interval seconds, the schools whose data changed, including edits made
+    with plain SQL or by other applications (the triggers `db init` installs
+    note them). On PostgreSQL a change is also notified and published at once.
+    Outages of the database or the store are logged once and retried.
+    """
+    import dataclasses
+
+    log = configure_logging(log_format)
+    settings = dataclasses.replace(settings, concurrency=concurrency)
+    sessions = open_database(database_url)
+    store = open_target(target, endpoint_url, path_style, checksum, concurrency)
+    options = WatchOptions(interval, full_interval, listen_url(database_url))
+    page = current_page_build(settings.public_url)
+    invalidator = None
+    if distribution_id:
+        if not isinstance(store, S3Store):
+            raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
+        client, prefix = cloudfront_client(endpoint_url), store.prefix
+
+        def invalidator(keys: Sequence[str]) -> str:
+            return invalidate(client, distribution_id, invalidation_paths(keys, prefix))
+
+    with stop_on_signals(lambda line: log.info(line, extra={"event": "stopping"})) as stop:
+        watcher = Watcher(
+            sessions, store, settings, page, options, stop=stop, log=log, invalidate=invalidator
+        )
+        watcher.run()
+
+
+COMMANDS = [watch_command]

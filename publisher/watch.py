@@ -1,0 +1,404 @@
+"""`publisher watch`: keep publishing, on its own, as the schedule data changes.
+
+Three things start a publish, and all go through the same `publish` run:
+
+- every `interval` seconds: edits made outside the library are settled into new
+  revisions (`publisher.db.changes`), then every school whose revision moved
+  since its last good publish is published;
+- on PostgreSQL, a notification from the database's triggers does the same at
+  once, so an edit reaches the store in about a second;
+- every hour, and at start: every active school, so each one's window of days
+  ahead stays complete as local dates roll over in every time zone.
+
+Nothing ends the watcher but a signal. A database or storage outage is logged
+when it starts and when it ends, and retried with exponential backoff; a school
+that fails is logged when it starts failing (or fails differently) and is
+retried with its own backoff, and every hour. The watcher records a heartbeat
+and what it last did in the `watchers` table for `publisher status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+import schedule
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.config import PublishSettings
+from publisher.db import transaction
+from publisher.db.changes import NOTIFY_CHANNEL, settle_changes
+from publisher.db.claims import new_owner, owner_gone
+from publisher.db.load import all_school_ids, changed_school_ids
+from publisher.db.models import WatcherState
+from publisher.db.session import upsert_insert
+from publisher.errors import PublisherError
+from publisher.logs import LOGGER_NAME
+from publisher.page.build import PageBuild
+from publisher.upload.run import RunSummary, publish
+from publisher.upload.store import Store
+
+MAX_BACKOFF = 300.0
+"""The longest wait between retries after an outage or a school's failure, in seconds."""
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    interval: int = 10  # seconds between looks for changed schools
+    full_interval: int = 3600  # seconds between passes over every school
+    listen_url: str | None = None  # a PostgreSQL URL to LISTEN on; None polls only
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Outage:
+    """One dependency's health: logged once when it fails, once when it recovers."""
+
+    def __init__(self, name: str, log: logging.Logger, first_wait: float = 1.0) -> None:
+        self.name = name
+        self.log = log
+        self.first_wait = first_wait
+        self.failures = 0
+        self.retry_at = 0.0
+
+    @property
+    def down(self) -> bool:
+        return self.failures > 0
+
+    def ready(self) -> bool:
+        return time.monotonic() >= self.retry_at
+
+    def failed(self, reason: str) -> None:
+        if not self.down:
+            self.log.error(
+                f"{self.name} unavailable: {reason}; retrying with backoff",
+                extra={"event": f"{self.name}_down", "reason": reason},
+            )
+        self.failures += 1
+        wait = min(MAX_BACKOFF, self.first_wait * 2 ** (self.failures - 1))
+        self.retry_at = time.monotonic() + wait
+
+    def recovered(self) -> None:
+        if self.down:
+            self.log.info(f"{self.name} available again", extra={"event": f"{self.name}_up"})
+        self.failures = 0
+        self.retry_at = 0.0
+
+
+@dataclass
+class FailingSchool:
+    slug: str
+    error: str
+    failures: int
+    retry_at: float
+
+
+class Watcher:
+    """The watch loop and its jobs; the jobs can be called directly (tests, a fake clock)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        store: Store,
+        settings: PublishSettings,
+        page: PageBuild | None,
+        options: WatchOptions = WatchOptions(),
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        stop: threading.Event | None = None,
+        log: logging.Logger | None = None,
+        invalidate: Callable[[Sequence[str]], str] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.store = store
+        self.settings = settings
+        self.page = page
+        self.options = options
+        self.clock = clock
+        self.stop = stop or threading.Event()
+        self.log = log or logging.getLogger(LOGGER_NAME)
+        self.owner = new_owner()
+        self.started_at = clock()
+        self.database = Outage("database", self.log)
+        self.storage = Outage("storage", self.log)
+        self.failing: dict[int, FailingSchool] = {}
+        self.invalidate = invalidate  # keys rewritten in place -> a CDN invalidation id
+
+    # The jobs.
+
+    def publish_changed(self) -> RunSummary | None:
+        """Settle outside edits, then publish schools whose revision moved."""
+
+        def changed(session: Session) -> list[int]:
+            settle_changes(session, self.clock())
+            return [i for i in changed_school_ids(session) if self._due(i)]
+
+        return self._publish("changed", changed)
+
+    def publish_all(self) -> RunSummary | None:
+        """Publish every active school: completes each window as local dates roll over."""
+        return self._publish("all", lambda session: all_school_ids(session))
+
+    # The loop.
+
+    def run(self) -> None:
+        """Publish everything, then watch until `stop` is set; ends its heartbeat row."""
+        scheduler = schedule.Scheduler()
+        scheduler.every(self.options.interval).seconds.do(self.heartbeat)
+        scheduler.every(self.options.interval).seconds.do(self.publish_changed)
+        scheduler.every(self.options.full_interval).seconds.do(self.publish_all)
+        listener = (
+            ChangeListener(self.options.listen_url, self.log) if self.options.listen_url else None
+        )
+        self.log.info(
+            f"watching: changes every {self.options.interval:g} s"
+            + (", and notifications" if listener else "")
+            + f"; every school every {self.options.full_interval:g} s",
+            extra={"event": "watch_started", "owner": self.owner},
+        )
+        self._forget_dead_watchers()
+        self.heartbeat()
+        try:
+            if listener is not None:
+                listener.connect()  # before the first pass, so no later edit goes unnoticed
+            self.publish_all()
+            while not self.stop.is_set():
+                scheduler.run_pending()
+                wait = min(max(scheduler.idle_seconds or 0.0, 0.0), 1.0)
+                if listener is None:
+                    self.stop.wait(wait)
+                elif listener.wait(wait) and not self.stop.is_set():
+                    self.publish_changed()
+        finally:
+            if listener is not None:
+                listener.close()
+            self._sign_off()
+        self.log.info("stopped", extra={"event": "watch_stopped"})
+
+    # Inside the jobs.
+
+    def _publish(self, label: str, select: Callable[[Session], list[int]]) -> RunSummary | None:
+        if self.stop.is_set() or not (self.database.ready() and self.storage.ready()):
+            return None
+        now = self.clock()
+        try:
+            with transaction(self.sessions) as session:
+                ids = select(session)
+            summary = (
+                publish(
+                    self.sessions,
+                    self.store,
+                    ids,
+                    now,
+                    self.settings,
+                    progress=lambda _count: self._beat(f"{label}: publishing {len(ids)}", None),
+                    page=self.page,
+                    stop=self.stop,
+                    owner=self.owner,
+                )
+                if ids
+                else RunSummary()
+            )
+        except SQLAlchemyError as error:
+            self.database.failed(_first_line(error))
+            return None
+        except PublisherError as error:
+            self.database.recovered()
+            self.storage.failed(str(error))
+            self._beat(f"{label}: storage unavailable", str(error))
+            return None
+        self.database.recovered()
+        if summary.failed_ids and not summary.published and self._storage_down():
+            return None
+        self.storage.recovered()
+        self._note_schools(ids, summary)
+        action = (
+            f"{label}: {len(summary.published)} published, {len(summary.unchanged)} unchanged, "
+            f"{len(summary.failed)} failed, {len(summary.busy)} busy elsewhere"
+        )
+        if summary.published or summary.failed:
+            self.log.info(
+                action,
+                extra={
+                    "event": "published",
+                    "pass": label,
+                    "published": summary.published,
+                    "failed": len(summary.failed),
+                    "objects_written": summary.objects_written,
+                },
+            )
+        self._beat(action, None)
+        if self.invalidate is not None and summary.mutable_written:
+            self._invalidate(summary.mutable_written)
+        return summary
+
+    def _invalidate(self, keys: Sequence[str]) -> None:
+        try:
+            reference = self.invalidate(keys)  # type: ignore[misc]
+        except PublisherError as error:
+            self.log.error(str(error), extra={"event": "invalidation_failed"})
+            return
+        self.log.info(
+            f"CDN invalidation {reference} sent for {len(keys)} objects",
+            extra={"event": "invalidated", "invalidation": reference},
+        )
+
+    def _storage_down(self) -> bool:
+        """After a run where every school failed: is it the store itself?"""
+        try:
+            self.store.check()
+        except PublisherError as error:
+            self.storage.failed(str(error))
+            return True
+        return False
+
+    def _due(self, school_id: int) -> bool:
+        failing = self.failing.get(school_id)
+        return failing is None or time.monotonic() >= failing.retry_at
+
+    def _note_schools(self, attempted: Sequence[int], summary: RunSummary) -> None:
+        """Log each school's change of state, and set failing schools' next retry."""
+        errors = dict(zip(summary.failed_ids, summary.failed.items(), strict=True))
+        for school_id in attempted:
+            failing = self.failing.get(school_id)
+            if school_id in errors:
+                slug, error = errors[school_id]
+                if failing is None or failing.error != error:
+                    self.log.error(error, extra={"event": "school_failed", "school": slug})
+                    failing = FailingSchool(slug, error, 0, 0.0)
+                failing.failures += 1
+                delay = min(MAX_BACKOFF, self.options.interval * 2 ** (failing.failures - 1))
+                failing.retry_at = time.monotonic() + delay
+                self.failing[school_id] = failing
+            elif failing is not None and school_id not in summary.busy:
+                del self.failing[school_id]
+                self.log.info(
+                    f"school {failing.slug} publishes again",
+                    extra={"event": "school_recovered", "school": failing.slug},
+                )
+
+    def heartbeat(self) -> None:
+        """Say the watcher is alive, whatever it is doing or waiting for."""
+        self._beat(None, None)
+
+    def _beat(self, action: str | None, error: str | None) -> None:
+        """Record the heartbeat, and the last action if given; a database outage skips it."""
+        now = self.clock()
+        row = {
+            "owner": self.owner,
+            "started_at": self.started_at,
+            "beat_at": now,
+            "interval_seconds": self.options.interval,
+            "last_action": action or "started",
+            "last_action_at": now,
+            "last_error": error,
+        }
+        kept = {"owner", "started_at"}
+        if action is None:
+            kept |= {"last_action", "last_action_at", "last_error"}
+        try:
+            with transaction(self.sessions) as session:
+                statement = upsert_insert(session)(WatcherState).values(row)
+                session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[WatcherState.owner],
+                        set_={k: statement.excluded[k] for k in row if k not in kept},
+                    )
+                )
+        except SQLAlchemyError as failure:
+            self.database.failed(_first_line(failure))
+
+    def _forget_dead_watchers(self) -> None:
+        """Remove the rows of watchers on this host whose process has gone (killed, crashed)."""
+        try:
+            with transaction(self.sessions) as session:
+                owners = session.scalars(select(WatcherState.owner)).all()
+                dead = [owner for owner in owners if owner_gone(owner)]
+                if dead:
+                    session.execute(delete(WatcherState).where(WatcherState.owner.in_(dead)))
+        except SQLAlchemyError as error:
+            self.database.failed(_first_line(error))
+
+    def _sign_off(self) -> None:
+        try:
+            with transaction(self.sessions) as session:
+                session.execute(delete(WatcherState).where(WatcherState.owner == self.owner))
+        except SQLAlchemyError:
+            pass  # the row goes stale, which `status` reports
+
+
+class ChangeListener:
+    """LISTENs on the triggers' channel (PostgreSQL), reconnecting after an outage."""
+
+    def __init__(self, url: str, log: logging.Logger) -> None:
+        self.url = url
+        self.connection: psycopg.Connection[Any] | None = None
+        self.outage = Outage("notifications", log)
+
+    def connect(self) -> bool:
+        """Start listening; False (logged, retried later with backoff) when it cannot."""
+        if self.connection is not None:
+            return True
+        if not self.outage.ready():
+            return False
+        try:
+            connection = psycopg.connect(self.url, autocommit=True)
+            connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        except psycopg.Error as error:
+            self.outage.failed(_first_line(error))
+            return False
+        self.connection = connection
+        self.outage.recovered()
+        return True
+
+    def wait(self, timeout: float) -> bool:
+        """Whether a change was notified within `timeout` seconds.
+
+        Also true just after reconnecting: what changed while nobody listened
+        was never notified.
+        """
+        if self.connection is None:
+            if not self.connect():
+                time.sleep(timeout)
+                return False
+            return True
+        try:
+            notified = list(self.connection.notifies(timeout=timeout, stop_after=1))
+            if notified:  # an edit often touches several tables: take the rest of the burst
+                notified += self.connection.notifies(timeout=0.05)
+        except psycopg.Error as error:
+            self.outage.failed(_first_line(error))
+            self.close()
+            return False
+        return bool(notified)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def listen_url(database_url: str) -> str | None:
+    """The psycopg URL to LISTEN on, for a PostgreSQL database URL; None for SQLite."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _first_line(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(original).__name__

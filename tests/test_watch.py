@@ -1,0 +1,253 @@
+"""`publisher watch`: republishing on change, keeping windows ahead, surviving outages.
+
+The jobs run in-process with a fake clock where time matters; the command runs
+as a real process where the database's notifications and signals matter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from s3_server import (  # noqa: F401  (the fixtures register by being imported)
+    aws_env_fixture,
+    bucket_fixture,
+    moto_server_fixture,
+    proxy_fixture,
+)
+from schools import riyadh_school, save
+from sqlalchemy import create_engine, text
+from stores import RecordingStore, assert_manifests_name_existing_files, manifests
+from test_publish import LONDON
+from test_s3_publish import PREFIX, wait_until
+
+from publisher.config import PublishSettings
+from publisher.db import transaction
+from publisher.upload.local import LocalStore
+from publisher.upload.s3 import S3Options, S3Store
+from publisher.watch import Watcher
+
+REPO = Path(__file__).resolve().parent.parent
+SETTINGS = PublishSettings(days=3, concurrency=2)
+
+
+class FakeClock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def utc(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+def window(store, school_key: str) -> list[str]:
+    return [day["date"] for day in manifests(store)[f"schools/{school_key}/manifest.json"]["days"]]
+
+
+def keys_of(sessions) -> dict[str, str]:
+    with transaction(sessions) as session:
+        return dict(session.execute(text("SELECT slug, public_key FROM schools")).all())
+
+
+# -- the jobs, with a fake clock --------------------------------------------------------
+
+
+def test_the_watcher_adds_the_new_day_ahead_as_midnight_passes_in_each_time_zone(
+    sessions, tmp_path
+):
+    save(sessions, riyadh_school("riyadh"), riyadh_school("london", **LONDON))
+    key = keys_of(sessions)
+    store = RecordingStore(LocalStore.open(tmp_path / "public"))
+    clock = FakeClock(utc(2026, 11, 22, 20, 50))  # 23:50 in Riyadh, 20:50 in London
+    watcher = Watcher(sessions, store, SETTINGS, None, clock=clock)
+
+    watcher.publish_all()
+    assert window(store, key["riyadh"]) == ["2026-11-22", "2026-11-23", "2026-11-24"]
+    assert window(store, key["london"]) == ["2026-11-22", "2026-11-23", "2026-11-24"]
+
+    clock.now = utc(2026, 11, 22, 21, 10)  # past midnight in Riyadh only
+    store.puts.clear()
+    watcher.publish_all()
+    assert window(store, key["riyadh"]) == ["2026-11-23", "2026-11-24", "2026-11-25"]
+    assert [p.split("/")[-1][:10] for p in store.puts] == ["2026-11-25", "manifest.j"]
+    assert all(key["riyadh"] in p for p in store.puts)
+
+    clock.now = utc(2026, 11, 23, 0, 10)  # and now in London
+    store.puts.clear()
+    watcher.publish_all()
+    assert window(store, key["london"]) == ["2026-11-23", "2026-11-24", "2026-11-25"]
+    assert len(store.puts) == 2 and all(key["london"] in p for p in store.puts)
+    assert_manifests_name_existing_files(store)
+
+
+def test_the_changed_job_publishes_only_schools_whose_data_moved(sessions, tmp_path):
+    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    store = RecordingStore(LocalStore.open(tmp_path / "public"))
+    watcher = Watcher(sessions, store, SETTINGS, None, clock=FakeClock(utc(2026, 11, 22, 6)))
+    watcher.publish_all()
+
+    assert watcher.publish_changed().published == []  # type: ignore[union-attr]
+    with transaction(sessions) as session:  # another application, plain SQL
+        session.execute(
+            text(
+                "UPDATE lessons SET subject = 'Robotics' WHERE school_id = "
+                "(SELECT id FROM schools WHERE slug = 'beta')"
+            )
+        )
+    assert watcher.publish_changed().published == ["beta"]  # type: ignore[union-attr]
+    assert watcher.publish_changed().published == []  # type: ignore[union-attr]
+
+
+def test_a_storage_outage_is_logged_once_and_the_school_published_when_it_ends(
+    sessions, aws_env, bucket, proxy, caplog
+):
+    save(sessions, riyadh_school("alpha"))
+    store = S3Store.open(bucket.target(PREFIX), S3Options(endpoint_url=proxy.url, max_attempts=1))
+    log = logging.getLogger("publisher.test")
+    watcher = Watcher(
+        sessions, store, SETTINGS, None, clock=FakeClock(utc(2026, 11, 22, 6)), log=log
+    )
+    proxy.down = True
+    caplog.set_level(logging.INFO, logger="publisher.test")
+
+    for _ in range(3):
+        watcher.publish_all()
+        wait_until(watcher.storage.ready, 10)
+    downs = [r for r in caplog.records if getattr(r, "event", "") == "storage_down"]
+    assert len(downs) == 1 and "storage unavailable" in downs[0].getMessage()
+
+    proxy.down = False
+    summary = watcher.publish_all()
+    assert summary is not None and summary.published == ["alpha"]
+    assert [getattr(r, "event", "") for r in caplog.records].count("storage_up") == 1
+
+
+def test_a_failing_school_is_logged_once_until_it_fails_differently(sessions, tmp_path, caplog):
+    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Nowhere/Land' WHERE slug = 'beta'"))
+    store = LocalStore.open(tmp_path / "public")
+    log = logging.getLogger("publisher.test")
+    caplog.set_level(logging.INFO, logger="publisher.test")
+    watcher = Watcher(
+        sessions, store, SETTINGS, None, clock=FakeClock(utc(2026, 11, 22, 6)), log=log
+    )
+
+    watcher.publish_all()
+    watcher.publish_all()
+    failures = [r for r in caplog.records if getattr(r, "event", "") == "school_failed"]
+    assert [r.getMessage() for r in failures] == ["school beta: unknown time zone 'Nowhere/Land'"]
+    assert watcher.publish_changed().published == []  # type: ignore[union-attr]  # backing off
+
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Asia/Riyadh' WHERE slug = 'beta'"))
+    assert watcher.publish_all().published == ["beta"]  # type: ignore[union-attr]
+    assert any(getattr(r, "event", "") == "school_recovered" for r in caplog.records)
+
+
+# -- the command, as a process ----------------------------------------------------------
+
+
+def start_watch(database_url: str, target: str, *options: str, endpoint: str | None = None):
+    env = {
+        **os.environ,
+        "PUBLISHER_DATABASE_URL": database_url,
+        "PUBLISHER_TARGET": target,
+        "PUBLISHER_DAYS": "2",
+    }
+    if endpoint:
+        env["PUBLISHER_ENDPOINT_URL"] = endpoint
+    return subprocess.Popen(
+        [sys.executable, "cli.py", "watch", "--log-format", "json", *options],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> tuple[int, list[dict]]:
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    lines = [json.loads(line) for line in stderr.decode().splitlines() if line.startswith("{")]
+    return process.returncode, lines
+
+
+def manifest_revision(bucket, key: str) -> int | None:
+    fetched = bucket.fetch(f"{PREFIX}/schools/{key}/manifest.json")
+    return json.loads(fetched.body)["revision"] if fetched.status == 200 else None
+
+
+def sql_edit(database_url: str, statement: str) -> None:
+    """An edit by another application: plain SQL on a connection of its own."""
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+            connection.execute(statement)
+        return
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
+def test_an_sql_edit_by_another_application_is_published_by_a_running_watcher(
+    database_url, sessions, aws_env, bucket, moto_server
+):
+    save(sessions, riyadh_school("alpha"))
+    key = keys_of(sessions)["alpha"]
+    # PostgreSQL: only a notification can be that quick (the interval is an hour);
+    # SQLite: polling every second.
+    interval = "3600" if database_url.startswith("postgresql") else "1"
+    process = start_watch(
+        database_url, bucket.target(PREFIX), "--interval", interval, endpoint=moto_server.url
+    )
+    try:
+        wait_until(lambda: manifest_revision(bucket, key) == 1 or process.poll() is not None, 60)
+        assert process.poll() is None
+        sql_edit(database_url, "UPDATE lessons SET teacher = 'Nadia' WHERE period_index = 1")
+        edited = time.monotonic()
+        wait_until(lambda: manifest_revision(bucket, key) == 2, 20)
+        assert time.monotonic() - edited < 10
+    finally:
+        code, lines = stop(process)
+    assert code == 0
+    events = [line.get("event") for line in lines]
+    assert events[0] == "watch_started" and events[-1] == "watch_stopped"
+    assert all({"time", "level", "message"} <= set(line) for line in lines)
+
+
+def test_status_shows_a_running_watchers_heartbeat_and_forgets_it_after_sigterm(
+    cli, database_url, sessions, tmp_path
+):
+    save(sessions, riyadh_school("alpha"))
+    process = start_watch(database_url, f"file://{tmp_path / 'public'}", "--interval", "1")
+    try:
+
+        def watchers() -> list[dict]:
+            return json.loads(cli("status", "--json").stdout)["watchers"]
+
+        wait_until(
+            lambda: (
+                any("published" in w["last_action"] for w in watchers())
+                or process.poll() is not None
+            ),
+            60,
+        )
+        [watcher] = watchers()
+        assert watcher["overdue"] is False and "published" in watcher["last_action"]
+        assert watcher["seconds_since_beat"] <= 5
+    finally:
+        code, _ = stop(process)
+    assert code == 0
+    assert json.loads(cli("status", "--json").stdout)["watchers"] == []
