@@ -6,7 +6,7 @@ import json
 
 import pytest
 from schools import riyadh_school, save
-from sqlalchemy import text
+from sqlalchemy import create_engine, inspect, text
 
 from publisher.db import School, transaction
 from publisher.page import asset_files
@@ -197,3 +197,26 @@ def test_status_before_any_publish_says_never_published(cli, two_schools):
     result = cli("status")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == ["alpha\tr1\tnever published", "beta\tr1\tnever published"]
+
+
+def test_db_init_adds_indexes_a_newer_version_defines(cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    assert cli("db", "init", "--database", url).exit_code == 0
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX ix_lessons_class_id"))
+    assert cli("db", "init", "--database", url).exit_code == 0
+    assert "ix_lessons_class_id" in {i["name"] for i in inspect(engine).get_indexes("lessons")}
+    engine.dispose()
+
+
+def test_a_database_missing_a_newer_table_asks_for_db_init(cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    assert cli("db", "init", "--database", url).exit_code == 0
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE watchers"))
+    engine.dispose()
+    result = cli("status", "--database", url)
+    assert result.exit_code == 2
+    assert "lacks table watchers: run `publisher db init`" in result.stderr

@@ -137,7 +137,7 @@ class WeekPlanDay(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday, as date.weekday()
-    bell_schedule_id: Mapped[int] = mapped_column(ForeignKey("bell_schedules.id"))
+    bell_schedule_id: Mapped[int] = mapped_column(ForeignKey("bell_schedules.id"), index=True)
 
     school: Mapped[School] = relationship(back_populates="week_plan")
     schedule: Mapped[BellSchedule] = relationship()
@@ -154,7 +154,9 @@ class CalendarOverride(Base):
     first_date: Mapped[dt.date] = mapped_column(Date)
     last_date: Mapped[dt.date] = mapped_column(Date)
     label: Mapped[str] = mapped_column(String(200), default="")
-    bell_schedule_id: Mapped[int | None] = mapped_column(ForeignKey("bell_schedules.id"))
+    bell_schedule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bell_schedules.id"), index=True
+    )
 
     school: Mapped[School] = relationship(back_populates="calendar")
     schedule: Mapped[BellSchedule | None] = relationship()
@@ -184,7 +186,8 @@ class Lesson(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     weekday: Mapped[int] = mapped_column(Integer)
     period_index: Mapped[int] = mapped_column(Integer)
-    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    # Indexed: deleting a class checks (and cascades to) the rows naming it.
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
     subject: Mapped[str] = mapped_column(String(200))
     teacher: Mapped[str] = mapped_column(String(200), default="")
 
@@ -202,7 +205,8 @@ class Substitution(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     period_index: Mapped[int] = mapped_column(Integer)
-    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    # Indexed: deleting a class checks (and cascades to) the rows naming it.
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
     teacher: Mapped[str | None] = mapped_column(String(200))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
 

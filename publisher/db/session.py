@@ -60,9 +60,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def init_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet, and the triggers that notice
-    edits made outside the library; safe to run any number of times."""
+    """Create every table and index that does not exist yet, and the triggers that
+    notice edits made outside the library; safe to run any number of times."""
     Base.metadata.create_all(engine)
+    for table in Base.metadata.sorted_tables:  # indexes added since a table was made
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
     install_triggers(engine)
 
 
