@@ -1,0 +1,198 @@
+"""Debian's nginx running `infra/nginx/publisher-edge.conf`, for tests.
+
+`start_edge` fills in the file's EDIT lines (the store's address and path, the
+listen port, the cache and log paths) and includes it from a minimal nginx.conf
+in a temporary folder, so the configuration under test is the shipped one. nginx
+runs in the foreground on 127.0.0.1 with everything it writes in that folder.
+
+`Origin` is the store as the edge sees it: moto behind the fault proxy of
+`s3_server`, which logs each request and can fail or go down, and which can
+also be made slow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from s3_server import Exchange, FaultProxy, closed_port
+
+EDGE_CONF = Path(__file__).resolve().parent.parent / "infra" / "nginx" / "publisher-edge.conf"
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+
+# What the shipped file says, what the test puts instead, how often it occurs.
+STORE_ADDRESS = "minio.example.internal:9000"
+STORE_PATH = "set $publisher_origin_path /screens/site;"
+LISTEN = "listen 80;"
+CACHE_FOLDER = "/var/cache/nginx/publisher-edge"
+ACCESS_LOG = "/var/log/nginx/publisher-edge.access.log"
+
+MAIN_CONF = """\
+{user}
+worker_processes 2;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log info;
+events {{
+    worker_connections 512;
+}}
+http {{
+    client_body_temp_path {folder}/temp/body;
+    proxy_temp_path {folder}/temp/proxy;
+    fastcgi_temp_path {folder}/temp/fastcgi;
+    uwsgi_temp_path {folder}/temp/uwsgi;
+    scgi_temp_path {folder}/temp/scgi;
+    include {folder}/publisher-edge.conf;
+}}
+"""
+
+
+@dataclass
+class Origin(FaultProxy):
+    """moto behind a fault proxy that also waits `delay` seconds before forwarding."""
+
+    delay: float = 0.0
+
+    def _forward(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        time.sleep(self.delay)
+        return super()._forward(method, path, headers, body)
+
+    def gets(self, path: str) -> list[Exchange]:
+        """The GETs for exactly this path (query string included) that reached the store."""
+        with self._lock:
+            return [e for e in self.exchanges if e.method == "GET" and e.path == path]
+
+    def requests(self) -> int:
+        """How many requests of any kind the edge sent."""
+        with self._lock:
+            return len(self.exchanges)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer as a screen receives it."""
+
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    @property
+    def cache(self) -> str | None:
+        """The edge's X-Cache-Status: MISS, HIT, STALE, ...; None when it sent none."""
+        return self.headers.get("x-cache-status")
+
+
+@dataclass
+class Edge:
+    """A running edge: where it listens, and its folder (configuration, cache, logs)."""
+
+    url: str
+    folder: Path
+
+    def get(self, path: str, headers: dict[str, str] | None = None, method: str = "GET") -> Answer:
+        """One request on a connection of its own, as a screen would make."""
+        address = urlsplit(self.url)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        try:
+            connection.request(method, path, headers=headers or {})
+            response = connection.getresponse()
+            body = response.read()
+            return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
+        finally:
+            connection.close()
+
+    def access_log(self, at_least: int = 0) -> list[str]:
+        """The access log's lines, once there are `at_least` (nginx logs after answering)."""
+        log = self.folder / "access.log"
+        deadline = time.monotonic() + 5
+        while True:
+            lines = log.read_text().splitlines() if log.exists() else []
+            if len(lines) >= at_least:
+                return lines
+            assert time.monotonic() < deadline, f"{len(lines)} lines in the access log"
+            time.sleep(0.01)
+
+
+def edge_config(conf: str, *, port: int, store: str, store_path: str, folder: Path) -> str:
+    """`conf` (the shipped file's text) with its EDIT lines pointed at the test's store.
+
+    Each placeholder must occur exactly as often as expected, so a change to the
+    shipped file that this would silently miss fails here instead.
+    """
+    for old, new, count in (
+        (STORE_ADDRESS, store, 2),  # the upstream server and the Host header
+        (STORE_PATH, f"set $publisher_origin_path {store_path};", 1),
+        (LISTEN, f"listen 127.0.0.1:{port};", 1),
+        (CACHE_FOLDER, str(folder / "cache"), 1),
+        (ACCESS_LOG, str(folder / "access.log"), 1),
+    ):
+        found = conf.count(old)
+        assert found == count, f"{EDGE_CONF.name}: {old!r} occurs {found} times, not {count}"
+        conf = conf.replace(old, new)
+    return conf
+
+
+@contextlib.contextmanager
+def start_edge(origin_url: str, store_path: str, folder: Path) -> Iterator[Edge]:
+    """nginx with the shipped edge configuration in front of `origin_url`, until the block ends.
+
+    `store_path` is where the published prefix lives on the store: "/BUCKET/PREFIX".
+    """
+    assert NGINX is not None
+    folder.mkdir(parents=True)
+    for name in ("cache", "temp"):
+        (folder / name).mkdir()
+    port = closed_port()
+    edge_conf = edge_config(
+        EDGE_CONF.read_text(),
+        port=port,
+        store=urlsplit(origin_url).netloc,
+        store_path=store_path,
+        folder=folder,
+    )
+    (folder / "publisher-edge.conf").write_text(edge_conf)
+    # A master started as root runs its workers as `user`: let them use the folder.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(MAIN_CONF.format(user=user, folder=folder))
+    command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", "stderr"]
+    checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
+    assert checked.returncode == 0, f"nginx -t: {checked.stderr}"
+    stderr = (folder / "stderr.log").open("w")
+    process = subprocess.Popen(command, stderr=stderr)
+    try:
+        _wait_for_port(port, process, folder)
+        yield Edge(f"http://127.0.0.1:{port}", folder)
+    finally:
+        process.send_signal(signal.SIGTERM)  # fast shutdown: no waiting for background updates
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        stderr.close()
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, folder: Path) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        if process.poll() is not None:
+            logs = [folder / "stderr.log", folder / "error.log"]
+            text = "".join(log.read_text() for log in logs if log.exists())
+            raise AssertionError(f"nginx exited with status {process.returncode}: {text}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        assert time.monotonic() < deadline, "nginx did not listen within 10 s"
+        time.sleep(0.02)

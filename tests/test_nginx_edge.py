@@ -1,0 +1,369 @@
+"""The nginx edge of infra/nginx/publisher-edge.conf, run for real in front of an S3 store.
+
+Each test publishes a school with the command line to a bucket on moto's S3
+server and starts Debian's nginx with the shipped configuration (see
+tests/edge.py), its store pointed at `origin`: moto behind a proxy that counts
+the edge's requests and can fail, go down or answer slowly. Screens are played
+by plain HTTP requests to the edge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import gzip
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from edge import NGINX, Answer, Edge, Origin, start_edge
+from s3_server import (  # noqa: F401  (the fixtures register by being imported)
+    Bucket,
+    MotoServer,
+    Rule,
+    aws_env_fixture,
+    bucket_fixture,
+    moto_server_fixture,
+)
+from schools import riyadh_school, save
+
+pytestmark = pytest.mark.skipif(
+    NGINX is None, reason="nginx is not installed (apt-get install nginx; CI installs it)"
+)
+
+PREFIX = "site"
+IMMUTABLE = "public, max-age=31536000, immutable"
+MUTABLE = "public, max-age=60, stale-while-revalidate=60, stale-if-error=604800"
+STALE_ANSWERS = {"STALE", "UPDATING"}  # an expired copy, served while the store is asked
+SCREENS = 50
+
+
+@pytest.fixture
+def database_url(new_database: Callable[[str], str]) -> str:
+    """SQLite only: the edge never sees the database."""
+    return new_database("sqlite")
+
+
+@dataclass(frozen=True)
+class Published:
+    """What one publish put in the bucket, as paths on the edge."""
+
+    page: str
+    manifest: str
+    days: list[str]
+    assets: list[str]
+    service_worker: str = "/sw.js"
+
+    @property
+    def school(self) -> list[str]:
+        """The objects one screen loads: its page, its manifest and its day files."""
+        return [self.page, self.manifest, *self.days]
+
+
+@dataclass
+class Publisher:
+    """`publisher publish --all` to the test's bucket, straight to moto (not through the edge)."""
+
+    cli: Any  # conftest's Cli: `publisher` in-process on the test's database
+    bucket: Bucket
+    endpoint: str
+
+    def __call__(self, *options: str) -> Published:
+        result = self.cli(
+            "publish",
+            "--all",
+            "--target",
+            self.bucket.target(PREFIX),
+            "--endpoint-url",
+            self.endpoint,
+            *options,
+        )
+        assert result.exit_code == 0, result.stderr
+        keys = self.bucket.object_keys(f"{PREFIX}/")
+        (manifest,) = [key for key in keys if key.endswith("/manifest.json")]
+        folder = manifest.removesuffix("manifest.json")
+        days = [
+            folder + day["path"] for day in json.loads(self.bucket.fetch(manifest).body)["days"]
+        ]
+        return Published(
+            page=on_edge(folder + "index.html"),
+            manifest=on_edge(manifest),
+            days=[on_edge(key) for key in days],
+            assets=[on_edge(key) for key in keys if key.startswith(f"{PREFIX}/assets/")],
+        )
+
+    def from_store(self, path: str) -> Answer:
+        """What the store itself answers for an edge path."""
+        fetched = self.bucket.fetch(f"{PREFIX}{path}")
+        return Answer(fetched.status, fetched.headers, fetched.body)
+
+
+def on_edge(key: str) -> str:
+    """The edge's path for a bucket key under the prefix."""
+    return "/" + key.removeprefix(f"{PREFIX}/")
+
+
+@pytest.fixture
+def publish(cli, aws_env, sessions, bucket: Bucket, moto_server: MotoServer) -> Publisher:
+    save(sessions, riyadh_school("alpha"))
+    return Publisher(cli, bucket, moto_server.url)
+
+
+@pytest.fixture
+def origin(moto_server: MotoServer) -> Iterator[Origin]:
+    started = Origin(moto_server.url).start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def edge(origin: Origin, bucket: Bucket, tmp_path: Path) -> Iterator[Edge]:
+    with start_edge(origin.url, f"/{bucket.name}/{PREFIX}", tmp_path / "edge") as started:
+        yield started
+
+
+def on_store(bucket: Bucket, path: str) -> str:
+    """The path the edge asks the store for: path-style, under the prefix."""
+    return f"/{bucket.name}/{PREFIX}{path}"
+
+
+def wait_past_max_age(answer: Answer) -> None:
+    """Until a copy cached when `answer` was received has expired.
+
+    nginx counts in whole seconds, so a copy may live up to a second longer.
+    """
+    max_age = re.search(r"max-age=(\d+)", answer.headers["cache-control"])
+    assert max_age, answer.headers["cache-control"]
+    time.sleep(int(max_age[1]) + 1.2)
+
+
+# -- serving and caching --------------------------------------------------------------
+
+
+def test_a_screens_files_come_through_the_edge_with_the_stores_headers_then_from_its_cache(
+    publish, edge: Edge, origin: Origin, bucket: Bucket
+):
+    published = publish()
+    paths = [*published.school, published.service_worker, *published.assets]
+
+    for path in paths:
+        stored = publish.from_store(path)
+        first = edge.get(path)
+        assert (first.status, first.cache) == (200, "MISS"), path
+        assert first.body == stored.body, path
+        assert first.headers["cache-control"] == stored.headers["cache-control"], path
+        assert first.headers["content-type"] == stored.headers["content-type"], path
+        assert first.headers["etag"] == stored.headers["etag"], path
+        assert not [name for name in first.headers if name.startswith(("x-amz", "x-minio"))], path
+    edge.access_log(at_least=len(paths))  # every copy stored (nginx logs after storing)
+
+    for path in paths:
+        again = edge.get(path)
+        assert (again.status, again.cache) == (200, "HIT"), path
+        assert again.body == publish.from_store(path).body, path
+        assert len(origin.gets(on_store(bucket, path))) == 1, path
+
+    assert edge.get(published.manifest).headers["cache-control"] == MUTABLE
+    assert edge.get(published.days[0]).headers["cache-control"] == IMMUTABLE
+
+
+def test_the_access_log_names_each_requests_cache_status_and_the_stores_time(publish, edge: Edge):
+    published = publish()
+    edge.get(published.manifest)
+    edge.access_log(at_least=1)
+    edge.get(published.manifest)
+
+    miss, hit = edge.access_log(at_least=2)
+    assert published.manifest in miss and published.manifest in hit
+    assert "cache=MISS upstream_status=200 upstream_time=0." in miss
+    assert "cache=HIT upstream_status=- upstream_time=-" in hit
+
+
+def test_a_cached_answer_carries_the_edges_current_date_not_the_stores(publish, edge: Edge):
+    """Screens set their clocks from Date plus Age; nginx sends no Age, so Date must be now."""
+    published = publish()
+    edge.get(published.days[0])
+    time.sleep(2.1)
+
+    answer = edge.get(published.days[0])
+    assert answer.cache == "HIT"
+    assert "age" not in answer.headers
+    served = email.utils.parsedate_to_datetime(answer.headers["date"])
+    assert abs(served - dt.datetime.now(dt.UTC)) < dt.timedelta(seconds=1.5)
+
+
+def test_a_republished_manifest_replaces_the_cached_one_once_its_max_age_has_passed(
+    publish, sessions, edge: Edge, origin: Origin, bucket: Bucket
+):
+    first = edge.get(publish("--max-age", "1").manifest)
+    revision = json.loads(first.body)["revision"]
+    save(sessions, riyadh_school("alpha", name="Alpha school, renamed"))
+    published = publish("--max-age", "1")
+    wait_past_max_age(first)
+
+    # The first request past max-age gets the old copy at once and starts a refresh.
+    stale = edge.get(published.manifest)
+    assert (stale.cache, stale.body) == ("STALE", first.body)
+    deadline = time.monotonic() + 5
+    while (answer := edge.get(published.manifest)).body == first.body:
+        assert time.monotonic() < deadline, "the edge still serves the old manifest"
+        time.sleep(0.05)
+    assert answer.body == publish.from_store(published.manifest).body
+    assert json.loads(answer.body)["revision"] == revision + 1
+
+    # The refresh asked by ETag alone: with If-Modified-Since, a store may answer
+    # 304 for a manifest rewritten within the same second, and the edge would keep
+    # the old one (moto does; Last-Modified counts whole seconds).
+    _, refresh = origin.gets(on_store(bucket, published.manifest))
+    assert refresh.headers["if-none-match"] == first.headers["etag"]
+    assert "if-modified-since" not in refresh.headers
+
+
+# -- when the store fails -------------------------------------------------------------
+
+FAULTS = {
+    "stopped": None,  # nothing listens any more: connections are refused
+    "500": "500 InternalError",
+    "503": "503 SlowDown",
+    "hanging": "hang",  # accepts, never answers (until the edge's read timeout)
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_with_the_store_failing_the_edge_keeps_serving_what_it_cached_and_at_once(
+    fault: str, publish, edge: Edge, origin: Origin
+):
+    published = publish("--max-age", "1")
+    loaded = {path: edge.get(path) for path in published.school}
+    assert {answer.cache for answer in loaded.values()} == {"MISS"}
+
+    if FAULTS[fault] is None:
+        origin.stop()
+    else:
+        origin.hang_seconds = 30  # longer than the edge waits
+        origin.rules.append(Rule("/schools/", FAULTS[fault], method="GET"))
+    wait_past_max_age(loaded[published.manifest])
+
+    for attempt in range(3):
+        for path in published.school:
+            started = time.monotonic()
+            answer = edge.get(path)
+            assert time.monotonic() - started < 1, (attempt, path)
+            assert (answer.status, answer.body) == (200, loaded[path].body), (attempt, path)
+            if path in published.days:
+                assert answer.cache == "HIT", (attempt, path)  # immutable: fresh for a year
+            else:
+                assert answer.cache in STALE_ANSWERS, (attempt, path, answer.cache)
+
+
+def test_a_school_never_loaded_through_the_edge_fails_while_the_store_is_down(
+    publish, edge: Edge, origin: Origin
+):
+    """The edge holds only what it was asked for: it is a cache, not a copy of the bucket."""
+    published = publish()
+    origin.stop()
+
+    answer = edge.get(published.manifest)
+    assert (answer.status, answer.cache) == (502, "MISS")
+
+
+# -- protecting the store -------------------------------------------------------------
+
+
+def test_a_burst_of_screens_asking_for_a_cold_manifest_reaches_the_store_once(
+    publish, edge: Edge, origin: Origin, bucket: Bucket
+):
+    published = publish()
+    origin.delay = 0.5  # a slow store: every screen asks before the first answer arrives
+    start = threading.Barrier(SCREENS)
+    answers: list[Answer] = []
+
+    def screen() -> None:
+        start.wait()
+        answers.append(edge.get(published.manifest))
+
+    screens = [threading.Thread(target=screen) for _ in range(SCREENS)]
+    for thread in screens:
+        thread.start()
+    for thread in screens:
+        thread.join()
+
+    assert len(origin.gets(on_store(bucket, published.manifest))) == 1
+    stored = publish.from_store(published.manifest).body
+    assert [(a.status, a.body) for a in answers] == [(200, stored)] * SCREENS
+    statuses = Counter(a.cache for a in answers)
+    assert statuses["MISS"] == 1, statuses
+
+
+def test_a_query_string_neither_reaches_the_store_nor_makes_another_copy(
+    publish, edge: Edge, origin: Origin, bucket: Bucket
+):
+    published = publish()
+    stored = publish.from_store(published.manifest).body
+
+    for count, query in enumerate(("?nocache=1", "", "?versionId=null", "?nocache=2"), 1):
+        answer = edge.get(published.manifest + query)
+        assert (answer.status, answer.body) == (200, stored), query
+        edge.access_log(at_least=count)
+    assert [e.path for e in origin.exchanges] == [on_store(bucket, published.manifest)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?list-type=2",
+        "/schools",
+        "/index.html",
+        "/publisher.db",
+        "/schools/a%20b/manifest.json",
+        "/schools/../../",
+    ],
+)
+def test_only_the_published_layout_is_served_and_nothing_else_reaches_the_store(
+    path: str, edge: Edge, origin: Origin
+):
+    answer = edge.get(path)
+    assert answer.status in (400, 404), answer
+    assert answer.cache is None
+    assert origin.requests() == 0
+
+
+def test_only_get_and_head_are_accepted(publish, edge: Edge, origin: Origin):
+    published = publish()
+    for method in ("PUT", "POST", "DELETE"):
+        assert edge.get(published.manifest, method=method).status == 403, method
+    assert origin.requests() == 0
+    head = edge.get(published.manifest, method="HEAD")
+    assert (head.status, head.body) == (200, b"")
+
+
+# -- compression ----------------------------------------------------------------------
+
+
+def test_text_is_gzipped_for_screens_that_accept_it_and_fonts_are_not(publish, edge: Edge):
+    published = publish()
+    texts = [
+        *published.school,
+        published.service_worker,
+        *(path for path in published.assets if path.endswith((".js", ".css"))),
+    ]
+    fonts = [path for path in published.assets if path.endswith(".woff2")]
+    assert texts and fonts
+
+    for path in texts:
+        answer = edge.get(path, {"Accept-Encoding": "gzip"})
+        assert answer.headers.get("content-encoding") == "gzip", path
+        assert "Accept-Encoding" in answer.headers["vary"], path
+        assert gzip.decompress(answer.body) == publish.from_store(path).body, path
+    for path in fonts:
+        answer = edge.get(path, {"Accept-Encoding": "gzip"})
+        assert "content-encoding" not in answer.headers, path
+        assert answer.body == publish.from_store(path).body, path
