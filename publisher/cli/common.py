@@ -54,6 +54,16 @@ concurrency_option = click.option(
 )
 
 
+invalidate_option = click.option(
+    "--invalidate",
+    "distribution_id",
+    envvar="PUBLISHER_CLOUDFRONT_DISTRIBUTION",
+    show_envvar=True,
+    metavar="DISTRIBUTION_ID",
+    help="Invalidate the manifests and pages a run rewrote in this CloudFront distribution.",
+)
+
+
 @contextmanager
 def stop_on_signals(say: Callable[[str], None] | None = None) -> Iterator[threading.Event]:
     """An event set by SIGTERM or SIGINT, so a run can finish what it started and exit 0."""

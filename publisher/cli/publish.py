@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from publisher.cli.common import (
     concurrency_option,
     database_option,
+    invalidate_option,
     open_database,
     open_target,
     settings_options,
@@ -58,14 +59,7 @@ from publisher.upload.s3 import S3Store
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan (what would be written, and why).")
 @concurrency_option
-@click.option(
-    "--invalidate",
-    "distribution_id",
-    envvar="PUBLISHER_CLOUDFRONT_DISTRIBUTION",
-    show_envvar=True,
-    metavar="DISTRIBUTION_ID",
-    help="After the run, invalidate the rewritten manifests in this CloudFront distribution.",
-)
+@invalidate_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @settings_options
 @database_option

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import click
@@ -9,6 +10,7 @@ import click
 from publisher.cli.common import (
     concurrency_option,
     database_option,
+    invalidate_option,
     open_database,
     open_target,
     settings_options,
@@ -52,15 +54,7 @@ from publisher.watch import Watcher, WatchOptions, listen_url
     show_envvar=True,
     help="Log lines on stderr as text, or as JSON objects for a log collector.",
 )
-@click.option(
-    "--invalidate",
-    "distribution_id",
-    envvar="PUBLISHER_CLOUDFRONT_DISTRIBUTION",
-    show_envvar=True,
-    metavar="DISTRIBUTION_ID",
-    help="After each publish, invalidate the rewritten manifests and pages in this "
-    "CloudFront distribution.",
-)
+@invalidate_option
 @concurrency_option
 @settings_options
 @database_option
@@ -87,8 +81,6 @@ def watch_command(
     note them). On PostgreSQL a change is also notified and published at once.
     Outages of the database or the store are logged once and retried.
     """
-    import dataclasses
-
     log = configure_logging(log_format)
     settings = dataclasses.replace(settings, concurrency=concurrency)
     sessions = open_database(database_url)
