@@ -237,7 +237,8 @@ class Watcher:
                     "objects_written": summary.objects_written,
                 },
             )
-        self._beat(action, None)
+        if ids:  # a quiet pass is no news; the heartbeat job says the watcher is alive
+            self._beat(action, None)
         if self.invalidate is not None and summary.mutable_written:
             self._invalidate(summary.mutable_written)
         return summary
@@ -268,7 +269,7 @@ class Watcher:
 
     def _note_schools(self, attempted: Sequence[int], summary: RunSummary) -> None:
         """Log each school's change of state, and set failing schools' next retry."""
-        errors = dict(zip(summary.failed_ids, summary.failed.items(), strict=True))
+        errors = {i: (slug, summary.failed[slug]) for i, slug in summary.failed_ids.items()}
         for school_id in attempted:
             failing = self.failing.get(school_id)
             if school_id in errors:

@@ -57,7 +57,7 @@ class RunSummary:
     objects_written: int = 0
     bytes_written: int = 0
     mutable_written: list[str] = field(default_factory=list)  # keys a CDN must forget
-    failed_ids: list[int] = field(default_factory=list)
+    failed_ids: dict[int, str] = field(default_factory=dict)  # school id -> slug
     busy: list[int] = field(default_factory=list)  # ids another publisher was publishing
     stopped: int = 0  # schools left for the next run after a stop request
 
@@ -76,7 +76,7 @@ class RunSummary:
         self.bytes_written += sum(len(w.content) for w in result.written)
         if result.error is not None:
             self.failed[slug] = result.error
-            self.failed_ids.append(result.plan.school.id or 0)
+            self.failed_ids[result.plan.school.id or 0] = slug
         elif result.written:
             self.published.append(slug)
         else:
