@@ -391,7 +391,10 @@ def test_the_store_going_away_mid_run_leaves_every_manifest_valid_and_the_rerun_
     s3, sessions, bucket, proxy
 ):
     save(sessions, *[riyadh_school(f"s{i:02}") for i in range(20)])
-    proxy.down_after = 90  # the bucket check, the probe, then about half the writes
+    # The bucket check, the probe and the page's 17 shared objects, then 99 of the
+    # schools' 180 writes: 8 threads finish their first school (9 writes each) and
+    # are half way through their second when the store goes away.
+    proxy.down_after = 120
 
     result = s3("publish", "--all", "--concurrency", "8", "--json", endpoint=proxy.url)
 
