@@ -43,6 +43,7 @@ from publisher.db.session import upsert_insert
 from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
 from publisher.page.build import PageBuild
+from publisher.upload.invalidate import CdnTargets
 from publisher.upload.run import RunSummary, publish
 from publisher.upload.store import Store
 
@@ -117,7 +118,7 @@ class Watcher:
         clock: Callable[[], dt.datetime] = utc_now,
         stop: threading.Event | None = None,
         log: logging.Logger | None = None,
-        invalidate: Callable[[Sequence[str]], str] | None = None,
+        cdns: CdnTargets | None = None,
     ) -> None:
         self.sessions = sessions
         self.store = store
@@ -132,7 +133,7 @@ class Watcher:
         self.database = Outage("database", self.log)
         self.storage = Outage("storage", self.log)
         self.failing: dict[int, FailingSchool] = {}
-        self.invalidate = invalidate  # keys rewritten in place -> a CDN invalidation id
+        self.cdns = cdns  # told about the manifests and pages each pass rewrites
 
     # The jobs.
 
@@ -239,19 +240,24 @@ class Watcher:
             )
         if ids:  # a quiet pass is no news; the heartbeat job says the watcher is alive
             self._beat(action, None)
-        if self.invalidate is not None and summary.mutable_written:
-            self._invalidate(summary.mutable_written)
+        if self.cdns and summary.mutable_written:
+            self._tell_cdns(summary.mutable_written)
         return summary
 
-    def _invalidate(self, keys: Sequence[str]) -> None:
+    def _tell_cdns(self, keys: Sequence[str]) -> None:
+        assert self.cdns is not None
         try:
-            reference = self.invalidate(keys)  # type: ignore[misc]
+            told = self.cdns.tell(keys)
         except PublisherError as error:
             self.log.error(str(error), extra={"event": "invalidation_failed"})
             return
         self.log.info(
-            f"CDN invalidation {reference} sent for {len(keys)} objects",
-            extra={"event": "invalidated", "invalidation": reference},
+            told.describe(),
+            extra={
+                "event": "invalidated",
+                "invalidation": told.invalidation,
+                "edges_refreshed": list(told.edges),
+            },
         )
 
     def _storage_down(self) -> bool:

@@ -45,6 +45,7 @@ def test_json_summary_lists_schools_objects_bytes_seconds_and_invalidation(cli, 
     assert sorted(summary) == [
         "busy",
         "bytes_written",
+        "edges_refreshed",
         "failed",
         "invalidation",
         "objects_written",
@@ -54,6 +55,7 @@ def test_json_summary_lists_schools_objects_bytes_seconds_and_invalidation(cli, 
         "unchanged",
     ]
     assert (summary["busy"], summary["stopped"]) == (0, 0)
+    assert (summary["invalidation"], summary["edges_refreshed"]) == (None, [])
     assert summary["published"] == ["alpha", "beta"]
     assert summary["bytes_written"] == sum(p.stat().st_size for p in cli.target.rglob("*.*"))
 

@@ -416,8 +416,9 @@ def test_the_env_file_values_are_accepted_by_their_options_and_its_defaults_are_
     for line in lines:
         value = line.value.strip("'")
         for command, param in readers[line.name]:
-            if value:
-                param.type_cast_value(click.Context(command), value)  # raises if rejected
+            if value:  # as click reads it from the environment; raises if rejected
+                given = param.type.split_envvar_value(value) if param.multiple else value
+                param.process_value(click.Context(command), given)
             default = param.default  # a value, or None or a sentinel when there is none
             has_default = isinstance(default, int | str) and not isinstance(default, bool)
             if line.commented and line.name not in set_for_real and has_default:

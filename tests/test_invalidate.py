@@ -72,7 +72,7 @@ def test_a_run_invalidates_exactly_the_mutable_objects_it_rewrote(cli, sessions,
         beta_key = session.query(School).filter_by(slug="beta").one().public_key
     second = cli(*args)
     assert second.exit_code == 0, second.stderr
-    assert "CloudFront invalidation" in second.stderr and "sent for 1 paths" in second.stderr
+    assert "CloudFront invalidation" in second.stderr and "for 1 rewritten object" in second.stderr
 
     batches = invalidated_paths(cloudfront, distribution_id)
     assert len(batches) == 2

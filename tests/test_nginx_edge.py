@@ -9,9 +9,11 @@ by plain HTTP requests to the edge.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import gzip
+import http.client
 import json
 import re
 import threading
@@ -21,7 +23,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import edge as edge_module
 import pytest
 from edge import NGINX, Answer, Edge, Origin, start_edge
 from s3_server import (  # noqa: F401  (the fixtures register by being imported)
@@ -74,9 +78,10 @@ class Publisher:
     cli: Any  # conftest's Cli: `publisher` in-process on the test's database
     bucket: Bucket
     endpoint: str
+    result: Any = None  # the last run's CliResult
 
-    def __call__(self, *options: str) -> Published:
-        result = self.cli(
+    def __call__(self, *options: str, exit_code: int = 0) -> Published:
+        self.result = self.cli(
             "publish",
             "--all",
             "--target",
@@ -85,7 +90,7 @@ class Publisher:
             self.endpoint,
             *options,
         )
-        assert result.exit_code == 0, result.stderr
+        assert self.result.exit_code == exit_code, self.result.stderr
         keys = self.bucket.object_keys(f"{PREFIX}/")
         (manifest,) = [key for key in keys if key.endswith("/manifest.json")]
         folder = manifest.removesuffix("manifest.json")
@@ -129,19 +134,66 @@ def edge(origin: Origin, bucket: Bucket, tmp_path: Path) -> Iterator[Edge]:
         yield started
 
 
+MUTABLE_LIFETIME = "proxy_cache_valid 200 1h;"  # in the shipped file, once
+PUBLISHER_HOSTS = "127.0.0.1 1;  "  # the shipped geo list's first entry
+
+
+@pytest.fixture
+def changed_edge(
+    origin: Origin, bucket: Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., contextlib.AbstractContextManager[Edge]]:
+    """An edge started from the shipped file with some of its text replaced first."""
+
+    @contextlib.contextmanager
+    def start(replace: dict[str, str]) -> Iterator[Edge]:
+        text = edge_module.EDGE_CONF.read_text()
+        for old, new in replace.items():
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        changed = tmp_path / "changed-edge.conf"
+        changed.write_text(text)
+        monkeypatch.setattr(edge_module, "EDGE_CONF", changed)
+        with start_edge(origin.url, f"/{bucket.name}/{PREFIX}", tmp_path / "edge") as started:
+            yield started
+
+    return start
+
+
+@pytest.fixture
+def short_lived_edge(changed_edge) -> Iterator[Edge]:
+    """The edge with manifests and pages kept one second instead of an hour."""
+    with changed_edge({MUTABLE_LIFETIME: "proxy_cache_valid 200 1s;"}) as started:
+        yield started
+
+
 def on_store(bucket: Bucket, path: str) -> str:
     """The path the edge asks the store for: path-style, under the prefix."""
     return f"/{bucket.name}/{PREFIX}{path}"
 
 
 def wait_past_max_age(answer: Answer) -> None:
-    """Until a copy cached when `answer` was received has expired.
+    """Until the max-age `answer` names has passed since it was received.
 
     nginx counts in whole seconds, so a copy may live up to a second longer.
     """
     max_age = re.search(r"max-age=(\d+)", answer.headers["cache-control"])
     assert max_age, answer.headers["cache-control"]
     time.sleep(int(max_age[1]) + 1.2)
+
+
+def from_host(edge: Edge, address: str, path: str, headers: dict[str, str]) -> Answer:
+    """A request to the edge sent from another loopback address (127.0.0.0/8 all reach it)."""
+    port = urlsplit(edge.url).port
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=30, source_address=(address, 0)
+    )
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
+    finally:
+        connection.close()
 
 
 # -- serving and caching --------------------------------------------------------------
@@ -199,16 +251,56 @@ def test_a_cached_answer_carries_the_edges_current_date_not_the_stores(publish, 
     assert abs(served - dt.datetime.now(dt.UTC)) < dt.timedelta(seconds=1.5)
 
 
-def test_a_republished_manifest_replaces_the_cached_one_once_its_max_age_has_passed(
+def test_the_edge_keeps_manifests_and_pages_past_the_max_age_screens_are_told(
+    publish, edge: Edge, origin: Origin, bucket: Bucket
+):
+    """Screens are told a minute; the edge keeps an hour, so the store hears from it rarely."""
+    published = publish("--max-age", "1")
+    mutable = [published.manifest, published.page, published.service_worker]
+    first = {path: edge.get(path) for path in mutable}
+    wait_past_max_age(first[published.manifest])
+
+    for path in mutable:
+        again = edge.get(path)
+        assert (again.cache, again.body) == ("HIT", first[path].body), path
+        assert again.headers["cache-control"].startswith("public, max-age=1,"), path
+        assert len(origin.gets(on_store(bucket, path))) == 1, path
+
+
+def test_a_republish_with_refresh_edge_replaces_the_edges_copies_at_once(
     publish, sessions, edge: Edge, origin: Origin, bucket: Bucket
 ):
+    published = publish()
+    old = edge.get(published.manifest)
+    edge.access_log(at_least=1)
+    save(sessions, riyadh_school("alpha", name="Alpha school, renamed"))
+
+    published = publish("--refresh-edge", edge.url)
+    # The page is unchanged: only the manifest was rewritten.
+    assert "1 edge refreshed for 1 rewritten object" in publish.result.stderr
+
+    answer = edge.get(published.manifest)
+    assert answer.cache == "HIT"
+    assert answer.body == publish.from_store(published.manifest).body != old.body
+    assert json.loads(answer.body)["school"]["name"] == "Alpha school, renamed"
+    # The screen's first load, then the publisher's refresh: no request of a screen.
+    assert len(origin.gets(on_store(bucket, published.manifest))) == 2
+    refreshes = [line for line in edge.access_log(at_least=3) if "cache=BYPASS" in line]
+    assert len(refreshes) == 1 and published.manifest in refreshes[0], refreshes
+
+
+def test_past_the_edges_lifetime_a_republished_manifest_replaces_the_cached_one(
+    publish, sessions, short_lived_edge: Edge, origin: Origin, bucket: Bucket
+):
+    """Without a refresh (lost, or none configured), the lifetime bounds how late a change is."""
+    edge = short_lived_edge
     first = edge.get(publish("--max-age", "1").manifest)
     revision = json.loads(first.body)["revision"]
     save(sessions, riyadh_school("alpha", name="Alpha school, renamed"))
     published = publish("--max-age", "1")
-    wait_past_max_age(first)
+    wait_past_max_age(first)  # past the edge's lifetime of one second too
 
-    # The first request past max-age gets the old copy at once and starts a refresh.
+    # The first request past the lifetime gets the old copy at once and starts a refresh.
     stale = edge.get(published.manifest)
     assert (stale.cache, stale.body) == ("STALE", first.body)
     deadline = time.monotonic() + 5
@@ -226,6 +318,79 @@ def test_a_republished_manifest_replaces_the_cached_one_once_its_max_age_has_pas
     assert "if-modified-since" not in refresh.headers
 
 
+def test_only_the_publishers_hosts_can_refresh(publish, edge: Edge, origin: Origin):
+    published = publish()
+    edge.get(published.manifest)
+    refresh = {"X-Publisher-Refresh": "1"}
+
+    stranger = from_host(edge, "127.0.0.2", published.manifest, refresh)
+    assert (stranger.status, stranger.cache) == (200, "HIT")
+    assert from_host(edge, "127.0.0.1", published.manifest, refresh).cache == "BYPASS"
+    assert (
+        from_host(edge, "127.0.0.1", published.manifest, {"X-Publisher-Refresh": "yes"}).cache
+        == "HIT"
+    )
+
+
+def test_a_refresh_the_edge_ignores_is_reported_naming_the_edge_and_the_object(
+    publish, sessions, changed_edge
+):
+    """An edge that does not list this host answers from its cache: that is no refresh."""
+    with changed_edge({PUBLISHER_HOSTS: ""}) as edge:
+        published = publish()
+        edge.get(published.manifest)
+        save(sessions, riyadh_school("alpha", name="Alpha school, renamed"))
+
+        publish("--refresh-edge", edge.url, exit_code=1)
+        kept = edge.get(published.manifest)
+
+    errors = [line for line in publish.result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, publish.result.stderr
+    assert f"edge {edge.url}: schools/" in errors[0]
+    assert "X-Cache-Status HIT (is this host allowed to refresh?" in errors[0]
+    assert kept.cache == "HIT"  # the old copy, still
+    assert kept.body != publish.from_store(published.manifest).body
+
+
+def test_a_refresh_the_store_fails_leaves_the_edges_copy_in_service_and_is_reported(
+    publish, sessions, edge: Edge, origin: Origin
+):
+    published = publish()
+    cached = edge.get(published.manifest)
+    save(sessions, riyadh_school("alpha", name="Alpha school, renamed"))
+    origin.rules.append(Rule("/schools/", "503 SlowDown", method="GET"))
+
+    publish("--refresh-edge", edge.url, "--json", exit_code=1)
+
+    assert "HTTP 503, X-Cache-Status BYPASS" in publish.result.stderr
+    assert json.loads(publish.result.stdout)["edges_refreshed"] == []
+    answer = edge.get(published.manifest)
+    assert (answer.status, answer.cache, answer.body) == (200, "HIT", cached.body)
+
+
+def test_an_edge_that_cannot_be_reached_is_reported_and_the_run_still_publishes(
+    publish, sessions, edge: Edge
+):
+    published = publish()
+    save(sessions, riyadh_school("alpha", name="Alpha school, renamed"))
+
+    publish("--refresh-edge", "http://127.0.0.1:9", exit_code=1)
+
+    assert "Error: edge http://127.0.0.1:9: schools/" in publish.result.stderr
+    assert "1 published" in publish.result.stderr
+    renamed = json.loads(publish.from_store(published.manifest).body)
+    assert renamed["school"]["name"] == "Alpha school, renamed"
+
+
+def test_a_refresh_edge_that_is_no_url_is_refused_before_anything_is_published(
+    publish, origin: Origin
+):
+    result = publish.cli("publish", "--all", "--refresh-edge", "edge.example.org")
+    assert result.exit_code == 2
+    assert "edge 'edge.example.org': not an http:// or https:// URL" in result.stderr
+    assert origin.requests() == 0
+
+
 # -- when the store fails -------------------------------------------------------------
 
 FAULTS = {
@@ -238,8 +403,10 @@ FAULTS = {
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_with_the_store_failing_the_edge_keeps_serving_what_it_cached_and_at_once(
-    fault: str, publish, edge: Edge, origin: Origin
+    fault: str, publish, short_lived_edge: Edge, origin: Origin
 ):
+    """Past the edge's lifetime (shortened to a second here), copies are served stale."""
+    edge = short_lived_edge
     published = publish("--max-age", "1")
     loaded = {path: edge.get(path) for path in published.school}
     assert {answer.cache for answer in loaded.values()} == {"MISS"}

@@ -7,6 +7,7 @@ as a real process where the database's notifications and signals matter.
 from __future__ import annotations
 
 import datetime as dt
+import http.server
 import json
 import logging
 import os
@@ -14,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from test_s3_publish import PREFIX, wait_until
 
 from publisher.config import PublishSettings
 from publisher.db import transaction
+from publisher.upload.invalidate import CdnTargets
 from publisher.upload.local import LocalStore
 from publisher.upload.s3 import S3Options, S3Store
 from publisher.watch import Watcher
@@ -107,6 +110,73 @@ def test_the_changed_job_publishes_only_schools_whose_data_moved(sessions, tmp_p
         )
     assert watcher.publish_changed().published == ["beta"]  # type: ignore[union-attr]
     assert watcher.publish_changed().published == []  # type: ignore[union-attr]
+
+
+class RecordingEdge(http.server.ThreadingHTTPServer):
+    """An edge that records refresh requests and answers as nginx does (BYPASS), or fails."""
+
+    def __init__(self) -> None:
+        self.refreshed: list[str] = []
+        self.status = 200
+        edge = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+                if self.headers.get("X-Publisher-Refresh") == "1":
+                    edge.refreshed.append(self.path)
+                self.send_response(edge.status)
+                self.send_header("X-Cache-Status", "BYPASS")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+def test_the_watcher_refreshes_what_each_pass_rewrote_at_every_edge(sessions, tmp_path, caplog):
+    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    edges = [RecordingEdge(), RecordingEdge()]
+    cdns = CdnTargets(edge_urls=tuple(edge.url for edge in edges))
+    log = logging.getLogger("publisher.test")
+    caplog.set_level(logging.INFO, logger="publisher.test")
+    store = LocalStore.open(tmp_path / "public")
+    watcher = Watcher(
+        sessions, store, SETTINGS, None, clock=FakeClock(utc(2026, 11, 22, 6)), log=log, cdns=cdns
+    )
+    watcher.publish_all()
+    for edge in edges:
+        edge.refreshed.clear()
+
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET name = 'Beta renamed' WHERE slug = 'beta'"))
+        beta = session.execute(text("SELECT public_key FROM schools WHERE slug = 'beta'")).scalar()
+    edges[1].status = 502  # the store behind the second edge fails
+    watcher.publish_changed()
+
+    assert [edge.refreshed for edge in edges] == [[f"/schools/{beta}/manifest.json"]] + [
+        [f"/schools/{beta}/manifest.json"] * 3  # tried three times
+    ]
+    (failed,) = [r for r in caplog.records if getattr(r, "event", "") == "invalidation_failed"]
+    assert failed.getMessage().startswith(
+        f"edge {edges[1].url}: schools/{beta}/manifest.json: HTTP 502"
+    )
+
+    edges[1].status = 200
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET name = 'Beta again' WHERE slug = 'beta'"))
+    watcher.publish_changed()
+    told = [r for r in caplog.records if getattr(r, "event", "") == "invalidated"][-1]
+    assert told.edges_refreshed == [edge.url for edge in edges]  # type: ignore[attr-defined]
+    assert told.getMessage() == "2 edges refreshed for 1 rewritten object"
+    for edge in edges:
+        edge.shutdown()
 
 
 def test_a_storage_outage_is_logged_once_and_the_school_published_when_it_ends(

@@ -25,7 +25,10 @@ from publisher.config import (
     PublishSettings,
 )
 from publisher.db import open_engine, require_schema, session_factory
-from publisher.upload.s3 import CHECKSUM_MODES, S3Options
+from publisher.errors import ConfigError
+from publisher.upload.edges import check_edge_url
+from publisher.upload.invalidate import CdnTargets
+from publisher.upload.s3 import CHECKSUM_MODES, S3Options, S3Store
 from publisher.upload.store import Store
 from publisher.upload.targets import open_store
 
@@ -62,6 +65,36 @@ invalidate_option = click.option(
     metavar="DISTRIBUTION_ID",
     help="Invalidate the manifests and pages a run rewrote in this CloudFront distribution.",
 )
+
+
+def _edge_urls(_ctx: click.Context, _param: Any, value: tuple[str, ...]) -> tuple[str, ...]:
+    try:
+        return tuple(check_edge_url(url) for url in value)
+    except ConfigError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+refresh_edge_option = click.option(
+    "--refresh-edge",
+    "edge_urls",
+    multiple=True,
+    callback=_edge_urls,
+    envvar="PUBLISHER_REFRESH_EDGES",
+    show_envvar=True,
+    metavar="URL",
+    help="Refresh the manifests and pages a run rewrote at this nginx edge "
+    "(infra/nginx); repeat for several, or separate them with spaces in the variable.",
+)
+
+
+def cdn_targets(
+    distribution_id: str | None, edge_urls: tuple[str, ...], store: Store, endpoint_url: str | None
+) -> CdnTargets:
+    """The CDNs a run tells about the manifests and pages it rewrote."""
+    if distribution_id and not isinstance(store, S3Store):
+        raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
+    prefix = store.prefix if isinstance(store, S3Store) else ""
+    return CdnTargets(distribution_id, edge_urls, prefix, endpoint_url)
 
 
 @contextmanager

@@ -16,11 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.cli.common import (
+    cdn_targets,
     concurrency_option,
     database_option,
     invalidate_option,
     open_database,
     open_target,
+    refresh_edge_option,
     settings_options,
     stop_on_signals,
     target_options,
@@ -34,15 +36,9 @@ from publisher.db.lookup import resolve_school
 from publisher.db.models import PublishState, School, SchoolChange, WatcherState
 from publisher.errors import ConfigError
 from publisher.page.build import PageBuild, current_page_build
-from publisher.upload.invalidate import (
-    InvalidationError,
-    cloudfront_client,
-    invalidate,
-    invalidation_paths,
-)
+from publisher.upload.invalidate import InvalidationError, Told
 from publisher.upload.plan import PlannedWrite
 from publisher.upload.run import RunSummary, plan_batches, plan_site_writes, publish
-from publisher.upload.s3 import S3Store
 
 
 @click.command("publish")
@@ -60,6 +56,7 @@ from publisher.upload.s3 import S3Store
 @click.option("--dry-run", is_flag=True, help="Print the plan (what would be written, and why).")
 @concurrency_option
 @invalidate_option
+@refresh_edge_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @settings_options
 @database_option
@@ -71,6 +68,7 @@ def publish_command(
     dry_run: bool,
     concurrency: int,
     distribution_id: str | None,
+    edge_urls: tuple[str, ...],
     as_json: bool,
     settings: PublishSettings,
     database_url: str,
@@ -100,8 +98,7 @@ def publish_command(
         sys.exit(1 if failed else 0)
 
     store = open_target(target, endpoint_url, path_style, checksum, concurrency)
-    if distribution_id and not isinstance(store, S3Store):
-        raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
+    cdns = cdn_targets(distribution_id, edge_urls, store, endpoint_url)
     started = time.monotonic()
     with _progress(len(school_ids)) as advance, stop_on_signals() as stop:
         summary = publish(
@@ -117,12 +114,10 @@ def publish_command(
             wait_for_busy=CLAIM_SECONDS if school_keys else 0.0,
         )
     problems = list(summary.failed.values())
-    invalidation = None
-    if distribution_id and summary.mutable_written:
-        assert isinstance(store, S3Store)
-        paths = invalidation_paths(summary.mutable_written, store.prefix)
+    told: Told | None = None
+    if cdns and summary.mutable_written:
         try:
-            invalidation = invalidate(cloudfront_client(endpoint_url), distribution_id, paths)
+            told = cdns.tell(summary.mutable_written)
         except InvalidationError as error:
             problems.append(str(error))
     seconds = time.monotonic() - started
@@ -130,12 +125,13 @@ def publish_command(
         warn(f"Error: {problem}")
     if as_json:
         document = _summary_document(summary, seconds)
-        document["invalidation"] = invalidation
+        document["invalidation"] = told.invalidation if told else None
+        document["edges_refreshed"] = list(told.edges) if told else []
         click.echo(json.dumps(document, ensure_ascii=False))
     else:
         warn(_summary_line(summary, store.describe(), seconds))
-        if invalidation:
-            warn(f"CloudFront invalidation {invalidation} sent for {len(paths)} paths")
+        if told:
+            warn(told.describe())
     sys.exit(1 if problems else 0)
 
 

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 import click
 
 from publisher.cli.common import (
+    cdn_targets,
     concurrency_option,
     database_option,
     invalidate_option,
     open_database,
     open_target,
+    refresh_edge_option,
     settings_options,
     stop_on_signals,
     target_options,
 )
 from publisher.config import PublishSettings
-from publisher.errors import ConfigError
 from publisher.logs import LOG_FORMATS, configure_logging
 from publisher.page.build import current_page_build
-from publisher.upload.invalidate import cloudfront_client, invalidate, invalidation_paths
-from publisher.upload.s3 import S3Store
 from publisher.watch import Watcher, WatchOptions, listen_url
 
 
@@ -55,6 +53,7 @@ from publisher.watch import Watcher, WatchOptions, listen_url
     help="Log lines on stderr as text, or as JSON objects for a log collector.",
 )
 @invalidate_option
+@refresh_edge_option
 @concurrency_option
 @settings_options
 @database_option
@@ -64,6 +63,7 @@ def watch_command(
     full_interval: int,
     log_format: str,
     distribution_id: str | None,
+    edge_urls: tuple[str, ...],
     concurrency: int,
     settings: PublishSettings,
     database_url: str,
@@ -87,19 +87,9 @@ def watch_command(
     store = open_target(target, endpoint_url, path_style, checksum, concurrency)
     options = WatchOptions(interval, full_interval, listen_url(database_url))
     page = current_page_build(settings.public_url)
-    invalidator = None
-    if distribution_id:
-        if not isinstance(store, S3Store):
-            raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
-        client, prefix = cloudfront_client(endpoint_url), store.prefix
-
-        def invalidator(keys: Sequence[str]) -> str:
-            return invalidate(client, distribution_id, invalidation_paths(keys, prefix))
-
+    cdns = cdn_targets(distribution_id, edge_urls, store, endpoint_url)
     with stop_on_signals(lambda line: log.info(line, extra={"event": "stopping"})) as stop:
-        watcher = Watcher(
-            sessions, store, settings, page, options, stop=stop, log=log, invalidate=invalidator
-        )
+        watcher = Watcher(sessions, store, settings, page, options, stop=stop, log=log, cdns=cdns)
         watcher.run()
 
 

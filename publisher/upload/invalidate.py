@@ -1,13 +1,16 @@
-"""Telling CloudFront that mutable objects changed, so an admin's republish shows at once.
+"""Telling the CDN that mutable objects changed, so an admin's republish shows at once.
 
-One invalidation per run, naming only the mutable paths that were rewritten
-(manifests, pages), never `/*`: immutable day files are new keys and need none.
+For CloudFront: one invalidation per run, naming only the mutable paths that
+were rewritten (manifests, pages), never `/*`: immutable day files are new keys
+and need none. For self-hosted nginx edges: one refresh per rewritten object
+and edge (`edges.py`). `CdnTargets` does whichever are configured.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -15,6 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from publisher.errors import PublisherError
+from publisher.upload.edges import EdgeRefreshError, refresh_edges
 
 MAX_PATHS = 3000
 """CloudFront accepts at most this many paths in progress; past it, one wildcard per prefix."""
@@ -62,3 +66,58 @@ def invalidate(client: Any, distribution_id: str, paths: Sequence[str]) -> str:
     except BotoCoreError as error:
         raise InvalidationError(f"CloudFront distribution {distribution_id}: {error}") from None
     return str(response["Invalidation"]["Id"])
+
+
+@dataclass(frozen=True)
+class Told:
+    """What one `CdnTargets.tell` did."""
+
+    invalidation: str | None  # the CloudFront invalidation's id
+    edges: tuple[str, ...]  # the edges refreshed
+    objects: int
+
+    def describe(self) -> str:
+        done = []
+        if self.invalidation:
+            done.append(f"CloudFront invalidation {self.invalidation}")
+        if self.edges:
+            done.append(f"{len(self.edges)} edge{'s' if len(self.edges) > 1 else ''} refreshed")
+        objects = f"{self.objects} rewritten object{'s' if self.objects != 1 else ''}"
+        return f"{' and '.join(done)} for {objects}"
+
+
+@dataclass(frozen=True)
+class CdnTargets:
+    """The CDNs that must forget rewritten manifests and pages: a CloudFront
+    distribution, nginx edges (`--refresh-edge`), or both."""
+
+    distribution_id: str | None = None
+    edge_urls: tuple[str, ...] = ()
+    prefix: str = ""  # the target's prefix, which CloudFront paths include
+    endpoint_url: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.distribution_id or self.edge_urls)
+
+    def tell(self, keys: Sequence[str]) -> Told:
+        """Invalidate and refresh `keys` everywhere configured.
+
+        Every target is tried; one failing raises an InvalidationError naming
+        each failure (the objects themselves are published either way).
+        """
+        invalidation, problems = None, []
+        if self.distribution_id:
+            paths = invalidation_paths(keys, self.prefix)
+            try:
+                client = cloudfront_client(self.endpoint_url)
+                invalidation = invalidate(client, self.distribution_id, paths)
+            except InvalidationError as error:
+                problems.append(str(error))
+        if self.edge_urls:
+            try:
+                refresh_edges(self.edge_urls, keys)
+            except EdgeRefreshError as error:
+                problems.append(str(error))
+        if problems:
+            raise InvalidationError("; ".join(problems))
+        return Told(invalidation, self.edge_urls, len(set(keys)))
