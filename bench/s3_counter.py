@@ -1,5 +1,9 @@
 """A moto S3 server on 127.0.0.1 that counts the requests it receives, by kind, for benchmarks.
 
+Each request is also kept with its arrival time, user agent and whether it
+carried the publisher's edge refresh header (`Counts.received`), for benchmarks
+that need to know when the store was asked and on whose behalf.
+
 Moto's `ThreadedMotoServer` with its WSGI application wrapped: the counting
 happens in the server itself, so whatever a client sends (boto3, the AWS CLI,
 rclone) is counted once, with no proxy in between to add latency.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +40,18 @@ _BUCKET_QUERIES = {
 }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Received:
+    """One request, for benchmarks that need to know when it came and from whom."""
+
+    at: float  # time.time() when it arrived: comparable across processes
+    kind: str
+    key: str  # "bucket/key"
+    status: int
+    user_agent: str
+    refresh: bool  # it carried X-Publisher-Refresh: an edge passing on the publisher's refresh
+
+
 @dataclass
 class Counts:
     """What the server received since the last reset."""
@@ -43,6 +60,7 @@ class Counts:
     statuses: Counter[str] = field(default_factory=Counter)  # by kind: "PUT 412", "HEAD 404"
     body_bytes: int = 0
     put_keys: list[str] = field(default_factory=list)  # "bucket/key" of every object PUT
+    received: list[Received] = field(default_factory=list)  # every request, in order of answer
 
     def __getitem__(self, kind: str) -> int:
         return self.kinds[kind]
@@ -108,15 +126,25 @@ class CountingMotoServer(ThreadedMotoServer):
                 method, environ.get("PATH_INFO", "/"), environ.get("QUERY_STRING", "")
             )
             length = int(environ.get("CONTENT_LENGTH") or 0)
+            arrived = time.time()
 
             def recording_start(status: str, headers: Any, *args: Any) -> Any:
                 code = status.split(" ", 1)[0]
+                received = Received(
+                    arrived,
+                    kind,
+                    f"{bucket}/{key}",
+                    int(code),
+                    environ.get("HTTP_USER_AGENT", ""),
+                    "HTTP_X_PUBLISHER_REFRESH" in environ,
+                )
                 with self._lock:
                     self.counts.kinds[kind] += 1
                     self.counts.statuses[f"{kind} {code}"] += 1
                     self.counts.body_bytes += length
                     if kind == "PUT":
                         self.counts.put_keys.append(f"{bucket}/{key}")
+                    self.counts.received.append(received)
                 return start_response(status, headers, *args)
 
             return app(environ, recording_start)

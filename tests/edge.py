@@ -20,7 +20,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -44,7 +44,7 @@ daemon off;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log info;
 events {{
-    worker_connections 512;
+    worker_connections {worker_connections};
 }}
 http {{
     client_body_temp_path {folder}/temp/body;
@@ -145,18 +145,29 @@ def edge_config(conf: str, *, port: int, store: str, store_path: str, folder: Pa
 
 
 @contextlib.contextmanager
-def start_edge(origin_url: str, store_path: str, folder: Path) -> Iterator[Edge]:
+def start_edge(
+    origin_url: str,
+    store_path: str,
+    folder: Path,
+    *,
+    transform: Callable[[str], str] | None = None,
+    worker_connections: int = 512,
+) -> Iterator[Edge]:
     """nginx with the shipped edge configuration in front of `origin_url`, until the block ends.
 
     `store_path` is where the published prefix lives on the store: "/BUCKET/PREFIX".
+    `transform`, when given, changes the shipped file's text before its EDIT
+    lines are filled in (the load benchmark shortens the edge's hour with it);
+    `worker_connections` is per nginx worker, for clients holding many connections.
     """
     assert NGINX is not None
     folder.mkdir(parents=True)
     for name in ("cache", "temp"):
         (folder / name).mkdir()
     port = closed_port()
+    shipped = EDGE_CONF.read_text()
     edge_conf = edge_config(
-        EDGE_CONF.read_text(),
+        transform(shipped) if transform else shipped,
         port=port,
         store=urlsplit(origin_url).netloc,
         store_path=store_path,
@@ -165,7 +176,8 @@ def start_edge(origin_url: str, store_path: str, folder: Path) -> Iterator[Edge]
     (folder / "publisher-edge.conf").write_text(edge_conf)
     # A master started as root runs its workers as `user`: let them use the folder.
     user = "user root;" if os.geteuid() == 0 else ""
-    (folder / "nginx.conf").write_text(MAIN_CONF.format(user=user, folder=folder))
+    main_conf = MAIN_CONF.format(user=user, folder=folder, worker_connections=worker_connections)
+    (folder / "nginx.conf").write_text(main_conf)
     command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", "stderr"]
     checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
     assert checked.returncode == 0, f"nginx -t: {checked.stderr}"

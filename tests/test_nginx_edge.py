@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import edge as edge_module
 import pytest
 from edge import NGINX, Answer, Edge, Origin, start_edge
 from s3_server import (  # noqa: F401  (the fixtures register by being imported)
@@ -140,21 +139,22 @@ PUBLISHER_HOSTS = "127.0.0.1 1;  "  # the shipped geo list's first entry
 
 @pytest.fixture
 def changed_edge(
-    origin: Origin, bucket: Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    origin: Origin, bucket: Bucket, tmp_path: Path
 ) -> Callable[..., contextlib.AbstractContextManager[Edge]]:
     """An edge started from the shipped file with some of its text replaced first."""
 
-    @contextlib.contextmanager
-    def start(replace: dict[str, str]) -> Iterator[Edge]:
-        text = edge_module.EDGE_CONF.read_text()
-        for old, new in replace.items():
-            assert text.count(old) == 1, old
-            text = text.replace(old, new)
-        changed = tmp_path / "changed-edge.conf"
-        changed.write_text(text)
-        monkeypatch.setattr(edge_module, "EDGE_CONF", changed)
-        with start_edge(origin.url, f"/{bucket.name}/{PREFIX}", tmp_path / "edge") as started:
-            yield started
+    def replace(changes: dict[str, str]) -> Callable[[str], str]:
+        def transform(text: str) -> str:
+            for old, new in changes.items():
+                assert text.count(old) == 1, old
+                text = text.replace(old, new)
+            return text
+
+        return transform
+
+    def start(changes: dict[str, str]) -> contextlib.AbstractContextManager[Edge]:
+        path = f"/{bucket.name}/{PREFIX}"
+        return start_edge(origin.url, path, tmp_path / "edge", transform=replace(changes))
 
     return start
 
