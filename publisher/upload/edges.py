@@ -49,7 +49,8 @@ def refresh_edges(urls: Sequence[str], keys: Sequence[str]) -> None:
 
     All of them are tried; the error names the first failure and how many there were.
     """
-    urls_and_keys = [(url, key) for url in urls for key in sorted(set(keys))]
+    edges = [check_edge_url(url) for url in urls]
+    urls_and_keys = [(edge, key) for edge in edges for key in sorted(set(keys))]
     with ThreadPoolExecutor(CONNECTIONS) as pool:
         results = pool.map(lambda pair: _refresh(*pair), urls_and_keys)
         failures = [problem for problem in results if problem]
@@ -60,7 +61,7 @@ def refresh_edges(urls: Sequence[str], keys: Sequence[str]) -> None:
 
 def _refresh(edge_url: str, key: str) -> str | None:
     """One refresh, tried up to ATTEMPTS times; a description of the failure, or None."""
-    url = f"{check_edge_url(edge_url)}/{key}"
+    url = f"{edge_url}/{key}"
     for attempt in range(1, ATTEMPTS + 1):
         try:
             status, cache = _get(url)
