@@ -369,6 +369,22 @@ def test_a_missing_or_unexpected_manifest_never_replaces_good_data(
     assert text(page, "revision") == "Revision 1"
 
 
+def corrupted(site: Site, old: str, new: str):
+    """A route handler serving the site's own file with `old` replaced by `new`.
+
+    It reads the file from disk rather than fetching it: a fetch takes real time,
+    while the test's fast clock can fire the page's fetch timeout and abort the
+    request before the corrupted copy is handed over.
+    """
+
+    def handle(route: Route) -> None:
+        path = site.root / route.request.url.removeprefix(site.base_url + "/")
+        body = path.read_text(encoding="utf-8").replace(old, new)
+        route.fulfill(status=200, content_type="application/json", body=body)
+
+    return handle
+
+
 def test_a_day_file_whose_hash_does_not_match_is_refused(
     context: BrowserContext, site: Site
 ) -> None:
@@ -377,14 +393,7 @@ def test_a_day_file_whose_hash_does_not_match_is_refused(
     good = cards(page)
     changed = english(revision=2, substitutions=())
     site.add_school(changed, SUNDAY)  # today's file changes name: the 1A substitute is gone
-    page.route(
-        "**/days/2026-11-22-r2-*.json",
-        lambda route: route.fulfill(
-            status=200,
-            content_type="application/json",
-            body=route.fetch().text().replace("T-Maths-B", "Someone Else"),
-        ),
-    )
+    page.route("**/days/2026-11-22-r2-*.json", corrupted(site, "T-Maths-B", "Someone Else"))
     loaded = len(fetch_log(page, "manifest.json"))
     manifest_polls(page, 2, after=loaded)
     assert cards(page) == good
