@@ -38,7 +38,14 @@ from publisher.errors import ConfigError
 from publisher.page.build import PageBuild, current_page_build
 from publisher.upload.invalidate import InvalidationError, Told
 from publisher.upload.plan import PlannedWrite
-from publisher.upload.run import RunSummary, plan_batches, plan_site_writes, publish
+from publisher.upload.planner import PlanningProcess, can_plan_elsewhere
+from publisher.upload.run import (
+    BATCH_SIZE,
+    RunSummary,
+    plan_batches,
+    plan_site_writes,
+    publish,
+)
 
 
 @click.command("publish")
@@ -100,7 +107,11 @@ def publish_command(
     store = open_target(target, endpoint_url, path_style, checksum, concurrency)
     cdns = cdn_targets(distribution_id, edge_urls, store, endpoint_url)
     started = time.monotonic()
-    with _progress(len(school_ids)) as advance, stop_on_signals() as stop:
+    with (
+        _progress(len(school_ids)) as advance,
+        stop_on_signals() as stop,
+        _planning(database_url, sessions, len(school_ids), now, settings, page) as planner,
+    ):
         summary = publish(
             sessions,
             store,
@@ -112,6 +123,7 @@ def publish_command(
             stop=stop,
             # Named schools wait for another publisher to finish with them.
             wait_for_busy=CLAIM_SECONDS if school_keys else 0.0,
+            planner=planner.plan if planner else None,
         )
     problems = list(summary.failed.values())
     told: Told | None = None
@@ -147,6 +159,24 @@ def _select(session: Session, all_schools: bool, keys: Sequence[str], changed: b
             raise ConfigError(f"school {school.slug} is inactive; activate it to publish it")
         ids.append(school.id)
     return sorted(set(ids))
+
+
+@contextmanager
+def _planning(
+    database_url: str,
+    sessions: sessionmaker[Session],
+    schools: int,
+    now: dt.datetime,
+    settings: PublishSettings,
+    page: PageBuild | None,
+) -> Iterator[PlanningProcess | None]:
+    """A planning process for runs of more than one batch (its start costs a
+    fraction of a second), when it can open the database."""
+    if schools <= BATCH_SIZE or not can_plan_elsewhere(database_url):
+        yield None
+        return
+    with PlanningProcess(database_url, sessions, now, settings, page) as planner:
+        yield planner
 
 
 @contextmanager

@@ -272,6 +272,7 @@ def publish(
     stop: threading.Event | None = None,
     owner: str | None = None,
     wait_for_busy: float = 0.0,
+    planner: Callable[[Sequence[int]], list[SchoolPlan]] | None = None,
 ) -> RunSummary:
     """Publish the given schools for the window starting at each one's local today.
 
@@ -283,6 +284,9 @@ def publish(
     busy; results are recorded a batch at a time, in order, and the batch's
     claims released. When `stop` is set, schools not yet started are left for
     the next run and the run ends once those under way are recorded.
+
+    `planner` plans a batch (default: `plan_batch` in this thread); see
+    `publisher.upload.planner` for planning in another process.
     """
     summary = RunSummary()
     owner = owner or new_owner()
@@ -318,7 +322,10 @@ def publish(
         """Plan the claimed schools and hand their writes to the upload threads."""
         nonlocal checked
         try:
-            plans = plan_batch(sessions, claimed, now, settings, page)
+            if planner is not None:
+                plans = planner(claimed)
+            else:
+                plans = plan_batch(sessions, claimed, now, settings, page)
             if not checked and any(plan.writes for plan in plans):
                 store.check()  # before anything is written, and never on a no-op run
                 checked = True

@@ -1,0 +1,154 @@
+"""Planning schools in a process of its own while this one uploads.
+
+Building a batch's snapshots is pure Python that holds the interpreter lock for
+as long as it runs. The upload threads need the lock only briefly per request,
+to send the next one when an answer arrives; beside a planning thread they wait
+for it (up to the interpreter's 5 ms switch interval each time) and the store
+sits idle meanwhile. A planning process has a lock of its own, and on a machine
+with several CPUs a CPU of its own.
+
+The process reads the database itself (a file or a server: never an in-memory
+SQLite database, which only this process can see) and sends back plans without
+the schools' schedule rows, which only planning needs. Until it has started,
+batches are planned here, so the first uploads do not wait for it, and if it
+dies they are planned here again.
+
+The run's parameters (the page build among them, about 200 kB) reach the
+worker with its first task, not with the process itself: the process object is
+written to the child through a pipe while the child imports what it needs to
+read it, and a large one would hold this process up for that long.
+
+The worker ignores SIGINT and SIGTERM, which a terminal or systemd may send to
+every process of the command: stopping is the uploading process's decision
+(it finishes the schools under way), and the worker ends with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+import signal
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+
+from sqlalchemy import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.config import PublishSettings
+from publisher.db import open_engine, session_factory
+from publisher.page.build import PageBuild
+from publisher.upload.plan import SchoolPlan
+from publisher.upload.run import plan_batch
+
+
+def can_plan_elsewhere(database_url: str) -> bool:
+    """Whether another process can open this database: not an in-memory SQLite one."""
+    url = make_url(database_url)
+    return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
+
+
+class PlanningProcess:
+    """`plan(school_ids)`: a batch's plans, built in a worker process once it is up.
+
+    Use as a context manager; the worker stops at its end.
+    """
+
+    def __init__(
+        self,
+        database_url: str,
+        sessions: sessionmaker[Session],
+        now: dt.datetime,
+        settings: PublishSettings,
+        page: PageBuild | None,
+    ) -> None:
+        self.sessions = sessions
+        self.now, self.settings, self.page = now, settings, page
+        self.batches_elsewhere = 0  # how many batches the worker planned
+        self._pool = ProcessPoolExecutor(
+            max_workers=1,
+            # Not fork: this process has threads (the upload pool), and a forked
+            # copy of their locks can deadlock the child.
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_ignore_stop_signals,
+        )
+        self._ready: Future[None] = self._pool.submit(_start, database_url, now, settings, page)
+
+    def __enter__(self) -> PlanningProcess:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """Whether the worker is up (waiting at most `timeout` seconds for it)."""
+        try:
+            self._ready.result(timeout)
+        except Exception:  # not yet, or it failed to start: batches are planned here
+            return False
+        return True
+
+    def plan(self, school_ids: Sequence[int]) -> list[SchoolPlan]:
+        if self._ready.done() and self._ready.exception() is None:
+            try:
+                plans = self._pool.submit(_plan, list(school_ids)).result()
+            except BrokenProcessPool:
+                self._ready = _failed()  # the worker died: plan here from now on
+            else:
+                self.batches_elsewhere += 1
+                return plans
+        return plan_batch(self.sessions, school_ids, self.now, self.settings, self.page)
+
+
+# The worker's side: its own engine, opened once, and the run's parameters.
+
+_worker: tuple[sessionmaker[Session], dt.datetime, PublishSettings, PageBuild | None] | None = None
+
+
+def _ignore_stop_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _start(
+    database_url: str, now: dt.datetime, settings: PublishSettings, page: PageBuild | None
+) -> None:
+    """The first task: the run's parameters, while the first batches are planned here."""
+    global _worker
+    _worker = (session_factory(open_engine(database_url)), now, settings, page)
+
+
+def _failed() -> Future[None]:
+    failed: Future[None] = Future()
+    failed.set_exception(BrokenProcessPool("the planning process died"))
+    return failed
+
+
+def _plan(school_ids: list[int]) -> list[SchoolPlan]:
+    assert _worker is not None
+    sessions, now, settings, page = _worker
+    plans = plan_batch(sessions, school_ids, now, settings, page)
+    return [_without_rows(plan) for plan in plans]
+
+
+def _without_rows(plan: SchoolPlan) -> SchoolPlan:
+    """The plan with its school's schedule rows dropped: the uploads and records need
+    the school's id, slug and revision, and sending thousands of rows back costs
+    the uploading process time under the lock."""
+    school = dataclasses.replace(
+        plan.school,
+        bell_schedules=(),
+        calendar=(),
+        lessons=(),
+        substitutions=(),
+        duties=(),
+        announcements=(),
+    )
+    return dataclasses.replace(plan, school=school)

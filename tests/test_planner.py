@@ -1,0 +1,112 @@
+"""Planning in a process of its own: the same plans, and a run that survives losing it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from schools import riyadh_school, save
+from sqlalchemy import text
+
+from publisher.config import PublishSettings
+from publisher.db import transaction
+from publisher.page.build import current_page_build
+from publisher.upload.local import LocalStore
+from publisher.upload.planner import PlanningProcess, can_plan_elsewhere
+from publisher.upload.run import publish
+
+SETTINGS = PublishSettings(concurrency=4)
+SCHOOLS = 9
+PAGE = current_page_build("https://screens.example.org/")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
+
+
+def forget_publishing(sessions) -> None:
+    with transaction(sessions) as session:
+        session.execute(text("DELETE FROM published_objects"))
+        session.execute(text("DELETE FROM publish_state"))
+
+
+@pytest.fixture
+def ids(sessions) -> list[int]:
+    return save(sessions, *[riyadh_school(f"s{i}") for i in range(SCHOOLS)])
+
+
+def test_a_planning_process_publishes_exactly_what_planning_here_does(
+    sessions, database_url, ids, now, tmp_path
+):
+    with PlanningProcess(database_url, sessions, now, SETTINGS, PAGE) as planner:
+        assert planner.wait_started(timeout=60)
+        elsewhere = publish(
+            sessions, LocalStore.open(tmp_path / "a"), ids, now, SETTINGS, batch_size=2,
+            page=PAGE, planner=planner.plan,
+        )  # fmt: skip
+    assert planner.batches_elsewhere == 5  # batches of 1, 2, 2, 2, 2 schools
+    forget_publishing(sessions)
+    here = publish(
+        sessions, LocalStore.open(tmp_path / "b"), ids, now, SETTINGS, batch_size=2, page=PAGE
+    )
+
+    assert elsewhere.published == here.published == [f"s{i}" for i in range(SCHOOLS)]
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    pages = [body for path, body in tree(tmp_path / "a").items() if path.endswith("/index.html")]
+    assert len(pages) == SCHOOLS  # built in the worker, from the page build it was sent
+    assert all(b"https://screens.example.org/assets/" in page for page in pages)
+    with transaction(sessions) as session:
+        states = session.execute(text("SELECT count(*) FROM publish_state")).scalar()
+    assert states == SCHOOLS
+
+
+def test_batches_are_planned_here_until_the_process_has_started(sessions, database_url, ids, now):
+    with PlanningProcess(database_url, sessions, now, SETTINGS, None) as planner:
+        plans = planner.plan(ids[:1])  # at once: the worker is still starting
+        assert [plan.school.slug for plan in plans] == ["s0"]
+        assert plans[0].school.lessons  # planned here, rows and all
+        assert planner.batches_elsewhere == 0
+        assert planner.wait_started(timeout=60)
+        (plan,) = planner.plan(ids[:1])
+        assert planner.batches_elsewhere == 1
+        assert plan.school.lessons == ()  # sent back without the rows
+        assert plan.writes == plans[0].writes
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_a_stop_signal_leaves_the_worker_planning_and_its_death_moves_planning_here(
+    how, sessions, database_url, ids, now, tmp_path
+):
+    """systemd sends SIGTERM to every process of the service: the uploading
+    process decides when to stop. A worker killed outright is replaced by
+    planning here; the run completes either way."""
+    with PlanningProcess(database_url, sessions, now, SETTINGS, None) as planner:
+        assert planner.wait_started(timeout=60)
+        (worker,) = multiprocessing.active_children()
+        assert worker.pid is not None
+        os.kill(worker.pid, getattr(signal, how))
+        worker.join(timeout=5 if how == "SIGKILL" else 0.5)
+        summary = publish(
+            sessions, LocalStore.open(tmp_path / "a"), ids, now, SETTINGS, batch_size=2,
+            planner=planner.plan,
+        )  # fmt: skip
+
+    assert summary.published == [f"s{i}" for i in range(SCHOOLS)]
+    assert planner.batches_elsewhere == (5 if how == "SIGTERM" else 0)
+
+
+@pytest.mark.parametrize(
+    ("url", "elsewhere"),
+    [
+        ("sqlite:///publisher.db", True),
+        ("sqlite:////var/lib/publisher/publisher.db", True),
+        ("sqlite://", False),
+        ("sqlite:///:memory:", False),
+        ("postgresql+psycopg://publisher@db.example.internal/screens", True),
+    ],
+)
+def test_only_a_database_another_process_can_open_is_planned_elsewhere(url, elsewhere):
+    assert can_plan_elsewhere(url) is elsewhere
