@@ -1,6 +1,6 @@
 """Benchmark: publishing demo schools to a local moto S3 server, beside aws, rclone and raw boto3.
 
-    .venv/bin/python bench/publish_s3.py [--schools 2000] [--days 3]
+    .venv/bin/python bench/publish_s3.py [--schools 2000] [--days 3] [--pairs 3]
 
 Our runs go through the real command line (`cli.py publish --all`) against a
 moto server on 127.0.0.1 that counts every request it receives. The same
@@ -8,10 +8,13 @@ database is also published to a folder, and that tree is uploaded with
 `aws s3 sync`, `rclone sync --checksum` and a plain boto3 thread pool (the
 server's ceiling), each into its own bucket on the same server.
 
-Scenarios, in this order: full publish; no-op; (sync tools) the tree rendered
-again from scratch, same bytes with new mtimes; 1% of schools changed on one
-date; (ours) the nightly re-import of unchanged data, every revision bumped
-with the content unchanged, and the publish record lost. Every step that needs
+Scenarios, in this order: full publish (ours and the raw upload back to back,
+`--pairs` times, each into an empty bucket: a shared machine's speed drifts by
+tens of percent within minutes, so the verdict is the median of the pairs);
+no-op; (sync tools) the tree rendered again from scratch, same bytes with new
+mtimes; 1% of schools changed on one date; (ours) the nightly re-import of
+unchanged data, every revision bumped with the content unchanged, and the
+publish record lost. Every step that needs
 the library (load, change, re-import) runs in a fresh process, so memory stays
 that of one batch and the server's process only serves requests.
 
