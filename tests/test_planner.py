@@ -110,3 +110,28 @@ def test_a_stop_signal_leaves_the_worker_planning_and_its_death_moves_planning_h
 )
 def test_only_a_database_another_process_can_open_is_planned_elsewhere(url, elsewhere):
     assert can_plan_elsewhere(url) is elsewhere
+
+
+def test_publish_plans_in_a_second_process_only_past_one_batch_of_schools(
+    cli, sessions, monkeypatch
+):
+    """200 schools are planned where they are uploaded; 201 start a planning process."""
+    save(sessions, *[riyadh_school(f"s{i:03}") for i in range(201)])
+    started: list[PlanningProcess] = []
+    original = PlanningProcess.__init__
+
+    def recording(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        started.append(self)
+
+    monkeypatch.setattr(PlanningProcess, "__init__", recording)
+
+    result = cli("publish", "--all", "--days", "1")
+    assert result.exit_code == 0, result.output
+    assert "201 published, 0 unchanged, 0 failed" in result.stderr
+    assert len(started) == 1
+
+    result = cli("publish", *(f"--school=s{i:03}" for i in range(200)), "--days", "2")
+    assert result.exit_code == 0, result.output
+    assert "200 published" in result.stderr  # each gained a day file
+    assert len(started) == 1
