@@ -8,7 +8,8 @@ Three things start a publish, and all go through the same `publish` run:
 - on PostgreSQL, a notification from the database's triggers does the same at
   once, so an edit reaches the store in about a second;
 - every hour, and at start: every active school, so each one's window of days
-  ahead stays complete as local dates roll over in every time zone.
+  moves on within the hour after its local noon (`window_dates`), in every
+  time zone.
 
 Nothing ends the watcher but a signal. A database or storage outage is logged
 when it starts and when it ends, and retried with exponential backoff; a school
@@ -147,7 +148,7 @@ class Watcher:
         return self._publish("changed", changed)
 
     def publish_all(self) -> RunSummary | None:
-        """Publish every active school: completes each window as local dates roll over."""
+        """Publish every active school: moves on each window whose local noon has passed."""
         return self._publish("all", lambda session: all_school_ids(session))
 
     # The loop.

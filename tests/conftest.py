@@ -118,8 +118,11 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def now() -> dt.datetime:
-    """The fixed "current time" of a test: a Sunday morning in Riyadh (UTC+3)."""
-    return dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
+    """The fixed "current time" of a test: a Sunday afternoon in Riyadh (UTC+3).
+
+    Past local noon, so a school's window of dates starts at its today.
+    """
+    return dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
 
 
 @dataclass

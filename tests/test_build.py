@@ -9,7 +9,7 @@ import json
 import pytest
 from schools import riyadh_school, t
 
-from publisher.build import build_day, build_manifest, local_today, plan_day
+from publisher.build import build_day, build_manifest, local_today, plan_day, window_dates
 from publisher.build.manifest import ManifestEntry
 from publisher.build.source import BellScheduleRow, PeriodRow
 from publisher.errors import BuildError
@@ -201,6 +201,36 @@ def test_today_is_the_schools_own_local_date(now, riyadh, london):
     instant = dt.datetime.fromisoformat(now)
     assert local_today(riyadh_school(), instant).isoformat() == riyadh
     assert local_today(riyadh_school("l", **LONDON), instant).isoformat() == london
+
+
+@pytest.mark.parametrize(
+    ("local_now", "first", "last"),
+    [
+        pytest.param("2026-11-23T00:00:00+03:00", "2026-11-22", "2026-11-29", id="midnight"),
+        pytest.param("2026-11-23T11:59:59+03:00", "2026-11-22", "2026-11-29", id="11:59:59"),
+        pytest.param("2026-11-23T12:00:00+03:00", "2026-11-23", "2026-11-30", id="noon"),
+        pytest.param("2026-11-23T23:59:59+03:00", "2026-11-23", "2026-11-30", id="23:59:59"),
+        # London's clocks go back at 02:00 on 25 October 2026: a 25-hour day.
+        pytest.param("2026-10-25T01:30:00+01:00", "2026-10-24", "2026-10-31", id="dst-before"),
+        pytest.param("2026-10-25T01:30:00+00:00", "2026-10-24", "2026-10-31", id="dst-again"),
+        pytest.param("2026-10-25T12:00:00+00:00", "2026-10-25", "2026-11-01", id="dst-noon"),
+    ],
+)
+def test_a_window_holds_today_to_today_plus_n_minus_1_and_moves_on_at_local_noon(
+    local_now, first, last
+):
+    instant = dt.datetime.fromisoformat(local_now)
+    dates = window_dates(instant, 7)
+    assert (dates[0].isoformat(), dates[-1].isoformat(), len(dates)) == (first, last, 8)
+    today = instant.date()
+    assert {today + dt.timedelta(days=i) for i in range(7)} <= set(dates)
+
+
+def test_a_one_day_window_is_yesterday_and_today_then_today_and_tomorrow():
+    morning = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    assert window_dates(morning, 1) == [dt.date(2026, 11, 22), dt.date(2026, 11, 23)]
+    afternoon = morning.replace(hour=15)
+    assert window_dates(afternoon, 1) == [dt.date(2026, 11, 23), dt.date(2026, 11, 24)]
 
 
 def test_the_same_data_and_date_always_give_the_same_bytes():

@@ -27,8 +27,9 @@ def files(folder):
 def test_publish_all_writes_every_school_and_says_so(cli, two_schools):
     result = cli("publish", "--all")
     assert result.exit_code == 0, result.output
-    # Per school: 7 day files, a manifest and its page; shared: the page's assets and sw.js.
-    expected = 2 * 9 + SHARED
+    # Per school: 8 day files (--days 7 and the day the window holds besides, yesterday
+    # or today+7), a manifest and its page; shared: the page's assets and sw.js.
+    expected = 2 * 10 + SHARED
     assert f"2 published, 0 unchanged, 0 failed: {expected} objects" in result.stderr
     assert len(files(cli.target)) == expected
 
@@ -85,7 +86,7 @@ def test_dry_run_prints_each_write_with_its_reason_and_writes_nothing(cli, two_s
     result = cli("publish", "--all", "--dry-run")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == 2 * 9 + SHARED
+    assert len(lines) == 2 * 10 + SHARED
     assert all(line.endswith("\tnot yet published") for line in lines)
     assert [line.split("\t")[0] for line in lines[: SHARED + 1]] == ["-"] * SHARED + ["alpha"]
     assert lines[SHARED - 1].split("\t")[1] == "sw.js"
@@ -96,7 +97,7 @@ def test_dry_run_prints_each_write_with_its_reason_and_writes_nothing(cli, two_s
 
 def test_days_sets_the_window(cli, two_schools):
     cli("publish", "--all", "--days", "3")
-    assert len([f for f in files(cli.target) if "/days/" in f]) == 6
+    assert len([f for f in files(cli.target) if "/days/" in f]) == 2 * (3 + 1)
 
 
 def test_a_school_that_fails_is_named_and_the_exit_status_is_1(cli, sessions, two_schools):

@@ -30,6 +30,7 @@ from publisher.upload.store import StoredObject
 from publisher.upload.targets import open_store
 
 SETTINGS = PublishSettings(concurrency=2)
+WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days
 NOW = dt.datetime(2026, 12, 31, 12, 0, tzinfo=dt.UTC)
 
 
@@ -210,7 +211,7 @@ def test_gc_keeps_every_file_a_manifest_names_however_old(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
     publish(sessions, store, ids, now, SETTINGS)
     plan = find_garbage(sessions, store, later(store, now, 400), keep_days=0)
-    assert (plan.delete, plan.referenced) == ((), 14)
+    assert (plan.delete, plan.referenced) == ((), 2 * WINDOW)
 
 
 def test_publish_never_deletes_and_gc_removes_old_unreferenced_files_and_records(
@@ -273,7 +274,7 @@ def with_an_old_window(publisher, sessions, store, *slugs):
 
 def test_gc_deletes_what_no_manifest_names_and_dry_run_shows_the_same(publisher, sessions, store):
     old = with_an_old_window(publisher, sessions, store, "alpha", "beta")
-    assert len(old) == 14
+    assert len(old) == 2 * WINDOW
     options = age_everything(store, 30)
     before = keys(store)
 
@@ -282,7 +283,7 @@ def test_gc_deletes_what_no_manifest_names_and_dry_run_shows_the_same(publisher,
     assert keys(store) == before
     printed = [line.split("\t")[0] for line in dry.stdout.splitlines()]
     assert sorted(printed) == old
-    assert "would delete 14 unreferenced" in dry.stderr
+    assert f"would delete {2 * WINDOW} unreferenced" in dry.stderr
 
     real = publisher("gc", *options)
     assert real.exit_code == 0, real.output
@@ -297,7 +298,7 @@ def test_gc_keeps_unreferenced_files_younger_than_the_retention(publisher, sessi
     result = publisher("gc", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert (summary["deleted"], summary["young"], summary["referenced"]) == ([], len(old), 7)
+    assert (summary["deleted"], summary["young"], summary["referenced"]) == ([], len(old), WINDOW)
     assert set(old) <= keys(store)
 
 

@@ -72,18 +72,16 @@ def test_a_window_loads_schools_that_build_the_same_days_as_whole_schools(sessio
 
 
 def test_a_window_reads_only_its_weekdays_lessons_and_its_dates_rows(sessions):
-    # Tuesday morning in both Riyadh and London.
-    now = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+    # Tuesday afternoon in both Riyadh and London: two days from today, and today+2.
+    now = dt.datetime(2026, 11, 24, 13, 0, tzinfo=dt.UTC)
     ids = save(sessions, busy_school("riyadh"), busy_school("london", **LONDON))
     with sessions() as session:
         riyadh, london = load_schools(session, ids, Window(now, 2))
+    weekdays = {"tuesday", "wednesday", "thursday"}
     for school in (riyadh, london):
-        assert {row.weekday for row in school.lessons} == {"tuesday", "wednesday"}
-        assert {row.weekday for row in school.duties if row.date is None} == {
-            "tuesday",
-            "wednesday",
-        }
-        window = {dt.date(2026, 11, 24), dt.date(2026, 11, 25)}
+        assert {row.weekday for row in school.lessons} == weekdays
+        assert {row.weekday for row in school.duties if row.date is None} == weekdays
+        window = {dt.date(2026, 11, 24), dt.date(2026, 11, 25), dt.date(2026, 11, 26)}
         assert {row.date for row in school.substitutions} <= window
         assert {row.date for row in school.duties if row.date is not None} <= window
         assert all(
@@ -94,19 +92,20 @@ def test_a_window_reads_only_its_weekdays_lessons_and_its_dates_rows(sessions):
 
 
 def test_schools_in_different_time_zones_each_get_their_own_weekdays(sessions):
-    # 22:30 UTC on Sunday: Monday in Riyadh, still Sunday in London.
-    now = dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)
+    # 10:00 UTC on Tuesday: afternoon in Riyadh (today and tomorrow), morning in London
+    # (yesterday and today: a window moves on at local noon).
+    now = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
     ids = save(sessions, busy_school("riyadh"), busy_school("london", **LONDON))
     with sessions() as session:
         riyadh, london = load_schools(session, ids, Window(now, 1))
-    assert {row.weekday for row in riyadh.lessons} == {"monday"}
-    assert {row.weekday for row in london.lessons} == {"sunday"}
+    assert {row.weekday for row in riyadh.lessons} == {"tuesday", "wednesday"}
+    assert {row.weekday for row in london.lessons} == {"monday", "tuesday"}
 
 
 def test_a_school_with_an_unknown_time_zone_loads_and_fails_to_build_alone(sessions, now):
     ids = save(sessions, busy_school("riyadh"), busy_school("nowhere", timezone="Mars/Olympus"))
     with sessions() as session:
         riyadh, nowhere = load_schools(session, ids, Window(now, 3))
-    assert len(build_window(riyadh, now, 3)) == 3
+    assert len(build_window(riyadh, now, 3)) == 3 + 1
     with pytest.raises(BuildError, match="unknown time zone 'Mars/Olympus'"):
         build_window(nowhere, now, 3)

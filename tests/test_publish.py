@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from schools import riyadh_school, save
@@ -24,6 +25,7 @@ from publisher.upload.plan import CONTENT_CHANGED, HEADERS_CHANGED, NOT_YET_PUBL
 from publisher.upload.run import plan_batches, publish
 
 SETTINGS = PublishSettings(concurrency=4)
+WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days
 LONDON = dict(
     timezone="Europe/London",
     locale="en",
@@ -82,14 +84,15 @@ def test_invariant_1_a_manifest_only_ever_names_files_already_stored(sessions, s
 def test_each_school_writes_its_day_files_before_its_manifest(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"))
     run(sessions, store, ids, now)
-    assert [k.endswith("manifest.json") for k in store.puts] == [False] * 7 + [True]
+    assert [k.endswith("manifest.json") for k in store.puts] == [False] * WINDOW + [True]
 
 
 def test_invariant_3_publishing_twice_with_nothing_changed_writes_nothing(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
 
     first = run(sessions, store, ids, now)
-    assert first.objects_written == 16 and sorted(first.published) == ["alpha", "beta"]
+    assert first.objects_written == 2 * (WINDOW + 1)
+    assert sorted(first.published) == ["alpha", "beta"]
 
     again = run(sessions, store, ids, now)
     assert (again.objects_written, store.puts, sorted(again.unchanged)) == (
@@ -126,12 +129,13 @@ def test_unchanged_days_keep_their_keys_when_the_revision_moves(sessions, store,
 
 def test_invariant_4_every_school_has_its_own_today_to_today_plus_n_minus_1(sessions, store):
     ids = save(sessions, riyadh_school("riyadh"), riyadh_school("london", **LONDON))
-    # 22:30 UTC: already Monday 01:30 in Riyadh, still Sunday 22:30 in London.
+    # 22:30 UTC: Monday 01:30 in Riyadh, Sunday 22:30 in London. Riyadh's window has
+    # not moved on since its Sunday noon, so it still holds Sunday; London's has.
     now = dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)
     run(sessions, store, ids, now, PublishSettings(days=5))
     expected = {
-        "riyadh": [f"2026-11-{d}" for d in range(23, 28)],
-        "london": [f"2026-11-{d}" for d in range(22, 27)],
+        "riyadh": [f"2026-11-{d}" for d in range(22, 28)],  # Sunday, then Monday .. Monday+4
+        "london": [f"2026-11-{d}" for d in range(22, 28)],  # Sunday .. Sunday+4, then Friday
     }
     for school_id, slug in zip(ids, ("riyadh", "london"), strict=True):
         days = manifest_of(store, key_of(sessions, school_id))["days"]
@@ -139,20 +143,44 @@ def test_invariant_4_every_school_has_its_own_today_to_today_plus_n_minus_1(sess
     assert_manifests_name_existing_files(store)
 
 
-def test_the_file_needed_at_midnight_is_there_before_midnight(sessions, store):
+def test_invariant_4_holds_at_every_hour_of_two_days_in_both_time_zones(sessions, store):
+    ids = save(sessions, riyadh_school("riyadh"), riyadh_school("london", **LONDON))
+    zones = {"riyadh": ZoneInfo("Asia/Riyadh"), "london": ZoneInfo("Europe/London")}
+    start = dt.datetime(2026, 11, 22, 0, 0, tzinfo=dt.UTC)
+    for hours in range(0, 48, 1):
+        now = start + dt.timedelta(hours=hours)
+        run(sessions, store, ids, now, PublishSettings(days=3))
+        for school_id, (slug, zone) in zip(ids, zones.items(), strict=True):
+            today = now.astimezone(zone).date()
+            needed = {(today + dt.timedelta(days=i)).isoformat() for i in range(3)}
+            dates = [d["date"] for d in manifest_of(store, key_of(sessions, school_id))["days"]]
+            assert needed <= set(dates) and len(dates) == 3 + 1, (slug, now, dates)
+        assert_manifests_name_existing_files(store)
+
+
+def test_midnight_writes_nothing_and_the_window_moves_on_at_local_noon(sessions, store):
     [school_id] = save(sessions, riyadh_school("alpha"))
     school_key = key_of(sessions, school_id)
-    before_midnight = dt.datetime(2026, 11, 22, 20, 59, tzinfo=dt.UTC)  # 23:59 in Riyadh
+    before_midnight = dt.datetime(2026, 11, 22, 20, 59, tzinfo=dt.UTC)  # Sunday 23:59 in Riyadh
     run(sessions, store, [school_id], before_midnight)
-    monday = next(d for d in manifest_of(store, school_key)["days"] if d["date"] == "2026-11-23")
+    before = manifest_of(store, school_key)
+    monday = next(d for d in before["days"] if d["date"] == "2026-11-23")
     assert store.exists(f"schools/{school_key}/{monday['path']}")
 
-    after_midnight = dt.datetime(2026, 11, 22, 21, 1, tzinfo=dt.UTC)  # 00:01 on Monday
-    run(sessions, store, [school_id], after_midnight)
-    days = manifest_of(store, school_key)["days"]
-    assert days[0] == monday
-    written_days = [k for k in store.puts if "/days/" in k]
-    assert len(written_days) == 1 and "2026-11-29" in written_days[0]
+    # The file needed at midnight was there before it; the date changing writes nothing.
+    for instant in ("21:00", "21:01", "23:00"):  # Monday 00:00, 00:01, 02:00 in Riyadh
+        hour, minute = map(int, instant.split(":"))
+        run(sessions, store, [school_id], before_midnight.replace(hour=hour, minute=minute))
+        assert store.puts == []
+    morning = dt.datetime(2026, 11, 23, 8, 59, tzinfo=dt.UTC)  # Monday 11:59
+    assert run(sessions, store, [school_id], morning).objects_written == 0
+
+    noon = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # Monday 12:00: Sunday leaves
+    run(sessions, store, [school_id], noon)
+    after = manifest_of(store, school_key)
+    assert [d["date"] for d in after["days"]] == [f"2026-11-{d}" for d in range(23, 31)]
+    assert after["days"][:-1] == before["days"][1:]
+    assert [k.rsplit("/", 1)[-1][:10] for k in store.puts] == ["2026-11-30", "manifest.j"]
 
 
 def test_invariant_5_a_failing_school_fails_alone_and_keeps_its_manifest(sessions, store, now):
@@ -171,7 +199,7 @@ def test_invariant_5_a_failing_school_fails_alone_and_keeps_its_manifest(session
     assert summary.published == ["alpha"]
     assert summary.failed == {
         "beta": "school beta: unknown time zone 'Mars/Olympus'",
-        "gamma": f"school gamma: schools/{keys[2]}/days/2026-11-29-r1-"
+        "gamma": f"school gamma: schools/{keys[2]}/days/2026-11-30-r1-"
         + summary.failed["gamma"].split("-r1-")[1],
     }
     assert "injected failure" in summary.failed["gamma"]
@@ -202,7 +230,7 @@ def test_invariant_6_the_same_database_and_date_build_byte_identical_files(sessi
         return {o.key: store.get(o.key) for o in store.list()}
 
     assert tree(first) == tree(second)
-    assert len(tree(first)) == 16
+    assert len(tree(first)) == 2 * (WINDOW + 1)
 
 
 def test_a_dry_run_plans_exactly_what_a_real_run_writes(sessions, store, now):
@@ -229,7 +257,7 @@ def test_new_cache_headers_rewrite_the_same_bytes_with_reason_headers_changed(se
     ]
     immutable = PublishSettings(cache=CachePolicy(immutable="public, max-age=600"))
     [[plan]] = list(plan_batches(sessions, ids, now, immutable))
-    assert [w.reason for w in plan.writes] == [HEADERS_CHANGED] * 7
+    assert [w.reason for w in plan.writes] == [HEADERS_CHANGED] * WINDOW
     assert all(store.get(w.key) == w.content for w in plan.writes)
 
 
@@ -279,7 +307,7 @@ def test_no_timestamp_of_the_run_goes_into_published_content(sessions, store, no
     ids = save(sessions, riyadh_school("alpha"))
     run(sessions, store, ids, now)
     contents = b"".join(store.get(o.key) for o in store.list())
-    assert b"2026-11-22T06:00" not in contents
+    assert now.strftime("%Y-%m-%dT%H:%M").encode() not in contents
     assert dataclasses.is_dataclass(SETTINGS)
 
 
@@ -290,6 +318,6 @@ def test_batches_overlap_yet_every_school_is_published_and_recorded_once(session
     summary = publish(sessions, store, ids, now, SETTINGS, progress=done.append, batch_size=4)
     assert summary.published == [f"s{i}" for i in range(7)]
     assert done == [1, 2, 4]  # a small first batch gets the uploads going, then doubling
-    assert len(store.puts) == 7 * 8
+    assert len(store.puts) == 7 * (WINDOW + 1)
     again = publish(sessions, store, ids, now, SETTINGS, batch_size=3)
     assert (again.objects_written, len(again.unchanged)) == (0, 7)

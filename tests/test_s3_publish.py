@@ -61,7 +61,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 MUTABLE = "public, max-age=60, stale-while-revalidate=60, stale-if-error=604800"
 SETTINGS = PublishSettings(concurrency=4)
 SCHOOLS = 16  # in the kill test: enough that every kill lands in the middle of uploads
-PER_SCHOOL = 9  # objects: 7 day files, the manifest, the page
+WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days
+PER_SCHOOL = WINDOW + 2  # objects: the day files, the manifest, the page
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js, shared by every school
 
 
@@ -210,7 +211,7 @@ def test_publish_to_s3_serves_every_object_with_its_bytes_and_cache_headers(
 
     for school_key in school_keys(sessions).values():
         manifest = json.loads(bucket.fetch(manifest_key(school_key)).body)
-        assert len(manifest["days"]) == 7
+        assert len(manifest["days"]) == WINDOW
         for day in manifest["days"]:
             assert day["path"].endswith(f"-{day['sha256'][:16]}.json")
             body = bucket.fetch(f"{PREFIX}/schools/{school_key}/{day['path']}").body
@@ -336,7 +337,7 @@ def test_a_put_that_gets_no_answer_times_out_and_is_retried(sessions, now, aws_e
 
     summary = publish(sessions, store, ids, now, SETTINGS)
 
-    assert (summary.objects_written, summary.failed) == (8, {})
+    assert (summary.objects_written, summary.failed) == (WINDOW + 1, {})
     assert [(e.fault, attempt(e)) for e in proxy.puts("/manifest.json")] == [
         ("hang", 1),
         (None, 2),
@@ -436,7 +437,7 @@ def test_invariant_1_holds_after_every_single_write_to_s3(
     publish(sessions, store, ids, now, settings)
 
     # The new notice replaces alpha's old one: four days change, then its manifest.
-    assert len(store.puts) == 16 + 4 + 1
+    assert len(store.puts) == 2 * (WINDOW + 1) + 4 + 1
     assert store.checks == len(store.puts)
 
 

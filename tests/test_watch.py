@@ -66,30 +66,35 @@ def keys_of(sessions) -> dict[str, str]:
 # -- the jobs, with a fake clock --------------------------------------------------------
 
 
-def test_the_watcher_adds_the_new_day_ahead_as_midnight_passes_in_each_time_zone(
+def test_the_watcher_moves_each_window_on_at_local_noon_and_writes_nothing_at_midnight(
     sessions, tmp_path
 ):
     save(sessions, riyadh_school("riyadh"), riyadh_school("london", **LONDON))
     key = keys_of(sessions)
     store = RecordingStore(LocalStore.open(tmp_path / "public"))
-    clock = FakeClock(utc(2026, 11, 22, 20, 50))  # 23:50 in Riyadh, 20:50 in London
+    clock = FakeClock(utc(2026, 11, 22, 20, 50))  # Sunday 23:50 in Riyadh, 20:50 in London
     watcher = Watcher(sessions, store, SETTINGS, None, clock=clock)
 
     watcher.publish_all()
-    assert window(store, key["riyadh"]) == ["2026-11-22", "2026-11-23", "2026-11-24"]
-    assert window(store, key["london"]) == ["2026-11-22", "2026-11-23", "2026-11-24"]
+    sunday_afternoon = ["2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25"]
+    assert window(store, key["riyadh"]) == sunday_afternoon
+    assert window(store, key["london"]) == sunday_afternoon
 
-    clock.now = utc(2026, 11, 22, 21, 10)  # past midnight in Riyadh only
+    clock.now = utc(2026, 11, 23, 0, 10)  # past midnight in both: nothing to write
     store.puts.clear()
     watcher.publish_all()
-    assert window(store, key["riyadh"]) == ["2026-11-23", "2026-11-24", "2026-11-25"]
-    assert [p.split("/")[-1][:10] for p in store.puts] == ["2026-11-25", "manifest.j"]
+    assert store.puts == []
+
+    clock.now = utc(2026, 11, 23, 9, 10)  # past noon in Riyadh only
+    watcher.publish_all()
+    assert window(store, key["riyadh"]) == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
+    assert [p.split("/")[-1][:10] for p in store.puts] == ["2026-11-26", "manifest.j"]
     assert all(key["riyadh"] in p for p in store.puts)
 
-    clock.now = utc(2026, 11, 23, 0, 10)  # and now in London
+    clock.now = utc(2026, 11, 23, 12, 10)  # and now in London
     store.puts.clear()
     watcher.publish_all()
-    assert window(store, key["london"]) == ["2026-11-23", "2026-11-24", "2026-11-25"]
+    assert window(store, key["london"]) == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
     assert len(store.puts) == 2 and all(key["london"] in p for p in store.puts)
     assert_manifests_name_existing_files(store)
 

@@ -3,12 +3,22 @@
 Nothing here reads the clock, the environment, the network or a database.
 """
 
-from publisher.build.day import DaySnapshot, Window, build_day, local_today, plan_day
+from publisher.build.day import (
+    WINDOW_MOVES_AT,
+    DaySnapshot,
+    Window,
+    build_day,
+    local_today,
+    plan_day,
+    school_zone,
+    window_dates,
+)
 from publisher.build.encode import canonical_json, sha256_hex
 from publisher.build.manifest import ManifestEntry, build_manifest
 from publisher.build.source import SchoolData
 
 __all__ = [
+    "WINDOW_MOVES_AT",
     "DaySnapshot",
     "ManifestEntry",
     "SchoolData",
@@ -18,5 +28,7 @@ __all__ = [
     "canonical_json",
     "local_today",
     "plan_day",
+    "school_zone",
     "sha256_hex",
+    "window_dates",
 ]

@@ -59,9 +59,30 @@ def local_today(school: SchoolData, now: dt.datetime) -> dt.date:
     return now.astimezone(school_zone(school)).date()
 
 
+WINDOW_MOVES_AT = dt.time(12)
+"""The local time at which a school's window of dates moves on: noon, as far
+from midnight as a day allows."""
+
+
+def window_dates(local_now: dt.datetime, days: int) -> list[dt.date]:
+    """The local dates published at `local_now` (the instant in the school's zone).
+
+    `days` dates from today, and one more: the window moves on a day at local
+    noon, not at midnight. Before noon it still holds yesterday; from noon on it
+    already holds today+days. So it always covers today .. today+days-1
+    (invariant 4), and midnight changes nothing in the store: each screen
+    switches to a day it fetched hours before, and no manifest is rewritten
+    because a date began.
+    """
+    first = local_now.date()
+    if local_now.time() < WINDOW_MOVES_AT:
+        first -= dt.timedelta(days=1)
+    return [first + dt.timedelta(days=i) for i in range(days + 1)]
+
+
 @dataclass(frozen=True)
 class Window:
-    """The local dates a run builds: `days` dates from each school's own today at `now`."""
+    """The local dates a run builds: each school's `window_dates` at `now`."""
 
     now: dt.datetime
     days: int
@@ -76,8 +97,7 @@ class Window:
             zone: dt.tzinfo = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
             zone = dt.UTC
-        today = self.now.astimezone(zone).date()
-        return [today + dt.timedelta(days=i) for i in range(self.days)]
+        return window_dates(self.now.astimezone(zone), self.days)
 
 
 def plan_day(school: SchoolData, day: dt.date) -> DayPlan:

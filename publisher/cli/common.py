@@ -172,7 +172,10 @@ def settings_options(command: F) -> F:
             show_default=True,
             envvar="PUBLISHER_DAYS",
             show_envvar=True,
-            help="Local dates published per school: its today through today+N-1.",
+            help=(
+                "Local dates published per school: its today through today+N-1, and"
+                " one more (yesterday before local noon, today+N from noon on)."
+            ),
         ),
         click.option(
             "--poll-interval",

@@ -21,8 +21,9 @@ from publisher.build import (
     SchoolData,
     build_day,
     build_manifest,
-    local_today,
+    school_zone,
     sha256_hex,
+    window_dates,
 )
 from publisher.build.layout import (
     SERVICE_WORKER_KEY,
@@ -180,9 +181,9 @@ def _reason(write: PlannedWrite, record: PublishedRecord | None) -> str | None:
 
 
 def build_window(school: SchoolData, now: dt.datetime, days: int) -> list[DaySnapshot]:
-    """A school's day snapshots from its local today on. Raises BuildError."""
-    today = local_today(school, now)
-    return [build_day(school, today + dt.timedelta(days=i)) for i in range(days)]
+    """A school's day snapshots for its window at `now` (`window_dates`). Raises BuildError."""
+    local_now = now.astimezone(school_zone(school))
+    return [build_day(school, date) for date in window_dates(local_now, days)]
 
 
 def plan_for(
@@ -192,7 +193,7 @@ def plan_for(
     settings: PublishSettings,
     page: PageBuild | None = None,
 ) -> SchoolPlan:
-    """Build a school's window of days (its local today onwards) and plan them.
+    """Build a school's window of days (`window_dates`) and plan them.
 
     A school whose data cannot be built gets a plan with an error and no writes:
     it fails alone and its published files stay as they were.

@@ -274,7 +274,7 @@ def publish(
     wait_for_busy: float = 0.0,
     planner: Callable[[Sequence[int]], list[SchoolPlan]] | None = None,
 ) -> RunSummary:
-    """Publish the given schools for the window starting at each one's local today.
+    """Publish the given schools, each for its window of dates at `now` (`window_dates`).
 
     Each batch of schools is claimed before it is read (`publisher.db.claims`):
     schools another publisher holds are skipped and counted as busy, or, with
