@@ -369,13 +369,19 @@ def make_school(key: str, slug: str, zone: str, timing: PageTiming) -> School:
 
 def local_midnights(schools: Sequence[School], start: float, end: float) -> list[float]:
     """The instants in [start, end) when some school's local date changes."""
+    return local_times(schools, start, end, dt.time())
+
+
+def local_times(schools: Sequence[School], start: float, end: float, at: dt.time) -> list[float]:
+    """The instants in [start, end) when some school's local clock reads `at`."""
     found = set()
     for zone in {school.zone for school in schools}:
-        day = dt.datetime.fromtimestamp(start, zone).date()
+        day = dt.datetime.fromtimestamp(start, zone).date() - dt.timedelta(days=1)
         while True:
             day += dt.timedelta(days=1)
-            instant = dt.datetime.combine(day, dt.time(), zone).timestamp()
+            instant = dt.datetime.combine(day, at, zone).timestamp()
             if instant >= end:
                 break
-            found.add(instant)
+            if instant >= start:
+                found.add(instant)
     return sorted(found)

@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from edge_client import USER_AGENT
-from screen_fleet import School, Screen, SimClock, Tally, kind_of, local_midnights
+from screen_fleet import School, Screen, SimClock, Tally, kind_of, local_midnights, local_times
 from screen_model import PageTiming
+
+from publisher.build import WINDOW_MOVES_AT
 
 KINDS = ("manifest", "page", "day", "asset", "sw")
 RENEWED = ("manifest", "page", "sw")  # rewritten in place: the edge keeps them an hour
@@ -170,6 +172,7 @@ def print_report(run: Run) -> None:
     hit_ratio_section(out, run)
     hours_section(out, run)
     midnight_section(out, run)
+    noon_section(out, run)
     edit_section(out, run)
     bells_section(out, run)
     passes_section(out, run)
@@ -412,7 +415,7 @@ MINUTE_HEADERS = ["minute (UTC)", "edge req/s", "edge answers not from cache",
                   "origin: refreshes"]  # fmt: skip
 
 
-AFTER_MIDNIGHT = 15  # simulated minutes: the pass that moves the window, and its refreshes
+AFTER_MIDNIGHT = 15  # simulated minutes: time for a publish pass and its refreshes
 
 
 def origin_causes(origin: Origin, start: int, stop: int) -> str:
@@ -448,6 +451,29 @@ def midnight_section(out: Printer, run: Run) -> None:
             f"Origin GETs in the {AFTER_MIDNIGHT} simulated minutes from midnight: "
             f"{origin_causes(origin, second, after)}; in the same minutes an hour earlier: "
             f"{origin_causes(origin, second - 3600, after - 3600)}."
+        )
+
+
+def noon_section(out: Printer, run: Run) -> None:
+    """Each school's window of dates moves on at its local noon: the pass after it."""
+    tally, origin = run.tally, run.origin
+    assert origin is not None
+    end = tally.start + len(tally.per_second)
+    for noon in local_times(run.schools, tally.start, end, WINDOW_MOVES_AT):
+        zones = sorted(
+            {
+                s.zone.key
+                for s in run.schools
+                if dt.datetime.fromtimestamp(noon, s.zone).time() == WINDOW_MOVES_AT
+            }
+        )
+        out.heading(f"Windows move on: noon in {', '.join(zones)} ({when(noon)} UTC)")
+        out.table(MINUTE_HEADERS, minute_rows(run, noon, range(-2, AFTER_MIDNIGHT)))
+        second = tally.second(noon)
+        out.line()
+        out.line(
+            f"Origin GETs in the {AFTER_MIDNIGHT} simulated minutes from noon: "
+            f"{origin_causes(origin, second, second + 60 * AFTER_MIDNIGHT)}."
         )
 
 
