@@ -54,7 +54,7 @@ from screen_fleet import (  # noqa: E402
     make_screens,
 )
 from screen_model import PageTiming  # noqa: E402
-from screens_report import Pass, Run, print_report  # noqa: E402
+from screens_report import Pass, Run, print_report, write_minutes  # noqa: E402
 
 BUCKET = "screens"
 PREFIX = "site"
@@ -492,6 +492,9 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the screens' random draws")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--minutes", type=Path, help="also write every simulated minute's rates to this CSV file"
+    )
     hidden = argparse.SUPPRESS
     parser.add_argument("--phase", help=hidden)
     parser.add_argument("--database", type=Path, help=hidden)
@@ -514,6 +517,8 @@ def main() -> None:
         run = asyncio.run(LoadBench(args, work).main())
         run.wall_seconds = time.time() - started
         print_report(run)
+        if args.minutes:
+            write_minutes(run, args.minutes)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ on), and the publisher's own writes (excluded from the origin's load).
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import statistics
 import sys
@@ -159,6 +160,36 @@ def read_edge_log(path: Path) -> Counter[str]:
             if "cache=BYPASS " in line:
                 counts["refreshes"] += 1
     return counts
+
+
+def write_minutes(run: Run, path: Path) -> None:
+    """Every simulated minute of the span as a CSV row: the edge's and the store's rates."""
+    tally, origin = run.tally, run.origin
+    assert origin is not None
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["minute_utc", "edge_requests", "edge_req_per_s", "edge_not_from_cache",
+             "origin_renewed", "origin_new_objects", "origin_refreshes", "origin_req_per_s"]
+        )  # fmt: skip
+        for start in range(0, len(tally.per_second), 60):
+            stop = start + 60
+            edge = window(tally.per_second, start, stop)
+            causes = [
+                window(a, start, stop) for a in (origin.renewed, origin.fetched, origin.refresh)
+            ]
+            writer.writerow(
+                [
+                    dt.datetime.fromtimestamp(tally.start + start, dt.UTC).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                    edge,
+                    f"{edge / 60:.2f}",
+                    window(tally.not_from_cache, start, stop),
+                    *causes,
+                    f"{sum(causes) / 60:.3f}",
+                ]
+            )
 
 
 # Printing.
