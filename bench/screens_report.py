@@ -745,7 +745,14 @@ def checks_section(out: Printer, run: Run) -> None:
         f"- Page requests: {by_kind['page']:,}; about {len(run.screens) + pages:,.0f} expected "
         "(one load per screen, then a re-read at the first poll after each 10 minutes)."
     )
-    days = run.passes[0].new_immutable  # the first publish's day files and assets
+    # The first publish's day files and assets, but for yesterday's day files (a window
+    # holds yesterday before local noon), which no screen asks for.
+    yesterdays = sum(
+        1
+        for school in run.schools
+        if dt.datetime.fromtimestamp(tally.start, school.zone).time() < WINDOW_MOVES_AT
+    )
+    days = run.passes[0].new_immutable - yesterdays
     later_days = sum(p.new_immutable for p in run.passes[1:])
     hours = (len(tally.per_second) - 1) / 3600
     expiries = 2 * len(run.schools) * hours  # a manifest and a page per school, once an hour
@@ -753,7 +760,8 @@ def checks_section(out: Printer, run: Run) -> None:
     measured = sum(origin.screens)
     out.line(
         f"- Origin GETs for screens: {measured:,}; expected about {expected:,.0f} = "
-        f"{days:,} objects of the first publish that are not refreshed (day files, assets) + "
+        f"{days:,} objects of the first publish that are not refreshed (day files from "
+        f"today on, assets) + "
         f"{later_days} day files written later + about {expiries:,.0f} hourly expiries "
         f"(a manifest and a page per school per simulated hour)."
     )
