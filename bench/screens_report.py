@@ -17,13 +17,13 @@ import statistics
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from edge_client import USER_AGENT
-from screen_fleet import School, Screen, SimClock, Tally, kind_of, local_midnights, local_times
+from screen_fleet import School, Screen, SimClock, Tally, kind_of, local_times
 from screen_model import PageTiming
 
 from publisher.build import WINDOW_MOVES_AT
@@ -163,33 +163,13 @@ def read_edge_log(path: Path) -> Counter[str]:
 
 
 def write_minutes(run: Run, path: Path) -> None:
-    """Every simulated minute of the span as a CSV row: the edge's and the store's rates."""
-    tally, origin = run.tally, run.origin
-    assert origin is not None
+    """Every simulated minute of the span as a CSV row, with the report's minute columns."""
+    tally = run.tally
+    minutes = range((len(tally.per_second) + 59) // 60)
     with path.open("w", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(
-            ["minute_utc", "edge_requests", "edge_req_per_s", "edge_not_from_cache",
-             "origin_renewed", "origin_new_objects", "origin_refreshes", "origin_req_per_s"]
-        )  # fmt: skip
-        for start in range(0, len(tally.per_second), 60):
-            stop = start + 60
-            edge = window(tally.per_second, start, stop)
-            causes = [
-                window(a, start, stop) for a in (origin.renewed, origin.fetched, origin.refresh)
-            ]
-            writer.writerow(
-                [
-                    dt.datetime.fromtimestamp(tally.start + start, dt.UTC).strftime(
-                        "%Y-%m-%d %H:%M"
-                    ),
-                    edge,
-                    f"{edge / 60:.2f}",
-                    window(tally.not_from_cache, start, stop),
-                    *causes,
-                    f"{sum(causes) / 60:.3f}",
-                ]
-            )
+        writer.writerow(MINUTE_HEADERS)
+        writer.writerows(minute_rows(run, tally.start, minutes, stamp=when_dated))
 
 
 # Printing.
@@ -228,6 +208,10 @@ class Printer:
 
 def when(instant: float) -> str:
     return dt.datetime.fromtimestamp(instant, dt.UTC).strftime("%H:%M")
+
+
+def when_dated(instant: float) -> str:
+    return dt.datetime.fromtimestamp(instant, dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def when_s(instant: float) -> str:
@@ -420,7 +404,9 @@ def hours_section(out: Printer, run: Run) -> None:
     )
 
 
-def minute_rows(run: Run, first: float, minutes: Sequence[int]) -> list[list[Any]]:
+def minute_rows(
+    run: Run, first: float, minutes: Sequence[int], stamp: Callable[[float], str] = when
+) -> list[list[Any]]:
     """Per simulated minute from `first` + m for m in `minutes`: edge and origin by cause."""
     tally, origin = run.tally, run.origin
     assert origin is not None
@@ -430,7 +416,7 @@ def minute_rows(run: Run, first: float, minutes: Sequence[int]) -> list[list[Any
         stop = start + 60
         rows.append(
             [
-                when(first + 60 * m),
+                stamp(first + 60 * m),
                 f"{window(tally.per_second, start, stop) / 60:.1f}",
                 window(tally.not_from_cache, start, stop),
                 window(origin.renewed, start, stop),
@@ -446,7 +432,21 @@ MINUTE_HEADERS = ["minute (UTC)", "edge req/s", "edge answers not from cache",
                   "origin: refreshes"]  # fmt: skip
 
 
-AFTER_MIDNIGHT = 15  # simulated minutes: time for a publish pass and its refreshes
+AFTER = 15  # simulated minutes shown after a midnight or a noon: time for a pass and its refreshes
+
+
+def local_moments(run: Run, at: dt.time) -> list[tuple[float, list[str]]]:
+    """Each instant of the span when some schools' clocks read `at`, with their zones."""
+    tally = run.tally
+    moments = []
+    for instant in local_times(run.schools, tally.start, tally.start + len(tally.per_second), at):
+        zones = {
+            s.zone.key
+            for s in run.schools
+            if dt.datetime.fromtimestamp(instant, s.zone).time() == at
+        }
+        moments.append((instant, sorted(zones)))
+    return moments
 
 
 def origin_causes(origin: Origin, start: int, stop: int) -> str:
@@ -461,25 +461,18 @@ def origin_causes(origin: Origin, start: int, stop: int) -> str:
 def midnight_section(out: Printer, run: Run) -> None:
     tally, origin = run.tally, run.origin
     assert origin is not None
-    for midnight in local_midnights(run.schools, tally.start, tally.start + len(tally.per_second)):
-        zones = sorted(
-            {
-                s.zone.key
-                for s in run.schools
-                if dt.datetime.fromtimestamp(midnight, s.zone).time() == dt.time()
-            }
-        )
+    for midnight, zones in local_moments(run, dt.time()):
         out.heading(f"Midnight in {', '.join(zones)} ({when(midnight)} UTC)")
-        out.table(MINUTE_HEADERS, minute_rows(run, midnight, range(-2, AFTER_MIDNIGHT)))
+        out.table(MINUTE_HEADERS, minute_rows(run, midnight, range(-2, AFTER)))
         second = tally.second(midnight)
-        after = second + 60 * AFTER_MIDNIGHT
+        after = second + 60 * AFTER
         out.line()
         out.line(
             f"Edge requests in the simulated minute before midnight: "
             f"{window(tally.per_second, second - 60, second):,}; in the minute after: "
             f"{window(tally.per_second, second, second + 60):,}, "
             f"{max(tally.per_second[second : second + 60], default=0)} in its busiest second. "
-            f"Origin GETs in the {AFTER_MIDNIGHT} simulated minutes from midnight: "
+            f"Origin GETs in the {AFTER} simulated minutes from midnight: "
             f"{origin_causes(origin, second, after)}; in the same minutes an hour earlier: "
             f"{origin_causes(origin, second - 3600, after - 3600)}."
         )
@@ -489,22 +482,14 @@ def noon_section(out: Printer, run: Run) -> None:
     """Each school's window of dates moves on at its local noon: the pass after it."""
     tally, origin = run.tally, run.origin
     assert origin is not None
-    end = tally.start + len(tally.per_second)
-    for noon in local_times(run.schools, tally.start, end, WINDOW_MOVES_AT):
-        zones = sorted(
-            {
-                s.zone.key
-                for s in run.schools
-                if dt.datetime.fromtimestamp(noon, s.zone).time() == WINDOW_MOVES_AT
-            }
-        )
+    for noon, zones in local_moments(run, WINDOW_MOVES_AT):
         out.heading(f"Windows move on: noon in {', '.join(zones)} ({when(noon)} UTC)")
-        out.table(MINUTE_HEADERS, minute_rows(run, noon, range(-2, AFTER_MIDNIGHT)))
+        out.table(MINUTE_HEADERS, minute_rows(run, noon, range(-2, AFTER)))
         second = tally.second(noon)
         out.line()
         out.line(
-            f"Origin GETs in the {AFTER_MIDNIGHT} simulated minutes from noon: "
-            f"{origin_causes(origin, second, second + 60 * AFTER_MIDNIGHT)}."
+            f"Origin GETs in the {AFTER} simulated minutes from noon: "
+            f"{origin_causes(origin, second, second + 60 * AFTER)}."
         )
 
 
@@ -793,12 +778,12 @@ def targets_section(out: Printer, run: Run) -> None:
             f"its hourly rate after a bell, busiest second {bells.edge_peak} requests"
         )
     midnight_rows = []
-    for midnight in local_midnights(run.schools, tally.start, tally.start + len(tally.per_second)):
+    for midnight, _zones in local_moments(run, dt.time()):
         second = tally.second(midnight)
-        after = second + 60 * AFTER_MIDNIGHT
+        after = second + 60 * AFTER
         midnight_rows.append(
             f"{when(midnight)}: {window(origin.screens, second - 600, second)} in the 10 min "
-            f"before; {origin_causes(origin, second, after)} in the {AFTER_MIDNIGHT} min after"
+            f"before; {origin_causes(origin, second, after)} in the {AFTER} min after"
         )
     out.heading("Against the old system and the targets")
     out.table(
