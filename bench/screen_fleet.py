@@ -1,6 +1,6 @@
 """Thousands of simulated display screens on one simulated clock, and what they did.
 
-Each screen is an asyncio task that does what site/js/main.js does, on the
+Each screen is an asyncio task that does what publisher/site/js/main.js does, on the
 rules of `screen_model`: load its page once, then poll its manifest, fetch the
 day files it lacks, and re-read its page every ten minutes for a new build.
 Time is simulated and runs `speed` times faster than real time, so a school

@@ -1,7 +1,7 @@
 """The display page's polling rules in Python, for the screens of `screens_load.py`.
 
 The load a fleet of screens puts on the edge is decided by a few functions of
-the page (site/js/backoff.js and site/js/snapshot.js): when to poll next, when
+the page (publisher/site/js/backoff.js and snapshot.js): when to poll next, when
 to retry, which day files to fetch and keep. They are copied here line for
 line and driven by the page's own constants (`publisher.page.TIMING`), so the
 benchmark plays the page's real schedule rather than a guess at it.

@@ -2,7 +2,7 @@
 
 bench/screens_load.py plays thousands of screens with Python copies of the
 page's polling functions (bench/screen_model.py). Here the published
-site/js/backoff.js runs in Chromium on the same inputs, and every answer must
+publisher/site/js/backoff.js runs in Chromium on the same inputs, and every answer must
 be identical: the per-school offset for many keys, and the poll and retry
 delays for many intervals, jitters and random draws. If the page changes its
 rhythm, this fails until the model follows.

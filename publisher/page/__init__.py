@@ -5,19 +5,26 @@ Assets are published under `assets/<build-hash>/`, named by a hash of the whole
 asset tree, so a new build never overwrites an old one and ES-module relative
 imports work without a bundler. The page reaches its data with relative URLs
 by default, so the same files work from any prefix, a CDN or `publisher serve`.
+
+The page's files (`publisher/site/`: templates, JS, CSS, fonts) are package
+data, read through `importlib.resources`, so an installed wheel publishes the
+same tree as a checkout, from any working folder.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-SITE = Path(__file__).resolve().parents[2] / "site"
+SITE = resources.files("publisher") / "site"
+"""The page's files, wherever the package is installed (a checkout, site-packages)."""
 ASSET_FOLDERS = ("js", "css", "fonts")
 BUILD_HASH_DIGITS = 16
 
@@ -50,22 +57,34 @@ TIMING: dict[str, Any] = {
 SW_NETWORK_TIMEOUT_MS = 4_000
 """The service worker's wait before it answers with its copy: under the page's own timeouts."""
 
-_templates = Environment(
-    loader=FileSystemLoader(SITE / "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-    undefined=StrictUndefined,
-    keep_trailing_newline=True,
-)
+
+@cache
+def _templates() -> Environment:
+    """The page's templates, found when first needed: importing the package reads no file."""
+    return Environment(
+        loader=PackageLoader("publisher", "site/templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def asset_files() -> dict[str, bytes]:
-    """Every file of site/js, site/css and site/fonts, keyed by path ("js/main.js", ...)."""
-    files = {}
-    for folder in ASSET_FOLDERS:
-        for path in sorted((SITE / folder).rglob("*")):
-            if path.is_file():
-                files[path.relative_to(SITE).as_posix()] = path.read_bytes()
-    return files
+    """Every file of the page's js/, css/ and fonts/ folders, keyed by path ("js/main.js", ...)."""
+    return {
+        path: entry.read_bytes()
+        for folder in ASSET_FOLDERS
+        for path, entry in sorted(_walk(SITE / folder, folder))
+    }
+
+
+def _walk(folder: Traversable, path: str) -> Iterator[tuple[str, Traversable]]:
+    """(path, file) for every file under `folder`; a Traversable has no rglob."""
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _walk(entry, f"{path}/{entry.name}")
+        elif entry.is_file():
+            yield f"{path}/{entry.name}", entry
 
 
 def asset_build_hash(files: Mapping[str, bytes]) -> str:
@@ -96,14 +115,18 @@ def render_index(school_key: str, locale: str, build_hash: str, public_url: str 
         "service_worker_url": f"{base}sw.js",
         **TIMING,
     }
-    html = _templates.get_template("index.html.j2").render(
-        lang=locale,
-        dir=DIRECTIONS[locale],
-        title=TITLES[locale],
-        csp=_content_security_policy(public_url),
-        assets=f"{base}assets/{build_hash}/",
-        preload_fonts=PRELOADED_FONTS[locale],
-        config=config,
+    html = (
+        _templates()
+        .get_template("index.html.j2")
+        .render(
+            lang=locale,
+            dir=DIRECTIONS[locale],
+            title=TITLES[locale],
+            csp=_content_security_policy(public_url),
+            assets=f"{base}assets/{build_hash}/",
+            preload_fonts=PRELOADED_FONTS[locale],
+            config=config,
+        )
     )
     return html.encode("utf-8")
 
@@ -115,8 +138,10 @@ def render_service_worker(build_hash: str) -> bytes:
     current asset tree (`asset_build_hash(asset_files())`).
     """
     assets = [f"assets/{build_hash}/{path}" for path in sorted(asset_files())]
-    script = _templates.get_template("sw.js.j2").render(
-        build=build_hash, assets=assets, network_timeout_ms=SW_NETWORK_TIMEOUT_MS
+    script = (
+        _templates()
+        .get_template("sw.js.j2")
+        .render(build=build_hash, assets=assets, network_timeout_ms=SW_NETWORK_TIMEOUT_MS)
     )
     return script.encode("utf-8")
 
