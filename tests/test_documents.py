@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from publisher.build.source import WEEKDAYS, SchoolData
+from publisher.demo import demo_schools
 from publisher.documents import dump_document, parse_school, read_document, school_document
 from publisher.errors import ValidationError
 
@@ -435,3 +436,10 @@ def test_a_document_nested_thousands_of_levels_deep_is_refused_naming_the_file(
         str(caught.value)
         == f"{path}: lists or mappings nested too deeply (a document needs only a few levels)"
     )
+
+
+def test_every_demo_school_is_a_valid_document():
+    # The demo builds SchoolData without reading a document; its schools must
+    # still pass every rule a document does, limits and characters included.
+    for school in demo_schools(dt.date(2026, 11, 22), count=60):
+        assert parse_school(school_document(school), school.slug) == school.normalized()
