@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from publisher.cli import main
+from publisher.db import open_engine
+from publisher.db.faults import is_database_fault
 
 # ruff: noqa: E501  (the tables keep one case per line, so each reads as one rule)
 
@@ -142,3 +145,15 @@ def test_a_column_missing_from_an_old_database_names_it_and_asks_for_an_upgrade(
 
     assert_one_line(result, "revised_at", "run `publisher db upgrade`")
     assert schools_in(database_url) == ["al-noor-boys"]
+
+
+def test_a_mistake_in_our_own_sql_is_a_bug_not_a_fault(database_url):
+    # SQLite reports a syntax error with the same exception class as a locked
+    # file; only the state of the database may hide a traceback.
+    engine = open_engine(database_url)
+    try:
+        with pytest.raises(DBAPIError) as caught, engine.connect() as connection:
+            connection.exec_driver_sql("SELEC 1")
+    finally:
+        engine.dispose()
+    assert not is_database_fault(caught.value)

@@ -41,8 +41,7 @@ class PublisherGroup(click.Group):
         except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as error:
             if not is_database_fault(error):
                 raise
-            database = ctx.meta.get(DATABASE_SHOWN, "the database")
-            click.echo(f"Error: {describe_fault(error, database)}", err=True)
+            click.echo(f"Error: {describe_fault(error, ctx.meta.get(DATABASE_SHOWN))}", err=True)
             sys.exit(2)
 
 
