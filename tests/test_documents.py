@@ -134,6 +134,8 @@ INVALID = [
     pytest.param("substitutions[1].date", "২০২৬-১১-২৩", 'substitutions[1].date: expected a date YYYY-MM-DD, found the text "২০২৬-১১-২৩"', id="date-in-bengali-digits"),
     pytest.param("bell_schedules.regular[1].end", "٢٤:١٠", "bell_schedules.regular[1].end: 24:10 is not a time of day", id="arabic-indic-time-out-of-range"),
     pytest.param("substitutions[1].date", "٢٠٢٦-٠٢-٣٠", "substitutions[1].date: 2026-02-30 is not a date that exists", id="arabic-indic-impossible-date"),
+    pytest.param("bell_schedules.regular[1].index", 10**3000, "bell_schedules.regular[1].index: must be from 0 to 999, found a number of 3001 digits", id="number-of-thousands-of-digits"),
+    pytest.param("name", -(10**25), "name: expected text, found a number of 26 digits; put it in quotes", id="long-number-instead-of-text"),
     pytest.param("classes", [f"{n}A" for n in range(201)], "classes: has 201 entries; at most 200 are allowed", id="too-many-classes"),
     pytest.param("bell_schedules.exams", [{"index": n, "kind": "exam", "start": f"{n // 60:02}:{n % 60:02}", "end": f"{n // 60:02}:{n % 60:02}:30"} for n in range(41)], "bell_schedules.exams: has 41 entries; at most 40 are allowed", id="too-many-periods"),
     pytest.param("bell_schedules", {f"s{n}": [] for n in range(51)}, "bell_schedules: has 51 bell schedules; at most 50 are allowed", id="too-many-bell-schedules"),
@@ -415,6 +417,23 @@ def test_a_huge_list_of_classes_is_refused_at_once_and_a_long_one_checked_in_lin
         ValidationError, match=r'classes\[200\]: class "c5" is listed twice \(classes\[8\]\)'
     ):
         parse_school(edited("classes", classes), "school.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param("big.json", '{"slug": ' + "9" * 5000 + "}", id="json"),
+        pytest.param("big.yaml", "slug: " + "9" * 5000 + "\n", id="yaml"),
+    ],
+)
+def test_a_number_of_thousands_of_digits_is_refused_naming_the_file(tmp_path, name, text):
+    path = write(tmp_path / name, text)
+    with pytest.raises(ValidationError) as caught:
+        read_document(path)
+    assert (
+        str(caught.value)
+        == f"{path}: a number has thousands of digits; no field takes one that long"
+    )
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,8 @@ def describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and not -(10**20) < value < 10**20:
+        return f"a number of {len(str(abs(value)))} digits"
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
@@ -190,7 +192,8 @@ def integer(value: Any, at: At, *, minimum: int = 0, maximum: int = 999) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         at.fail(f"expected a whole number, found {describe(value)}")
     if not minimum <= value <= maximum:
-        at.fail(f"must be from {minimum} to {maximum}, found {value}")
+        found = describe(value).removeprefix("the number ")
+        at.fail(f"must be from {minimum} to {maximum}, found {found}")
     return value
 
 

@@ -111,6 +111,8 @@ def load_yaml(text: str, source: str) -> Any:
         ) from None
     except yaml.YAMLError as error:
         raise ValidationError(f"{source}: invalid YAML: {_one_line(str(error))}") from None
+    except ValueError as error:  # a number past Python's 4300 digits
+        raise ValidationError(f"{source}: {_unreadable_value(error)}") from None
 
 
 def _one_line(message: str) -> str:
@@ -129,6 +131,14 @@ def load_json(text: str, source: str) -> Any:
         ) from None
     except _DuplicateJsonKey as error:
         raise ValidationError(f"{source}: duplicate key {quote(error.args[0])}") from None
+    except ValueError as error:  # a number past Python's 4300 digits
+        raise ValidationError(f"{source}: {_unreadable_value(error)}") from None
+
+
+def _unreadable_value(error: ValueError) -> str:
+    if "digits" in str(error):
+        return "a number has thousands of digits; no field takes one that long"
+    return f"a value cannot be read: {quote(_one_line(str(error)))}"
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
