@@ -7,6 +7,31 @@ the run as a whole exit 1 while everything else goes ahead.
 
 from __future__ import annotations
 
+QUOTED_LENGTH = 80
+"""The most characters of a user's text an error message quotes."""
+
+
+def quote(text: str, limit: int = QUOTED_LENGTH) -> str:
+    """User text as an error line shows it: in double quotes, on one line, short.
+
+    Whatever the text holds, the message stays one readable line: a line break,
+    control, invisible or direction-changing character is shown as an escape
+    (`\\n`, `\\u202e`) so it can neither split the line nor reorder it on a
+    terminal, and text longer than `limit` is cut with "…" and its length noted.
+    """
+    shown = "".join(ch if ch.isprintable() else _escape(ch) for ch in text[:limit])
+    if len(text) <= limit:
+        return f'"{shown}"'
+    return f'"{shown}…" ({len(text)} characters)'
+
+
+def _escape(character: str) -> str:
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(character)
+    if named:
+        return named
+    code = ord(character)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
 
 class PublisherError(Exception):
     """Base class: `str(error)` is the one line shown to the user."""

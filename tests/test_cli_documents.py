@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
 import pytest
+import yaml
+from sqlalchemy import text
 
 from publisher.build.source import SchoolData
 from publisher.db import open_engine, session_factory, transaction
@@ -221,3 +225,83 @@ def test_import_needs_at_least_one_file(cli):
     result = cli("import")
     assert result.exit_code == 2
     assert "Missing argument 'FILE...'" in result.stderr
+
+
+def json_example(folder: Path, file_name: str, **changes: object) -> Path:
+    """The example document as JSON, with top-level fields replaced."""
+    document = {**yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")), **changes}
+    path = folder / file_name
+    path.write_text(json.dumps(document, default=str), encoding="utf-8")
+    return path
+
+
+def test_documents_nested_thousands_of_levels_deep_fail_alone(cli, sessions, tmp_path):
+    deep_json = tmp_path / "deep.json"
+    deep_json.write_text('{"slug": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    deep_yaml = tmp_path / "deep.yaml"
+    deep_yaml.write_text("slug: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+
+    result = cli("import", str(deep_json), str(deep_yaml), str(EXAMPLE))
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    too_deep = "lists or mappings nested too deeply (a document needs only a few levels)"
+    assert result.stderr.splitlines() == [
+        f"Error: {deep_json}: {too_deep}",
+        f"Error: {deep_yaml}: {too_deep}",
+        f"imported {SLUG} (revision 1)",
+    ]
+
+
+def test_a_lone_surrogate_is_refused_naming_file_and_field_and_the_other_files_import(
+    cli, sessions, tmp_path
+):
+    before = json_example(tmp_path, "before.json", slug="before")
+    broken = json_example(tmp_path, "broken.json", slug="broken", name="Al\ud800Noor")
+    after = json_example(tmp_path, "after.json", slug="after")
+    assert "\\ud800" in broken.read_text(encoding="utf-8")  # JSON's escape, as a tool may write it
+
+    result = cli("import", str(before), str(broken), str(after))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "imported before (revision 1)",
+        f"Error: {broken}: name: contains U+D800 at position 3, a lone surrogate, which is not a character",
+        "imported after (revision 1)",
+    ]
+    assert stored(sessions, "broken") is None
+    assert stored(sessions, "after") is not None
+
+
+def test_a_value_the_database_refuses_fails_that_file_alone(cli, sessions, tmp_path, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite does not enforce the length of text")
+    engine = open_engine(database_url)
+    with engine.begin() as connection:  # a column narrower than the document allows
+        connection.execute(text("ALTER TABLE lessons ALTER COLUMN subject TYPE varchar(3)"))
+    engine.dispose()
+    before = json_example(tmp_path, "before.json", slug="before", lessons=[])
+    refused = json_example(tmp_path, "refused.json", slug="refused")
+    after = json_example(tmp_path, "after.json", slug="after", lessons=[])
+
+    result = cli("import", str(before), str(refused), str(after))
+
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "imported before (revision 1)"
+    assert lines[1].startswith(f"Error: {refused}: could not be saved: value too long")
+    assert lines[2] == "imported after (revision 1)"
+    assert len(lines) == 3 and "Traceback" not in result.stderr
+    assert stored(sessions, "refused") is None
+
+
+def test_a_document_with_ten_thousand_classes_is_refused_in_seconds(cli, sessions, tmp_path):
+    huge = json_example(tmp_path, "huge.json", classes=[f"c{n}" for n in range(10_000)])
+    started = time.perf_counter()
+
+    result = cli("import", str(huge))
+
+    assert time.perf_counter() - started < 5
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {huge}: classes: has 10000 entries; at most 200 are allowed\n"
+    assert stored(sessions) is None

@@ -8,12 +8,14 @@ import copy
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from publisher.build.source import WEEKDAYS, SchoolData
+from publisher.demo import demo_schools
 from publisher.documents import dump_document, parse_school, read_document, school_document
 from publisher.errors import ValidationError
 
@@ -112,7 +114,39 @@ INVALID = [
     pytest.param("lessons[1].class", "1C", 'lessons[1].class: unknown class "1C"', id="lesson-for-an-unknown-class"),
     pytest.param("lessons[1].subject", "  ", "lessons[1].subject: must not be empty", id="empty-subject"),
     pytest.param("lessons[1].teacher", "x" * 201, "lessons[1].teacher: is 201 characters long; at most 200 are allowed", id="text-too-long"),
-    pytest.param("name", "Al\x00Noor", "name: contains a control character", id="control-character-in-text"),
+    pytest.param("name", "Al\x00Noor", "name: contains the control character U+0000 at position 3", id="control-character-in-text"),
+    pytest.param("lessons[1].teacher", "Ahmed\tAli", "lessons[1].teacher: contains the control character U+0009 at position 6", id="tab-in-a-name"),
+    pytest.param("name", "Al Noor\n", "name: contains the control character U+000A at position 8 (only an announcement may have several lines)", id="line-break-in-a-name"),
+    pytest.param("bell_schedules.regular[1].label", "First\x85", "bell_schedules.regular[1].label: contains the control character U+0085 at position 6", id="c1-control-in-a-label"),
+    pytest.param("name", "Al\ud800Noor", "name: contains U+D800 at position 3, a lone surrogate, which is not a character", id="lone-surrogate-in-a-name"),
+    pytest.param("announcements[1].text", "x\udfff", "announcements[1].text: contains U+DFFF at position 2, a lone surrogate", id="lone-surrogate-in-an-announcement"),
+    pytest.param("classes[2]", "7\u202eA", "classes[2]: contains U+202E RIGHT-TO-LEFT OVERRIDE at position 2; text may not change its direction", id="bidi-override-in-a-class"),
+    pytest.param("lessons[1].subject", "\u202eevil", "lessons[1].subject: contains U+202E RIGHT-TO-LEFT OVERRIDE at position 1; text may not change its direction", id="bidi-override-in-a-subject"),
+    pytest.param("announcements[1].text", "Welcome \u2067back", "announcements[1].text: contains U+2067 RIGHT-TO-LEFT ISOLATE at position 9", id="bidi-isolate-in-an-announcement"),
+    pytest.param("name", "\u202bمدرسة", "name: contains U+202B RIGHT-TO-LEFT EMBEDDING at position 1", id="bidi-embedding-in-a-name"),
+    pytest.param("classes[2]", "1\u200bA", "classes[2]: contains the invisible character U+200B ZERO WIDTH SPACE at position 2 (not allowed in names of classes, teachers and bell schedules)", id="zero-width-space-in-a-class"),
+    pytest.param("lessons[1].teacher", "Ahmed\u200f", "lessons[1].teacher: contains the invisible character U+200F RIGHT-TO-LEFT MARK at position 6", id="direction-mark-in-a-teacher"),
+    pytest.param("duties[1].teacher", "\ufeffSaeed", "duties[1].teacher: contains the invisible character U+FEFF ZERO WIDTH NO-BREAK SPACE at position 1", id="byte-order-mark-in-a-teacher"),
+    pytest.param("substitutions[1].teacher", "Fa\u2060hd", "substitutions[1].teacher: contains the invisible character U+2060 WORD JOINER", id="word-joiner-in-a-substitute"),
+    pytest.param("week.sunday", "regular\u200d", "week.sunday: contains the invisible character U+200D ZERO WIDTH JOINER", id="zero-width-joiner-in-a-schedule-name"),
+    pytest.param("lessons[1].class", "1\u061cA", "lessons[1].class: contains the invisible character U+061C ARABIC LETTER MARK", id="arabic-letter-mark-in-a-class"),
+    pytest.param("bell_schedules.regular[1].start", "०७:००", 'bell_schedules.regular[1].start: expected a time "HH:MM", found the text "०७:००"', id="time-in-devanagari-digits"),
+    pytest.param("substitutions[1].date", "২০২৬-১১-২৩", 'substitutions[1].date: expected a date YYYY-MM-DD, found the text "২০২৬-১১-২৩"', id="date-in-bengali-digits"),
+    pytest.param("bell_schedules.regular[1].end", "٢٤:١٠", "bell_schedules.regular[1].end: 24:10 is not a time of day", id="arabic-indic-time-out-of-range"),
+    pytest.param("substitutions[1].date", "٢٠٢٦-٠٢-٣٠", "substitutions[1].date: 2026-02-30 is not a date that exists", id="arabic-indic-impossible-date"),
+    pytest.param("bell_schedules.regular[1].index", 10**3000, "bell_schedules.regular[1].index: must be from 0 to 999, found a number of 3001 digits", id="number-of-thousands-of-digits"),
+    pytest.param("name", -(10**25), "name: expected text, found a number of 26 digits; put it in quotes", id="long-number-instead-of-text"),
+    pytest.param("classes", [f"{n}A" for n in range(201)], "classes: has 201 entries; at most 200 are allowed", id="too-many-classes"),
+    pytest.param("bell_schedules.exams", [{"index": n, "kind": "exam", "start": f"{n // 60:02}:{n % 60:02}", "end": f"{n // 60:02}:{n % 60:02}:30"} for n in range(41)], "bell_schedules.exams: has 41 entries; at most 40 are allowed", id="too-many-periods"),
+    pytest.param("bell_schedules", {f"s{n}": [] for n in range(51)}, "bell_schedules: has 51 bell schedules; at most 50 are allowed", id="too-many-bell-schedules"),
+    pytest.param("calendar", [{"kind": "holiday", "first": "2026-12-10", "last": "2026-12-10"}] * 501, "calendar: has 501 entries; at most 500 are allowed", id="too-many-calendar-entries"),
+    pytest.param("lessons", [{}] * 20_001, "lessons: has 20001 entries; at most 20000 are allowed", id="too-many-lessons"),
+    pytest.param("substitutions", [{}] * 20_001, "substitutions: has 20001 entries; at most 20000 are allowed", id="too-many-substitutions"),
+    pytest.param("duties", [{}] * 2_001, "duties: has 2001 entries; at most 2000 are allowed", id="too-many-duties"),
+    pytest.param("announcements", [{"text": "x" * 2000, "first": "2026-11-22", "last": "2026-11-26"}] * 101, "announcements: has 101 entries; at most 100 are allowed", id="too-many-announcements"),
+    pytest.param("announcements[1].text", "x" * 1001, "announcements[1].text: is 1001 characters long; at most 1000 are allowed", id="announcement-too-long"),
+    pytest.param("classes[1]", "x" * 101, "classes[1]: is 101 characters long; at most 100 are allowed", id="class-name-too-long"),
+    pytest.param("name", "x" * 201, "name: is 201 characters long; at most 200 are allowed", id="school-name-too-long"),
     pytest.param("bell_schedules.regular[1].index", 1000, "bell_schedules.regular[1].index: must be from 0 to 999, found 1000", id="period-number-too-large"),
     pytest.param("substitutions[1].class", "2A", 'substitutions[1].class: unknown class "2A"', id="substitution-for-an-unknown-class"),
     pytest.param("substitutions[1].date", "2026-02-30", "substitutions[1].date: 2026-02-30 is not a date that exists", id="impossible-date"),
@@ -187,6 +221,11 @@ def test_an_invalid_document_is_rejected_with_one_line_naming_file_and_field(pat
         pytest.param(edited("substitutions[1].cancelled", False), id="not-cancelled-with-teacher"),
         pytest.param(edited("calendar", []), id="empty-calendar"),
         pytest.param(edited("lessons", DELETE), id="no-lessons-yet"),
+        pytest.param(edited("announcements[1].text", "Exams start on Sunday.\nBring a pencil."), id="announcement-on-two-lines"),
+        pytest.param(edited("name", "\u200fمدرسة النور (Al Noor)\u200e"), id="direction-marks-in-free-text"),
+        pytest.param(edited("lessons[1].subject", "می\u200cخواهم"), id="zero-width-non-joiner-in-free-text"),
+        pytest.param(edited("classes", ["1A", "1B", *(f"{n}C" for n in range(198))]), id="200-classes"),
+        pytest.param(edited("announcements", [{"text": "x" * 1000, "first": "2026-11-22", "last": "2026-11-26"}] * 100), id="100-announcements-of-1000-characters"),
     ],
 )  # fmt: skip
 def test_these_variations_are_valid(document):
@@ -311,3 +350,115 @@ def test_the_example_in_the_format_documentation_is_valid(tmp_path):
     example_text = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
     path = write(tmp_path / "school.yaml", example_text)
     assert parse_school(read_document(path), str(path)).slug == "al-noor-boys"
+
+
+@pytest.mark.parametrize(
+    ("start", "first"),
+    [
+        pytest.param("٠٧:٠٠", "٢٠٢٦-١٢-١٠", id="arabic-indic"),
+        pytest.param("۰۷:۰۰", "۲۰۲۶-۱۲-۱۰", id="eastern-arabic-indic"),
+        pytest.param("０７：００", "２０２６－１２－１０", id="full-width"),
+        pytest.param("٠7:0٠", "2026-1٢-10", id="mixed"),
+    ],
+)  # fmt: skip
+def test_times_and_dates_in_arabic_or_full_width_digits_mean_the_same_and_export_in_ascii(
+    start, first
+):
+    document = edited("calendar[1].first", first, edited("bell_schedules.regular[1].start", start))
+    school = parse_school(document, "school.yaml")
+    assert school == parse_school(copy.deepcopy(BASE), "school.yaml")
+    written = school_document(school)
+    assert written["bell_schedules"]["regular"][0]["start"] == "07:00"
+    assert written["calendar"][0]["first"] == dt.date(2026, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("document", "shown"),
+    [
+        pytest.param(edited("slug", "line one\nline two " + "x" * 5000), '"line one\\nline two ' + "x" * 62 + '…" (5018 characters)', id="long-text-with-a-line-break"),
+        pytest.param(edited("locale", "ar\r\n\x1b[31m"), '"ar\\r\\n\\u001b[31m"', id="control-characters"),
+        pytest.param(edited("locale", "\u202ear"), '"\\u202ear"', id="bidi-override"),
+        pytest.param(edited("lessons[1]", {"k" * 3000 + "\n": 1, **BASE["lessons"][0]}), 'unknown key "' + "k" * 80 + '…" (3001 characters)', id="long-unknown-key"),
+    ],
+)  # fmt: skip
+def test_an_error_quotes_a_value_on_one_line_cut_to_80_characters(document, shown):
+    with pytest.raises(ValidationError) as caught:
+        parse_school(document, "school.yaml")
+    error = str(caught.value)
+    assert shown in error, error
+    assert "\n" not in error and "\r" not in error and "\x1b" not in error and "\u202e" not in error
+    assert len(error) < 200
+
+
+def test_a_bell_schedule_name_in_a_field_path_is_quoted_and_cut():
+    name = "Ramadan\n" + "r" * 500
+    document = edited(
+        f"bell_schedules.{name}", [{"index": 1, "kind": "recess", "start": "08:00", "end": "09:00"}]
+    )
+    with pytest.raises(ValidationError) as caught:
+        parse_school(document, "school.yaml")
+    assert str(caught.value).startswith(
+        'school.yaml: bell_schedules."Ramadan\\n'
+        + "r" * 32
+        + '…" (508 characters): is 508 characters long'
+    )
+
+
+def test_a_huge_list_of_classes_is_refused_at_once_and_a_long_one_checked_in_linear_time():
+    started = time.perf_counter()
+    with pytest.raises(
+        ValidationError, match=r"classes: has 10000 entries; at most 200 are allowed"
+    ):
+        parse_school(edited("classes", [f"c{n}" for n in range(10_000)]), "school.yaml")
+    assert time.perf_counter() - started < 1
+
+    classes = ["1A", "1B", *(f"c{n}" for n in range(197)), "c5"]
+    with pytest.raises(
+        ValidationError, match=r'classes\[200\]: class "c5" is listed twice \(classes\[8\]\)'
+    ):
+        parse_school(edited("classes", classes), "school.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param("big.json", '{"slug": ' + "9" * 5000 + "}", id="json"),
+        pytest.param("big.yaml", "slug: " + "9" * 5000 + "\n", id="yaml"),
+    ],
+)
+def test_a_number_of_thousands_of_digits_is_refused_naming_the_file(tmp_path, name, text):
+    path = write(tmp_path / name, text)
+    with pytest.raises(ValidationError) as caught:
+        read_document(path)
+    assert (
+        str(caught.value)
+        == f"{path}: a number has thousands of digits; no field takes one that long"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param("deep.json", '{"slug": ' + "[" * 100_000 + "]" * 100_000 + "}", id="json-lists"),
+        pytest.param("deep.json", '{"a": ' * 100_000 + "1" + "}" * 100_000, id="json-objects"),
+        pytest.param("deep.yaml", "slug: " + "[" * 100_000 + "]" * 100_000 + "\n", id="yaml-flow-lists"),
+        pytest.param("deep.yaml", "".join("  " * n + "- \n" for n in range(5_000)), id="yaml-block-lists"),
+    ],
+)  # fmt: skip
+def test_a_document_nested_thousands_of_levels_deep_is_refused_naming_the_file(
+    tmp_path, name, text
+):
+    path = write(tmp_path / name, text)
+    with pytest.raises(ValidationError) as caught:
+        read_document(path)
+    assert (
+        str(caught.value)
+        == f"{path}: lists or mappings nested too deeply (a document needs only a few levels)"
+    )
+
+
+def test_every_demo_school_is_a_valid_document():
+    # The demo builds SchoolData without reading a document; its schools must
+    # still pass every rule a document does, limits and characters included.
+    for school in demo_schools(dt.date(2026, 11, 22), count=60):
+        assert parse_school(school_document(school), school.slug) == school.normalized()

@@ -7,17 +7,27 @@ failed (each named on stderr); 2 bad usage or configuration, with one line.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Any
 
 import click
+import psycopg
+from sqlalchemy.exc import SQLAlchemyError
 
 from publisher import __version__
+from publisher.cli.common import DATABASE_SHOWN
+from publisher.db.faults import describe_fault, is_database_fault
 from publisher.errors import ConfigError, PublisherError
 
 
 class PublisherGroup(click.Group):
-    """Turns the library's errors into one line on stderr and an exit status."""
+    """Turns the library's errors into one line on stderr and an exit status.
+
+    A fault of the database itself (locked, read-only, damaged, an old schema)
+    is the environment's, like bad configuration: one line naming the database
+    and exit 2. Any other exception is a bug and keeps its traceback.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -28,6 +38,11 @@ class PublisherGroup(click.Group):
         except PublisherError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(1)
+        except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as error:
+            if not is_database_fault(error):
+                raise
+            click.echo(f"Error: {describe_fault(error, ctx.meta.get(DATABASE_SHOWN))}", err=True)
+            sys.exit(2)
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}

@@ -257,9 +257,17 @@ def open_target(
     return open_store(target, options)
 
 
+DATABASE_SHOWN = "publisher.database"
+"""Where the command's context keeps the database it opened (password hidden), so
+an error of the database met anywhere later can name it."""
+
+
 def open_database(url: str, *, need_schema: bool = True) -> sessionmaker[Session]:
     """Open the database; with `need_schema`, fail with a hint when `db init` never ran."""
     engine = open_engine(url)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[DATABASE_SHOWN] = engine.url.render_as_string(hide_password=True)
     if need_schema:
         require_schema(engine)
     return session_factory(engine)

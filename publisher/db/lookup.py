@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from publisher.db.models import School
-from publisher.errors import ConfigError
+from publisher.errors import ConfigError, quote
 
 _LARGEST_ID = 2**31 - 1  # PostgreSQL's integer: a larger number cannot be an id
 
@@ -28,5 +28,5 @@ def resolve_school(session: Session, key: str) -> School:
     """Like `find_school_by_key`, but an unknown school is a usage error (exit status 2)."""
     school = find_school_by_key(session, key)
     if school is None:
-        raise ConfigError(f'no school "{key}" (give its id, slug or public key)')
+        raise ConfigError(f"no school {quote(key)} (give its id, slug or public key)")
     return school

@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.db.changes import install_triggers
+from publisher.db.faults import describe_fault
 from publisher.db.models import Base
 from publisher.db.revision import install_revision_listener
 from publisher.errors import ConfigError
@@ -22,7 +23,8 @@ def open_engine(url: str) -> Engine:
     """Create an engine for `url` and check that the server answers.
 
     Raises ConfigError with one line (password hidden) when the URL is malformed,
-    names a driver that is not installed, or the server cannot be reached.
+    names a driver that is not installed, the server cannot be reached, or a
+    SQLite file cannot be opened or is not a database.
     """
     try:
         parsed = make_url(url)
@@ -35,19 +37,52 @@ def open_engine(url: str) -> Engine:
         )
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    timeout = _lock_wait(parsed.query.get("timeout"), shown)
     try:
         engine = create_engine(parsed)
     except (ArgumentError, NoSuchModuleError, ImportError) as error:
         raise ConfigError(f"database {shown}: {error}") from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        if timeout is not None:
+            event.listen(engine, "connect", _busy_timeout(timeout))
     try:
-        with engine.connect():
-            pass
-    except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise ConfigError(f"database {shown} is unreachable: {reason}") from None
+        with engine.connect() as connection:
+            if parsed.get_backend_name() == "sqlite":
+                # Opening a SQLite file reads nothing: read its header now, so a damaged
+                # file or one that is not a database is named here, not by the first query.
+                connection.exec_driver_sql("SELECT 1 FROM sqlite_master LIMIT 1")
+    except DatabaseError as error:
+        if isinstance(error, OperationalError) and parsed.get_backend_name() == "postgresql":
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise ConfigError(f"database {shown} is unreachable: {reason}") from None
+        raise ConfigError(describe_fault(error, shown)) from None
     return engine
+
+
+def _lock_wait(seconds: Any, shown: str) -> int | None:
+    """The wait for a lock a SQLite URL asks for (`?timeout=5`, in seconds), in milliseconds.
+
+    SQLAlchemy hands `timeout` to sqlite3 too, but `_sqlite_pragmas` sets its
+    own wait afterwards; an operator (or a test) that wants another wait says
+    so in the URL rather than through a setting of its own.
+    """
+    if seconds is None:
+        return None
+    try:
+        milliseconds = round(float(seconds) * 1000)
+    except (TypeError, ValueError):
+        milliseconds = -1
+    if not 0 <= milliseconds <= 2**31 - 1:
+        raise ConfigError(f"database {shown}: timeout={seconds} is not a number of seconds")
+    return milliseconds
+
+
+def _busy_timeout(milliseconds: int) -> Any:
+    def set_timeout(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={milliseconds}")
+
+    return set_timeout
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

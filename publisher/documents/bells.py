@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from publisher.build.source import PERIOD_KINDS, WEEKDAYS, BellScheduleRow, CalendarRow, PeriodRow
+from publisher.documents import limits
 from publisher.documents.fields import (
     At,
     choice,
@@ -12,31 +13,34 @@ from publisher.documents.fields import (
     date,
     describe,
     integer,
-    quote,
     records,
     text,
     time,
     weekday,
 )
+from publisher.errors import QUOTED_LENGTH, quote
 
 
 def bell_schedules(value: Any, at: At) -> tuple[BellScheduleRow, ...]:
     """Named lists of periods, each ending after it starts, none overlapping another."""
     if not isinstance(value, dict):
         at.fail(f"expected a mapping of schedule names to periods, found {describe(value)}")
+    if len(value) > limits.BELL_SCHEDULES:
+        at.fail(f"has {len(value)} bell schedules; at most {limits.BELL_SCHEDULES} are allowed")
     schedules = []
     for name, periods in value.items():
         if not isinstance(name, str):
             at.fail(f"a bell schedule's name must be text, found {describe(name)}")
         where = at.key(name)
-        text(name, where, max_length=100)
+        _name(name, where)
         schedules.append(BellScheduleRow(name, _periods(periods, where)))
     return tuple(schedules)
 
 
 def _periods(value: Any, at: At) -> tuple[PeriodRow, ...]:
     periods: list[tuple[At, PeriodRow]] = []
-    for where, row in records(value, at, ("index", "kind", "start", "end"), ("label",)):
+    fields = ("index", "kind", "start", "end")
+    for where, row in records(value, at, fields, ("label",), max_items=limits.PERIODS):
         period = PeriodRow(
             index=integer(row["index"], where.key("index")),
             kind=choice(row["kind"], where.key("kind"), PERIOD_KINDS),
@@ -63,12 +67,19 @@ def _periods(value: Any, at: At) -> tuple[PeriodRow, ...]:
     return tuple(period for _, period in periods)
 
 
+def _name(value: Any, at: At) -> str:
+    return text(value, at, max_length=limits.SHORT_NAME_LENGTH, identifier=True)
+
+
 def schedule_name(value: Any, at: At, schedules: tuple[BellScheduleRow, ...]) -> str:
     """The name of one of `schedules`."""
-    name = text(value, at, max_length=100)
+    name = _name(value, at)
     known = [s.name for s in schedules]
     if name not in known:
-        at.fail(f"unknown bell schedule {quote(name)} (known: {', '.join(known) or 'none'})")
+        listed = ", ".join(known) or "none"
+        if len(listed) > QUOTED_LENGTH:
+            listed = f"{listed[:QUOTED_LENGTH]}…"
+        at.fail(f"unknown bell schedule {quote(name)} (known: {listed})")
     return name
 
 
@@ -93,7 +104,9 @@ def week_plan(
 def calendar(value: Any, at: At, schedules: tuple[BellScheduleRow, ...]) -> tuple[CalendarRow, ...]:
     """Holidays, and special days that use another bell schedule, over ranges of dates."""
     rows = []
-    for where, row in records(value, at, ("kind", "first", "last"), ("label", "schedule")):
+    fields = ("kind", "first", "last")
+    optional = ("label", "schedule")
+    for where, row in records(value, at, fields, optional, max_items=limits.CALENDAR_ENTRIES):
         kind = choice(row["kind"], where.key("kind"), ("holiday", "special"))
         first = date(row["first"], where.key("first"))
         last = date(row["last"], where.key("last"))

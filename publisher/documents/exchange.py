@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build.source import SchoolData
@@ -20,6 +20,8 @@ from publisher.documents.parsing import parse_school
 from publisher.documents.reading import read_document
 from publisher.documents.writing import school_document
 from publisher.errors import ValidationError
+
+_REASON_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,19 @@ def import_file(sessions: sessionmaker[Session], path: str | Path) -> ImportOutc
         return ImportOutcome(source, error=str(error))
     except IntegrityError as error:
         # Another process created a clashing row between our check and our write.
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        return ImportOutcome(source, error=f"{source}: the database refused it: {reason}")
+        return ImportOutcome(source, error=f"{source}: the database refused it: {_reason(error)}")
+    except (DataError, ValueError) as error:
+        # Validation should refuse whatever the database cannot hold. Should a value
+        # slip through, it fails this file alone: the files after it still import.
+        return ImportOutcome(source, error=f"{source}: could not be saved: {_reason(error)}")
     return ImportOutcome(source, data.slug, revision, changed)
+
+
+def _reason(error: Exception) -> str:
+    """The first line of the underlying error, short enough for one line of output."""
+    cause = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines() or [type(cause).__name__]
+    return lines[0] if len(lines[0]) <= _REASON_LENGTH else f"{lines[0][:_REASON_LENGTH]}…"
 
 
 def _check_key_is_free(session: Session, data: SchoolData, source: str) -> None:

@@ -11,6 +11,7 @@ import zoneinfo
 from typing import Any
 
 from publisher.build.source import (
+    WEEKDAYS,
     AnnouncementRow,
     BellScheduleRow,
     DutyRow,
@@ -18,6 +19,7 @@ from publisher.build.source import (
     SchoolData,
     SubstitutionRow,
 )
+from publisher.documents import limits
 from publisher.documents.bells import bell_schedules, calendar, week_plan
 from publisher.documents.fields import (
     At,
@@ -27,12 +29,12 @@ from publisher.documents.fields import (
     describe,
     integer,
     mapping,
-    quote,
     records,
     sequence,
     text,
     weekday,
 )
+from publisher.errors import quote
 
 LOCALES = ("ar", "en")
 DEFAULT_WEEKEND = ("friday", "saturday")
@@ -115,7 +117,7 @@ def _timezone(value: Any, at: At) -> str:
 
 def _weekend(value: Any, at: At) -> tuple[str, ...]:
     days: list[str] = []
-    for position, item in enumerate(sequence(value, at), start=1):
+    for position, item in enumerate(sequence(value, at, len(WEEKDAYS)), start=1):
         day = weekday(item, at.item(position))
         if day in days:
             at.item(position).fail(f"{day} is listed twice")
@@ -124,15 +126,23 @@ def _weekend(value: Any, at: At) -> tuple[str, ...]:
 
 
 def _classes(value: Any, at: At) -> tuple[str, ...]:
-    names: list[str] = []
-    for position, item in enumerate(sequence(value, at), start=1):
-        name = text(item, at.item(position), max_length=100)
-        if name in names:
+    positions: dict[str, int] = {}  # a dict, not a list: a long list is checked in linear time
+    for position, item in enumerate(sequence(value, at, limits.CLASSES), start=1):
+        name = _class_name(item, at.item(position))
+        if name in positions:
             at.item(position).fail(
-                f"class {quote(name)} is listed twice (classes[{names.index(name) + 1}])"
+                f"class {quote(name)} is listed twice (classes[{positions[name]}])"
             )
-        names.append(name)
-    return tuple(names)
+        positions[name] = position
+    return tuple(positions)
+
+
+def _class_name(value: Any, at: At) -> str:
+    return text(value, at, max_length=limits.SHORT_NAME_LENGTH, identifier=True)
+
+
+def _teacher(value: Any, at: At, *, allow_empty: bool = False) -> str:
+    return text(value, at, max_length=limits.NAME_LENGTH, identifier=True, allow_empty=allow_empty)
 
 
 def _lessons(
@@ -147,7 +157,8 @@ def _lessons(
     taken: dict[tuple[str, int, str], str] = {}
     lessons = []
     fields = ("day", "period", "class", "subject")
-    for where, row in records(value, at, fields, ("teacher",)):
+    known = set(classes)
+    for where, row in records(value, at, fields, ("teacher",), max_items=limits.LESSONS):
         day = weekday(row["day"], where.key("day"))
         if day not in planned:
             where.key("day").fail(f"no bell schedule is planned on {day} (see week)")
@@ -163,7 +174,7 @@ def _lessons(
                 f"period {index} of bell schedule {quote(schedule)} is a {period.kind},"
                 " not a lesson"
             )
-        school_class = _class(row["class"], where.key("class"), classes)
+        school_class = _class(row["class"], where.key("class"), known)
         slot = (day, index, school_class)
         if slot in taken:
             where.fail(
@@ -177,14 +188,14 @@ def _lessons(
                 period=index,
                 school_class=school_class,
                 subject=text(row["subject"], where.key("subject")),
-                teacher=text(row.get("teacher", ""), where.key("teacher"), allow_empty=True),
+                teacher=_teacher(row.get("teacher", ""), where.key("teacher"), allow_empty=True),
             )
         )
     return tuple(lessons)
 
 
-def _class(value: Any, at: At, classes: tuple[str, ...]) -> str:
-    name = text(value, at, max_length=100)
+def _class(value: Any, at: At, classes: set[str]) -> str:
+    name = _class_name(value, at)
     if name not in classes:
         at.fail(f"unknown class {quote(name)} (not in classes)")
     return name
@@ -194,16 +205,18 @@ def _substitutions(value: Any, at: At, classes: tuple[str, ...]) -> tuple[Substi
     taken: dict[tuple[Any, int, str], str] = {}
     rows = []
     fields = ("date", "period", "class")
-    for where, row in records(value, at, fields, ("teacher", "cancelled")):
+    known = set(classes)
+    optional = ("teacher", "cancelled")
+    for where, row in records(value, at, fields, optional, max_items=limits.SUBSTITUTIONS):
         day = date(row["date"], where.key("date"))
         index = integer(row["period"], where.key("period"))
-        school_class = _class(row["class"], where.key("class"), classes)
+        school_class = _class(row["class"], where.key("class"), known)
         cancelled = boolean(row.get("cancelled", False), where.key("cancelled"))
         if cancelled and "teacher" in row:
             where.fail("give either a teacher or cancelled: true, not both")
         if not cancelled and "teacher" not in row:
             where.fail("needs a teacher, or cancelled: true")
-        teacher = None if cancelled else text(row["teacher"], where.key("teacher"))
+        teacher = None if cancelled else _teacher(row["teacher"], where.key("teacher"))
         slot = (day, index, school_class)
         if slot in taken:
             where.fail(
@@ -217,12 +230,13 @@ def _substitutions(value: Any, at: At, classes: tuple[str, ...]) -> tuple[Substi
 
 def _duties(value: Any, at: At) -> tuple[DutyRow, ...]:
     rows = []
-    for where, row in records(value, at, ("teacher",), ("place", "day", "date")):
+    optional = ("place", "day", "date")
+    for where, row in records(value, at, ("teacher",), optional, max_items=limits.DUTIES):
         if ("day" in row) == ("date" in row):
             where.fail("give exactly one of day (every week) or date (once)")
         rows.append(
             DutyRow(
-                teacher=text(row["teacher"], where.key("teacher")),
+                teacher=_teacher(row["teacher"], where.key("teacher")),
                 place=text(row.get("place", ""), where.key("place"), allow_empty=True),
                 weekday=weekday(row["day"], where.key("day")) if "day" in row else None,
                 date=date(row["date"], where.key("date")) if "date" in row else None,
@@ -233,8 +247,11 @@ def _duties(value: Any, at: At) -> tuple[DutyRow, ...]:
 
 def _announcements(value: Any, at: At) -> tuple[AnnouncementRow, ...]:
     rows = []
-    for where, row in records(value, at, ("text", "first", "last")):
-        body = text(row["text"], where.key("text"), max_length=2000)
+    fields = ("text", "first", "last")
+    for where, row in records(value, at, fields, max_items=limits.ANNOUNCEMENTS):
+        body = text(
+            row["text"], where.key("text"), max_length=limits.ANNOUNCEMENT_LENGTH, multiline=True
+        )
         first = date(row["first"], where.key("first"))
         last = date(row["last"], where.key("last"))
         if last < first:

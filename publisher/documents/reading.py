@@ -16,12 +16,15 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError
 
-from publisher.documents.fields import quote
-from publisher.errors import ValidationError
+from publisher.errors import ValidationError, quote
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+
+# Both readers recurse once per level of nesting; a document is a few levels
+# deep, so a file nested past Python's recursion limit is refused, not a crash.
+_TOO_DEEP = "lists or mappings nested too deeply (a document needs only a few levels)"
 
 
 class _DocumentLoader(yaml.SafeLoader):
@@ -93,6 +96,8 @@ def load_yaml(text: str, source: str) -> Any:
     """Parse YAML text with the document loader; errors name `source` and the line."""
     try:
         return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise ValidationError(f"{source}: {_TOO_DEEP}") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = _one_line(error.problem or error.context or "invalid YAML")
@@ -106,6 +111,8 @@ def load_yaml(text: str, source: str) -> Any:
         ) from None
     except yaml.YAMLError as error:
         raise ValidationError(f"{source}: invalid YAML: {_one_line(str(error))}") from None
+    except ValueError as error:  # a number past Python's 4300 digits
+        raise ValidationError(f"{source}: {_unreadable_value(error)}") from None
 
 
 def _one_line(message: str) -> str:
@@ -116,12 +123,22 @@ def load_json(text: str, source: str) -> Any:
     """Parse JSON text, refusing a key repeated in one object."""
     try:
         return json.loads(text, object_pairs_hook=_json_object)
+    except RecursionError:
+        raise ValidationError(f"{source}: {_TOO_DEEP}") from None
     except json.JSONDecodeError as error:
         raise ValidationError(
             f"{source}: line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
     except _DuplicateJsonKey as error:
         raise ValidationError(f"{source}: duplicate key {quote(error.args[0])}") from None
+    except ValueError as error:  # a number past Python's 4300 digits
+        raise ValidationError(f"{source}: {_unreadable_value(error)}") from None
+
+
+def _unreadable_value(error: ValueError) -> str:
+    if "digits" in str(error):
+        return "a number has thousands of digits; no field takes one that long"
+    return f"a value cannot be read: {quote(_one_line(str(error)))}"
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
