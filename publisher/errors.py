@@ -7,6 +7,8 @@ the run as a whole exit 1 while everything else goes ahead.
 
 from __future__ import annotations
 
+import re
+
 QUOTED_LENGTH = 80
 """The most characters of a user's text an error message quotes."""
 
@@ -33,8 +35,26 @@ def _escape(character: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+_PASSWORD_IN_URL = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:]*):[^\s/?#@]*@")
+
+
+def mask_userinfo(text: str) -> str:
+    """`text` with the password of every URL in it replaced by `***`.
+
+    An endpoint or an edge may be given as `https://user:password@host`, and
+    botocore, http.client and our own messages repeat the URL they were given:
+    every message and log line passes through here. The user name stays, as
+    SQLAlchemy shows a database URL (`user:***@host`), to tell accounts apart.
+    """
+    return _PASSWORD_IN_URL.sub(r"\g<head>:***@", text)
+
+
 class PublisherError(Exception):
-    """Base class: `str(error)` is the one line shown to the user."""
+    """Base class: `str(error)` is the one line shown to the user, any URL's
+    password masked (`mask_userinfo`) whoever built the message."""
+
+    def __str__(self) -> str:
+        return mask_userinfo(super().__str__())
 
 
 class ConfigError(PublisherError):

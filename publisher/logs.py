@@ -1,7 +1,8 @@
 """Log lines for long-running commands: plain text for people, JSON lines for collectors.
 
 Every line carries a UTC timestamp and a level; fields passed as `extra=` (an
-`event` name, a `school`, counts) appear in JSON as keys of their own.
+`event` name, a `school`, counts) appear in JSON as keys of their own. A URL's
+password never reaches a line (`mask_userinfo`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 import logging
 import sys
 
+from publisher.errors import mask_userinfo
+
 LOGGER_NAME = "publisher"
 LOG_FORMATS = ("text", "json")
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -18,7 +21,8 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return f"{_timestamp(record)} {record.levelname.lower()} {record.getMessage()}"
+        line = f"{_timestamp(record)} {record.levelname.lower()} {record.getMessage()}"
+        return mask_userinfo(line)
 
 
 class JsonFormatter(logging.Formatter):
@@ -31,7 +35,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         document.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
-        return json.dumps(document, ensure_ascii=False, default=str)
+        return mask_userinfo(json.dumps(document, ensure_ascii=False, default=str))
 
 
 def configure_logging(log_format: str = "text") -> logging.Logger:

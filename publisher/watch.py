@@ -16,6 +16,12 @@ when it starts and when it ends, and retried with exponential backoff; a school
 that fails is logged when it starts failing (or fails differently) and is
 retried with its own backoff, and every hour. The watcher records a heartbeat
 and what it last did in the `watchers` table for `publisher status`.
+
+The jobs' cadence follows the monotonic clock (`Cadence`), never the wall
+clock: an NTP step or a DST change on a host not kept in UTC moves the wall
+clock by minutes or an hour, and a schedule computed from it would stop the
+heartbeat and the polling for that long. The wall clock only dates what the
+watcher writes and decides each school's today.
 """
 
 from __future__ import annotations
@@ -29,7 +35,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-import schedule
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -63,13 +68,60 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@dataclass
+class _Job:
+    every: float
+    run: Callable[[], object]
+    due: float
+
+
+class Cadence:
+    """Jobs run every so many seconds of the monotonic clock.
+
+    Not the `schedule` library: it computes each next run from
+    `datetime.now()`, so a wall clock stepped back an hour holds every job
+    for that hour, and it cannot be given another clock.
+    """
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.monotonic = monotonic
+        self._jobs: list[_Job] = []
+
+    def every(self, seconds: float, job: Callable[[], object]) -> None:
+        """Run `job` every `seconds`, the first time `seconds` from now."""
+        self._jobs.append(_Job(seconds, job, self.monotonic() + seconds))
+
+    def run_due(self) -> float:
+        """Run each job that is due, in the order they were added; the seconds
+        until the next one is.
+
+        A job that fell behind (a long pass before it) runs once, not once per
+        missed turn, and keeps its cadence from now on.
+        """
+        for job in self._jobs:
+            now = self.monotonic()
+            if now >= job.due:
+                job.run()
+                job.due += job.every
+                if job.due <= now:
+                    job.due = now + job.every
+        return max(0.0, min(job.due for job in self._jobs) - self.monotonic())
+
+
 class Outage:
     """One dependency's health: logged once when it fails, once when it recovers."""
 
-    def __init__(self, name: str, log: logging.Logger, first_wait: float = 1.0) -> None:
+    def __init__(
+        self,
+        name: str,
+        log: logging.Logger,
+        first_wait: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.name = name
         self.log = log
         self.first_wait = first_wait
+        self.monotonic = monotonic
         self.failures = 0
         self.retry_at = 0.0
 
@@ -78,7 +130,7 @@ class Outage:
         return self.failures > 0
 
     def ready(self) -> bool:
-        return time.monotonic() >= self.retry_at
+        return self.monotonic() >= self.retry_at
 
     def failed(self, reason: str) -> None:
         if not self.down:
@@ -88,7 +140,7 @@ class Outage:
             )
         self.failures += 1
         wait = min(MAX_BACKOFF, self.first_wait * 2 ** (self.failures - 1))
-        self.retry_at = time.monotonic() + wait
+        self.retry_at = self.monotonic() + wait
 
     def recovered(self) -> None:
         if self.down:
@@ -106,7 +158,11 @@ class FailingSchool:
 
 
 class Watcher:
-    """The watch loop and its jobs; the jobs can be called directly (tests, a fake clock)."""
+    """The watch loop and its jobs; the jobs can be called directly (tests, a fake clock).
+
+    `clock` is the wall clock (each school's today, the times written for
+    `status`); `monotonic` times the jobs' cadence and every backoff.
+    """
 
     def __init__(
         self,
@@ -117,6 +173,7 @@ class Watcher:
         options: WatchOptions = WatchOptions(),
         *,
         clock: Callable[[], dt.datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
         stop: threading.Event | None = None,
         log: logging.Logger | None = None,
         cdns: CdnTargets | None = None,
@@ -127,14 +184,19 @@ class Watcher:
         self.page = page
         self.options = options
         self.clock = clock
+        self.monotonic = monotonic
         self.stop = stop or threading.Event()
         self.log = log or logging.getLogger(LOGGER_NAME)
         self.owner = new_owner()
         self.started_at = clock()
-        self.database = Outage("database", self.log)
-        self.storage = Outage("storage", self.log)
+        self.database = Outage("database", self.log, monotonic=monotonic)
+        self.storage = Outage("storage", self.log, monotonic=monotonic)
         self.failing: dict[int, FailingSchool] = {}
         self.cdns = cdns  # told about the manifests and pages each pass rewrites
+        self.cadence = Cadence(monotonic)  # what `run` does between passes over every school
+        self.cadence.every(options.interval, self.heartbeat)
+        self.cadence.every(options.interval, self.publish_changed)
+        self.cadence.every(options.full_interval, self.publish_all)
 
     # The jobs.
 
@@ -155,10 +217,6 @@ class Watcher:
 
     def run(self) -> None:
         """Publish everything, then watch until `stop` is set; ends its heartbeat row."""
-        scheduler = schedule.Scheduler()
-        scheduler.every(self.options.interval).seconds.do(self.heartbeat)
-        scheduler.every(self.options.interval).seconds.do(self.publish_changed)
-        scheduler.every(self.options.full_interval).seconds.do(self.publish_all)
         listener = (
             ChangeListener(self.options.listen_url, self.log) if self.options.listen_url else None
         )
@@ -175,8 +233,7 @@ class Watcher:
                 listener.connect()  # before the first pass, so no later edit goes unnoticed
             self.publish_all()
             while not self.stop.is_set():
-                scheduler.run_pending()
-                wait = min(max(scheduler.idle_seconds or 0.0, 0.0), 1.0)
+                wait = min(self.cadence.run_due(), 1.0)
                 if listener is None:
                     self.stop.wait(wait)
                 elif listener.wait(wait) and not self.stop.is_set():
@@ -272,7 +329,7 @@ class Watcher:
 
     def _due(self, school_id: int) -> bool:
         failing = self.failing.get(school_id)
-        return failing is None or time.monotonic() >= failing.retry_at
+        return failing is None or self.monotonic() >= failing.retry_at
 
     def _note_schools(self, attempted: Sequence[int], summary: RunSummary) -> None:
         """Log each school's change of state, and set failing schools' next retry."""
@@ -286,7 +343,7 @@ class Watcher:
                     failing = FailingSchool(slug, error, 0, 0.0)
                 failing.failures += 1
                 delay = min(MAX_BACKOFF, self.options.interval * 2 ** (failing.failures - 1))
-                failing.retry_at = time.monotonic() + delay
+                failing.retry_at = self.monotonic() + delay
                 self.failing[school_id] = failing
             elif failing is not None and school_id not in summary.busy:
                 del self.failing[school_id]

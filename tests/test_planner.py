@@ -5,8 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from schools import riyadh_school, save
 from sqlalchemy import text
@@ -135,3 +139,44 @@ def test_publish_plans_in_a_second_process_only_past_one_batch_of_schools(
     assert result.exit_code == 0, result.output
     assert "200 published" in result.stderr  # each gained a day file
     assert len(started) == 1
+
+
+def test_the_worker_and_the_resource_tracker_end_when_the_publish_is_killed(tmp_path):
+    """`kill -9` of a `publish --all` (or the OOM killer) must not leave its planning
+    worker, nor multiprocessing's resource tracker, running without it."""
+    env = {
+        **os.environ,
+        "PUBLISHER_DATABASE_URL": f"sqlite:///{tmp_path / 'publisher.db'}",
+        "PUBLISHER_TARGET": f"file://{tmp_path / 'public'}",
+    }
+    publisher = [sys.executable, "-c", "from publisher.cli import main; main()"]
+    subprocess.run([*publisher, "demo", "--schools", "201"], env=env, check=True)
+    run = psutil.Popen([*publisher, "publish", "--all"], env=env, stderr=subprocess.DEVNULL)
+    try:
+        helpers = _wait_for_helpers(run)
+    finally:
+        run.kill()
+        run.wait()
+    assert [_role(p) for p in helpers] == ["tracker", "worker"]
+
+    gone, alive = psutil.wait_procs(helpers, timeout=5)
+    left = [_role(process) for process in alive]
+    for process in alive:  # not to outlive a failing test
+        process.kill()
+    assert left == []
+
+
+def _role(process: psutil.Process) -> str:
+    return "tracker" if "resource_tracker" in " ".join(process.cmdline()) else "worker"
+
+
+def _wait_for_helpers(run: psutil.Popen) -> list[psutil.Process]:
+    """The run's planning worker and resource tracker, once both are up."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert run.poll() is None, "the publish ended before its worker started"
+        children = sorted(run.children(), key=_role)
+        if len(children) == 2:
+            return children
+        time.sleep(0.02)
+    raise AssertionError("no planning worker appeared")

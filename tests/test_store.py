@@ -6,11 +6,15 @@ deletion, and creating immutable keys without ever replacing one.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import boto3
 import pytest
 from moto import mock_aws
 
 from publisher.errors import ConfigError, StoreError
+from publisher.upload import local
 from publisher.upload.local import LocalStore
 from publisher.upload.s3 import S3Store, parse_s3_target
 from publisher.upload.targets import open_store
@@ -73,10 +77,47 @@ def test_the_local_store_leaves_no_temporary_file(tmp_path):
     assert [p.name for p in store.root.iterdir()] == ["m.json"]
 
 
-@pytest.mark.parametrize("key", ["../escape.json", "/abs.json", "a/../../b.json"])
-def test_local_keys_cannot_leave_the_folder(tmp_path, key):
-    with pytest.raises(StoreError):
-        LocalStore.open(tmp_path).put(key, b"x", "t", "c")
+def test_the_local_store_syncs_each_file_before_renaming_it_and_its_folder_after(
+    tmp_path, monkeypatch
+):
+    """A power cut cannot be simulated here, so this observes the calls that make a
+    write durable: the file's bytes are synced while it is still a temporary file
+    (never visible empty), and each folder that gained an entry (the new folders,
+    then the renamed file's) after. Without the first, a manifest written after its
+    day files could come back from a power cut naming an empty file."""
+    store = LocalStore.open(tmp_path / "public")
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        entry = path.relative_to(store.root).as_posix() if path != store.root else "."
+        synced.append(entry if path.is_dir() else f"{entry} ({path.read_bytes()!r})")
+        real_fsync(fd)
+
+    monkeypatch.setattr(local.os, "fsync", fsync)
+    store.put("schools/k/days/a.json", b'{"a":1}', "application/json", "immutable")
+
+    assert store.get("schools/k/days/a.json") == b'{"a":1}'
+    assert [p.name for p in (store.root / "schools/k/days").iterdir()] == ["a.json"]
+    (temp,) = [entry for entry in synced if "(" in entry]
+    assert temp.startswith("schools/k/days/.tmp-") and temp.endswith(""" (b'{"a":1}')""")
+    assert synced == [".", "schools", "schools/k", temp, "schools/k/days"]
+
+
+BAD_KEYS = ["../escape.json", "/abs.json", "a/../../b.json", "a//b.json", "a/", "", "./a.json"]
+
+
+@pytest.mark.parametrize("key", BAD_KEYS)
+def test_every_store_refuses_keys_that_are_not_plain_relative_paths(store, key):
+    with pytest.raises(StoreError, match="not a valid object key"):
+        store.put(key, b"x", "t", "c")
+    for read in (store.get, store.exists):
+        with pytest.raises(StoreError, match="not a valid object key"):
+            read(key)
+    with pytest.raises(StoreError, match="not a valid object key"):
+        store.delete(["fine.json", key])
+    assert list(store.list()) == []
 
 
 def test_s3_objects_carry_their_headers_and_sit_under_the_prefix(aws_credentials):

@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from s3_server import (  # noqa: F401  (the fixtures register by being imported)
     aws_env_fixture,
     bucket_fixture,
@@ -36,7 +37,7 @@ from publisher.db import transaction
 from publisher.upload.invalidate import CdnTargets
 from publisher.upload.local import LocalStore
 from publisher.upload.s3 import S3Options, S3Store
-from publisher.watch import Watcher
+from publisher.watch import Watcher, WatchOptions
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = PublishSettings(days=3, concurrency=2)
@@ -115,6 +116,63 @@ def test_the_changed_job_publishes_only_schools_whose_data_moved(sessions, tmp_p
         )
     assert watcher.publish_changed().published == ["beta"]  # type: ignore[union-attr]
     assert watcher.publish_changed().published == []  # type: ignore[union-attr]
+
+
+class SteppedClocks:
+    """A monotonic clock the test advances, and a wall clock that follows it until
+    it is stepped (NTP correcting it, DST on a host not kept in UTC)."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.seconds = 5000.0
+        self.start = start
+        self.step = dt.timedelta(0)
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+    def wall(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=self.seconds - 5000) + self.step
+
+
+@pytest.mark.parametrize("hours", [-1, 1], ids=["stepped back an hour", "stepped forward an hour"])
+def test_the_watcher_keeps_its_cadence_when_the_wall_clock_steps(sessions, tmp_path, hours):
+    """Heartbeats and looks for changes every 10 s of the monotonic clock, before and
+    after the step; the pass over every school stays an hour away."""
+    save(sessions, riyadh_school("alpha"))
+    store = RecordingStore(LocalStore.open(tmp_path / "public"))
+    clocks = SteppedClocks(utc(2026, 11, 22, 6))
+    options = WatchOptions(interval=10, full_interval=3600)
+    watcher = Watcher(
+        sessions, store, SETTINGS, None, options, clock=clocks.wall, monotonic=clocks.monotonic
+    )
+    watcher.publish_all()
+    store.puts.clear()
+    beats, manifests_written = [], []
+
+    for second in range(1, 71):
+        clocks.seconds += 1
+        if second == 15:
+            clocks.step = dt.timedelta(hours=hours)
+        if second in (25, 45):
+            with transaction(sessions) as session:
+                session.execute(text(f"UPDATE schools SET name = 'Alpha {second}'"))
+        waiting = watcher.cadence.run_due()
+        assert 0 < waiting <= 10
+        if last_beat(sessions) == clocks.wall():
+            beats.append(second)
+        manifests_written += [second for key in store.puts if key.endswith("manifest.json")]
+        store.puts.clear()
+
+    assert beats == [10, 20, 30, 40, 50, 60, 70]
+    assert manifests_written == [30, 50]  # each edit at the next look, not a full pass
+
+
+def last_beat(sessions) -> dt.datetime:
+    with transaction(sessions) as session:
+        beat = session.execute(text("SELECT beat_at FROM watchers")).scalar_one()
+    if isinstance(beat, str):  # SQLite keeps the text
+        beat = dt.datetime.fromisoformat(beat)
+    return beat.replace(tzinfo=dt.UTC) if beat.tzinfo is None else beat
 
 
 class RecordingEdge(http.server.ThreadingHTTPServer):

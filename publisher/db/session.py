@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -88,9 +90,16 @@ def _busy_timeout(milliseconds: int) -> Any:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Foreign keys are off by default in SQLite; a busy timeout lets a second
     # process (cron overlapping an admin) wait for a write lock instead of failing.
+    # Write-ahead logging lets readers (`status`, `watch` polling for changes)
+    # read while a publish writes, instead of waiting for its transaction. The
+    # mode is stored in the file, so only the first connection ever changes it;
+    # a file that cannot be written (read-only media, a read-only URL) keeps its
+    # mode, and reading it works as before.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    with contextlib.suppress(sqlite3.OperationalError):
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 

@@ -16,11 +16,12 @@ unnoticed for an hour.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from publisher.errors import ConfigError, PublisherError
 
@@ -41,6 +42,10 @@ def check_edge_url(url: str) -> str:
         raise ConfigError(f"edge {url!r}: not an http:// or https:// URL")
     if parts.query or parts.fragment:
         raise ConfigError(f"edge {url!r}: a query string or fragment has no place here")
+    try:
+        parts.port  # noqa: B018 (urlsplit checks the port only when asked for it)
+    except ValueError:
+        raise ConfigError(f"edge {url!r}: the port is not a number from 0 to 65535") from None
     return url.rstrip("/")
 
 
@@ -81,13 +86,19 @@ def _refresh(edge_url: str, key: str) -> str | None:
 
 
 def _get(url: str) -> tuple[int, str | None]:
+    """GET with the refresh header; a user and password in the URL go as Basic auth
+    (http.client would take them for part of the host name)."""
     parts = urlsplit(url)
     connection_class = (
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     )
-    connection = connection_class(parts.netloc, timeout=TIMEOUT_SECONDS)
+    headers = {REFRESH_HEADER: "1"}
+    if parts.username is not None:
+        credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
+    connection = connection_class(parts.hostname or "", parts.port, timeout=TIMEOUT_SECONDS)
     try:
-        connection.request("GET", parts.path, headers={REFRESH_HEADER: "1"})
+        connection.request("GET", parts.path, headers=headers)
         response = connection.getresponse()
         response.read()
         return response.status, response.getheader("X-Cache-Status")

@@ -17,7 +17,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from publisher.errors import PublisherError
+from publisher.errors import PublisherError, mask_userinfo
 from publisher.upload.edges import EdgeRefreshError, refresh_edges
 
 MAX_PATHS = 3000
@@ -120,4 +120,6 @@ class CdnTargets:
                 problems.append(str(error))
         if problems:
             raise InvalidationError("; ".join(problems))
-        return Told(invalidation, self.edge_urls, len(set(keys)))
+        # Shown in `--json` summaries and log lines: without any password.
+        edges = tuple(mask_userinfo(url) for url in self.edge_urls)
+        return Told(invalidation, edges, len(set(keys)))

@@ -1,7 +1,11 @@
 """A local folder as a publish target (`file://` targets), written atomically.
 
 Each object is written to a temporary file in its final folder and renamed into
-place, so a reader (a web server, `publisher serve`) never sees half a file.
+place, so a reader (a web server, `publisher serve`) never sees half a file. The
+file's bytes reach the disk (fsync) before the rename makes it visible, and the
+rename itself (fsync of the folder) before `put` returns: after a power cut a
+manifest, written after its day files, never names a file that comes back
+empty or missing (invariant 1).
 Cache headers have no place in a folder; they are applied by S3 targets.
 """
 
@@ -14,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from publisher.errors import ConfigError, StoreError
-from publisher.upload.store import StoredObject
+from publisher.upload.store import StoredObject, check_key
 
 _TEMP_PREFIX = ".tmp-"
 
@@ -38,9 +42,7 @@ class LocalStore:
         return f"file://{self.root}"
 
     def _path(self, key: str) -> Path:
-        if key.startswith("/") or ".." in key.split("/"):
-            raise StoreError(f"{key}: not a valid object key")
-        return self.root / key
+        return self.root / check_key(key)
 
     def check(self) -> None:
         """Nothing to do: `open` already made sure the folder is writable."""
@@ -57,16 +59,19 @@ class LocalStore:
         # the hash of its bytes, so replacing it writes the same bytes.
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_folders(path.parent)
             fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(content)
+                    handle.flush()
+                    os.fsync(handle.fileno())
                 os.chmod(temp, 0o644)
                 os.replace(temp, path)
             except BaseException:
                 Path(temp).unlink(missing_ok=True)
                 raise
+            _sync_folder(path.parent)
         except OSError as error:
             raise StoreError(f"{key}: {error.strerror or error}") from None
 
@@ -99,3 +104,22 @@ class LocalStore:
                 self._path(key).unlink(missing_ok=True)
             except OSError as error:
                 raise StoreError(f"{key}: {error.strerror or error}") from None
+
+
+def _make_folders(folder: Path) -> None:
+    """Create `folder` and missing parents, each new entry durable in its parent
+    (a file synced into a folder that a power cut forgets is lost too)."""
+    if folder.is_dir():
+        return
+    _make_folders(folder.parent)
+    folder.mkdir(exist_ok=True)
+    _sync_folder(folder.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable: the new entry is on disk once this returns."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -27,6 +27,7 @@ from publisher.build import (
 )
 from publisher.build.layout import (
     SERVICE_WORKER_KEY,
+    check_school_key,
     day_key,
     day_name,
     manifest_key,
@@ -126,7 +127,7 @@ def plan_school(
 
     writes: list[PlannedWrite] = []
     entries: list[ManifestEntry] = []
-    prefix = school_prefix(school.key)
+    prefix = school_prefix(check_school_key(school))
     for day in days:
         same_content = sorted(
             (r for r in by_date.get(day.date, []) if r.sha256 == day.sha256),

@@ -20,7 +20,18 @@ read it, and a large one would hold this process up for that long.
 
 The worker ignores SIGINT and SIGTERM, which a terminal or systemd may send to
 every process of the command: stopping is the uploading process's decision
-(it finishes the schools under way), and the worker ends with it.
+(it finishes the schools under way), and the worker ends with it. It also ends
+when that process dies without a word (`kill -9`, the OOM killer): a thread of
+the worker waits on the pipe multiprocessing gives every spawned child, whose
+write end only the parent holds, and exits the worker when it reads end of
+file. Waiting on the task queue would not do: the worker holds that queue's
+write end itself. Nor would PR_SET_PDEATHSIG alone: it is Linux only, and it
+fires when the parent's *thread* that started the worker ends.
+
+Spawning starts multiprocessing's resource tracker, which unlinks the task
+queue's named semaphores should this process die; it cannot be left out (every
+spawning start method needs it) and needs no care: it exits when the last
+process holding its pipe has, that is this process and the worker.
 """
 
 from __future__ import annotations
@@ -28,7 +39,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import multiprocessing
+import os
 import signal
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -72,7 +85,7 @@ class PlanningProcess:
             # Not fork: this process has threads (the upload pool), and a forked
             # copy of their locks can deadlock the child.
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_stop_signals,
+            initializer=_prepare_worker,
         )
         self._ready: Future[None] = self._pool.submit(_start, database_url, now, settings, page)
 
@@ -112,9 +125,24 @@ class PlanningProcess:
 _worker: tuple[sessionmaker[Session], dt.datetime, PublishSettings, PageBuild | None] | None = None
 
 
-def _ignore_stop_signals() -> None:
+def _prepare_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, name="exit-with-parent", daemon=True).start()
+
+
+def _exit_with_parent() -> None:
+    """Exit when the uploading process is gone, however it went.
+
+    `parent_process().join()` blocks on a pipe whose only write end the parent
+    holds: end of file as soon as it exits, killed or not. os._exit, not
+    sys.exit: this is not the main thread, and there is nothing to flush.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not a spawned child: nothing to watch
+        return
+    parent.join()
+    os._exit(1)
 
 
 def _start(

@@ -31,7 +31,7 @@ from botocore.exceptions import (
 )
 
 from publisher.errors import ConfigError, StoreError
-from publisher.upload.store import StoredObject
+from publisher.upload.store import StoredObject, check_key
 
 DELETE_BATCH = 1000
 """DeleteObjects takes at most 1,000 keys per request."""
@@ -143,7 +143,7 @@ class S3Store:
         md5 = hashlib.md5(content, usedforsecurity=False)
         request = {
             "Bucket": self.bucket,
-            "Key": self.prefix + key,
+            "Key": self.prefix + check_key(key),
             "Body": content,
             "ContentType": content_type,
             "CacheControl": cache_control,
@@ -194,7 +194,7 @@ class S3Store:
 
     def get(self, key: str) -> bytes | None:
         try:
-            response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
+            response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + check_key(key))
             return bytes(response["Body"].read())
         except ClientError as error:
             if _status(error) == 404:
@@ -205,7 +205,7 @@ class S3Store:
 
     def exists(self, key: str) -> bool:
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
+            self.client.head_object(Bucket=self.bucket, Key=self.prefix + check_key(key))
             return True
         except ClientError as error:
             if _status(error) == 404:
@@ -233,6 +233,8 @@ class S3Store:
 
     def delete(self, keys: Sequence[str]) -> None:
         """Delete in batches of 1,000, checking every key's own result."""
+        for key in keys:
+            check_key(key)
         for start in range(0, len(keys), DELETE_BATCH):
             batch = keys[start : start + DELETE_BATCH]
             try:

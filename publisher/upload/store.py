@@ -1,7 +1,8 @@
 """The store protocol: the five operations a publish target must offer.
 
-Keys are relative to the target's prefix and always use forward slashes. The
-same protocol tests run against every implementation.
+Keys are relative to the target's prefix and always use forward slashes; every
+store refuses the same malformed keys (`check_key`). The same protocol tests run
+against every implementation.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from publisher.errors import StoreError
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -20,6 +23,20 @@ class StoredObject:
     size: int
     modified: dt.datetime
     md5: str | None = None  # hex digest, when the store reports one (an S3 ETag)
+
+
+def check_key(key: str) -> str:
+    """`key`, or StoreError when it is not a plain relative key.
+
+    Every store refuses the same keys: a leading `/`, an empty segment (`a//b`,
+    `a/`) or a `.` or `..` segment. A folder would resolve them outside the
+    target or onto another file; S3 would store them verbatim, under names that
+    a URL path or a later copy to a folder reads differently.
+    """
+    segments = key.split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        raise StoreError(f"{key!r}: not a valid object key")
+    return key
 
 
 class Store(Protocol):
