@@ -37,6 +37,10 @@ class LocalStore:
     def describe(self) -> str:
         return f"file://{self.root}"
 
+    def identity(self) -> str:
+        """`file:///absolute/path`: the folder however it was named (relative, via a link)."""
+        return self.root.resolve().as_uri()
+
     def _path(self, key: str) -> Path:
         if key.startswith("/") or ".." in key.split("/"):
             raise StoreError(f"{key}: not a valid object key")
