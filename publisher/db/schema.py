@@ -64,12 +64,17 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def init_schema(engine: Engine, legacy_target: str | None = None) -> Upgrade:
-    """Create the schema in an empty database; on an existing one, the same as `upgrade_schema`.
+    """Create the schema in an empty database; on an existing one, the same as
+    `upgrade_schema`, or, without a `legacy_target`, `require_schema` (callers that
+    do not name a target, such as `demo`, never upgrade a database).
 
     An empty database gets every table at once from the models and is marked
     as being at the head revision (quicker than replaying each migration).
     """
     if inspect(engine).get_table_names():
+        if legacy_target is None:
+            require_schema(engine)
+            return Upgrade(head_revision(), head_revision())
         return upgrade_schema(engine, legacy_target)
     Base.metadata.create_all(engine)
     with engine.begin() as connection:
