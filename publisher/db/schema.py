@@ -41,7 +41,9 @@ class Upgrade:
         return self.before != self.after
 
 
-def _config(legacy_target: str | None = None) -> Config:
+def migration_config(legacy_target: str | None = None) -> Config:
+    """Alembic's configuration, pointing into the package; a command run with it also
+    needs `attributes["connection"]`, the connection to migrate."""
     config = Config()
     location = resources.files("publisher.db") / "migrations"
     config.set_main_option("script_location", str(location))
@@ -52,7 +54,7 @@ def _config(legacy_target: str | None = None) -> Config:
 @functools.cache
 def head_revision() -> str:
     """The revision this version of the publisher expects."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(migration_config()).get_current_head()
     assert head is not None
     return head
 
@@ -79,7 +81,7 @@ def init_schema(engine: Engine, legacy_target: str | None = None) -> Upgrade:
     Base.metadata.create_all(engine)
     with engine.begin() as connection:
         MigrationContext.configure(connection).stamp(
-            ScriptDirectory.from_config(_config()), head_revision()
+            ScriptDirectory.from_config(migration_config()), head_revision()
         )
     install_triggers(engine)
     return Upgrade(None, head_revision())
@@ -95,7 +97,7 @@ def upgrade_schema(engine: Engine, legacy_target: str | None = None) -> Upgrade:
     legacy = before is None and inspect(engine).has_table("schools")
     if before != head_revision():
         with engine.begin() as connection:
-            config = _config(legacy_target)
+            config = migration_config(legacy_target)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     install_triggers(engine)
@@ -123,7 +125,7 @@ def require_schema(engine: Engine) -> None:
             f"database {shown} has an older schema: run `publisher db upgrade` to bring it up "
             "to date (its data is kept)"
         )
-    script = ScriptDirectory.from_config(_config())
+    script = ScriptDirectory.from_config(migration_config())
     known = {rev.revision for rev in script.walk_revisions()}
     if revision not in known:
         raise ConfigError(
