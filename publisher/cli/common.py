@@ -265,7 +265,8 @@ def identify_target(target: str, endpoint_url: str | None, path_style: bool, che
 
 
 def open_database(url: str, *, need_schema: bool = True) -> sessionmaker[Session]:
-    """Open the database; with `need_schema`, fail with a hint when `db init` never ran."""
+    """Open the database; with `need_schema`, fail with the command to run when its
+    schema is missing (`db init`) or behind (`db upgrade`)."""
     engine = open_engine(url)
     if need_schema:
         require_schema(engine)
