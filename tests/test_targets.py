@@ -27,7 +27,7 @@ from publisher.upload.local import LocalStore
 from publisher.upload.run import publish
 from publisher.upload.s3 import S3Options, S3Store, endpoint_identity
 from publisher.upload.targets import open_store, target_identity
-from publisher.upload.verify import verify
+from publisher.upload.verify import MISSING, NOT_YET_PUBLISHED, verify
 
 SETTINGS = PublishSettings(concurrency=4)
 WINDOW = SETTINGS.days + 1  # dates a manifest names
@@ -181,3 +181,23 @@ def test_a_target_s_identity_names_its_store_whatever_way_it_was_written(
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000")
     assert s3("s3://screens/site") == "s3://screens/site?endpoint=http://127.0.0.1:9000"
     assert len({s3("s3://screens/a"), s3("s3://screens/b"), s3("s3://other/a")}) == 3
+
+
+def test_verify_compares_a_target_with_its_own_records_and_repair_completes_it(
+    sessions, tmp_path, now
+):
+    ids = save(sessions, riyadh_school("alpha"))
+    a = LocalStore.open(tmp_path / "a")
+    b = RecordingStore(LocalStore.open(tmp_path / "b"))
+    publish(sessions, a, ids, now, SETTINGS, page=PAGE)
+
+    report = verify(sessions, b, ids, now, SETTINGS, page=PAGE)
+    assert {(p.kind, p.reason) for p in report.problems} == {(MISSING, NOT_YET_PUBLISHED)}
+    assert len(report.problems) == PER_SCHOOL + SHARED
+
+    repaired = verify(sessions, b, ids, now, SETTINGS, repair=True, page=PAGE)
+    assert len(repaired.repaired) == PER_SCHOOL + SHARED
+    complete(b, 1)
+    assert verify(sessions, b, ids, now, SETTINGS, page=PAGE).problems == []
+    b.puts.clear()
+    assert publish(sessions, b, ids, now, SETTINGS, page=PAGE).objects_written == 0
