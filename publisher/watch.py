@@ -43,8 +43,9 @@ from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.changes import NOTIFY_CHANNEL, settle_changes
 from publisher.db.claims import new_owner, owner_gone
-from publisher.db.load import all_school_ids, changed_school_ids
+from publisher.db.load import all_school_ids
 from publisher.db.models import WatcherState
+from publisher.db.records import changed_school_ids
 from publisher.db.session import upsert_insert
 from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
@@ -205,7 +206,8 @@ class Watcher:
 
         def changed(session: Session) -> list[int]:
             settle_changes(session, self.clock())
-            return [i for i in changed_school_ids(session) if self._due(i)]
+            ids = changed_school_ids(session, self.store.identity())
+            return [i for i in ids if self._due(i)]
 
         return self._publish("changed", changed)
 

@@ -51,10 +51,11 @@ def postgres_server_url() -> Iterator[str]:
 
 @pytest.fixture
 def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], str]]:
-    """Makes empty databases with the schema: `new_database("sqlite" or "postgresql")`."""
+    """Makes empty databases with the schema: `new_database("sqlite" or "postgresql")`;
+    with `schema=False`, without (for migrations to build one)."""
     dropped: list[tuple[Engine, str]] = []
 
-    def make(kind: str) -> str:
+    def make(kind: str, schema: bool = True) -> str:
         if kind == "sqlite":
             url = f"sqlite:///{tmp_path / f'publisher-{uuid.uuid4().hex[:8]}.db'}"
         else:
@@ -65,9 +66,10 @@ def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
             dropped.append((admin, name))
             url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-        engine = open_engine(url)
-        init_schema(engine)
-        engine.dispose()
+        if schema:
+            engine = open_engine(url)
+            init_schema(engine)
+            engine.dispose()
         return url
 
     yield make

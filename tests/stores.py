@@ -27,6 +27,9 @@ class RecordingStore:
     def describe(self) -> str:
         return self.inner.describe()
 
+    def identity(self) -> str:
+        return self.inner.identity()
+
     def check(self) -> None:
         self.inner.check()
 

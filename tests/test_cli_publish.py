@@ -6,7 +6,7 @@ import json
 
 import pytest
 from schools import riyadh_school, save
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import text
 
 from publisher.db import School, transaction
 from publisher.page import asset_files
@@ -191,7 +191,10 @@ def test_status_shows_published_revision_dates_and_errors(cli, sessions, two_sch
     assert alpha["last_date"] is not None
     assert alpha["published_at"].endswith("Z") and "." not in alpha["published_at"]
     assert beta["last_error"] == "school beta: unknown time zone 'Nowhere/Land'"
-    text_lines = cli("status").stdout.splitlines()
+    assert json.loads(result.stdout)["target"] == cli.target.resolve().as_uri()
+    assert alpha["target"] == beta["target"] == cli.target.resolve().as_uri()
+    header, *text_lines = cli("status").stdout.splitlines()
+    assert header == f"target {cli.target.resolve().as_uri()}"
     assert text_lines[0].startswith("alpha\tr1\tr1 ")
     assert "error: school beta" in text_lines[1]
 
@@ -199,27 +202,21 @@ def test_status_shows_published_revision_dates_and_errors(cli, sessions, two_sch
 def test_status_before_any_publish_says_never_published(cli, two_schools):
     result = cli("status")
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == ["alpha\tr1\tnever published", "beta\tr1\tnever published"]
+    assert result.stdout.splitlines()[1:] == [
+        "alpha\tr1\tnever published",
+        "beta\tr1\tnever published",
+    ]
 
 
-def test_db_init_adds_indexes_a_newer_version_defines(cli, tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    assert cli("db", "init", "--database", url).exit_code == 0
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP INDEX ix_lessons_class_id"))
-    assert cli("db", "init", "--database", url).exit_code == 0
-    assert "ix_lessons_class_id" in {i["name"] for i in inspect(engine).get_indexes("lessons")}
-    engine.dispose()
-
-
-def test_a_database_missing_a_newer_table_asks_for_db_init(cli, tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    assert cli("db", "init", "--database", url).exit_code == 0
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP TABLE watchers"))
-    engine.dispose()
-    result = cli("status", "--database", url)
-    assert result.exit_code == 2
-    assert "lacks table watchers: run `publisher db init`" in result.stderr
+def test_status_describes_the_target_it_is_given(cli, two_schools, tmp_path):
+    """Publish state is per target: another target's schools were never published there."""
+    assert cli("publish", "--all").exit_code == 0
+    assert cli("status").exit_code == 0
+    other = tmp_path / "other"
+    result = cli("status", "--json", env={"PUBLISHER_TARGET": f"file://{other}"})
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["target"] == other.resolve().as_uri()
+    assert [s["published_revision"] for s in document["schools"]] == [None, None]
+    assert not other.exists()  # status only reads the records: it creates no folder
+    assert cli("status", "--target", str(cli.target)).exit_code == 0

@@ -235,6 +235,24 @@ def test_publish_never_deletes_and_gc_removes_old_unreferenced_files_and_records
     assert_manifests_name_existing_files(store)
 
 
+def test_gc_in_one_target_forgets_only_that_target_s_records(sessions, store, now, tmp_path):
+    ids = save(sessions, riyadh_school("alpha"))
+    other = LocalStore.open(tmp_path / "other")
+    publish(sessions, other, ids, now, SETTINGS)
+    superseded = republish_with_a_change(sessions, store, ids, now)
+    publish(sessions, other, ids, now, SETTINGS)  # both targets hold the superseded files
+
+    plan = find_garbage(sessions, store, later(store, now, 30), keep_days=14)
+    assert sorted(delete_garbage(sessions, store, plan).deleted) == superseded
+
+    assert set(superseded) <= keys(other)
+    with transaction(sessions) as session:
+        rows = session.execute(text("SELECT target, key FROM published_objects")).all()
+    assert {(t, k) for t, k in rows if k in superseded} == {
+        (other.identity(), k) for k in superseded
+    }
+
+
 @dataclasses.dataclass
 class FailingDeletes(RecordingStore):
     def delete(self, keys):

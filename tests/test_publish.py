@@ -218,10 +218,7 @@ def test_invariant_6_the_same_database_and_date_build_byte_identical_files(sessi
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("london", **LONDON))
     first = LocalStore.open(tmp_path / "first")
     publish(sessions, first, ids, now, SETTINGS)
-    # Forget what was published, so the second run builds and writes everything anew.
-    with transaction(sessions) as session:
-        session.execute(text("DELETE FROM published_objects"))
-        session.execute(text("DELETE FROM publish_state"))
+    # Another target has no records: the second run builds and writes everything anew.
     second = LocalStore.open(tmp_path / "second")
     publish(sessions, second, ids, now, SETTINGS)
 
@@ -236,7 +233,7 @@ def test_a_dry_run_plans_exactly_what_a_real_run_writes(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
     planned = [
         (w.key, w.reason)
-        for plans in plan_batches(sessions, ids, now, SETTINGS)
+        for plans in plan_batches(sessions, store.identity(), ids, now, SETTINGS)
         for p in plans
         for w in p.writes
     ]
@@ -250,12 +247,12 @@ def test_new_cache_headers_rewrite_the_same_bytes_with_reason_headers_changed(se
     ids = save(sessions, riyadh_school("alpha"))
     run(sessions, store, ids, now)
     longer = PublishSettings(cache=CachePolicy(mutable_max_age=120))
-    [[plan]] = list(plan_batches(sessions, ids, now, longer))
+    [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, longer))
     assert [(w.key.rsplit("/", 1)[-1], w.reason) for w in plan.writes] == [
         ("manifest.json", HEADERS_CHANGED)
     ]
     immutable = PublishSettings(cache=CachePolicy(immutable="public, max-age=600"))
-    [[plan]] = list(plan_batches(sessions, ids, now, immutable))
+    [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, immutable))
     assert [w.reason for w in plan.writes] == [HEADERS_CHANGED] * WINDOW
     assert all(store.get(w.key) == w.content for w in plan.writes)
 
@@ -264,7 +261,7 @@ def test_a_changed_day_gets_a_new_key_with_reason_content_changed(sessions, stor
     ids = save(sessions, riyadh_school("alpha"))
     run(sessions, store, ids, now)
     update(sessions, riyadh_school("alpha", name="Renamed"))
-    [[plan]] = list(plan_batches(sessions, ids, now, SETTINGS))
+    [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, SETTINGS))
     # The name is in the manifest only: no day file changes.
     assert [w.reason for w in plan.writes] == [CONTENT_CHANGED]
     assert plan.writes[0].key.endswith("manifest.json")
@@ -280,10 +277,10 @@ def test_loading_schools_costs_the_same_queries_for_5_or_50_schools(sessions, no
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        list(plan_batches(sessions, ids[:5], now, SETTINGS))
+        list(plan_batches(sessions, "file:///planned", ids[:5], now, SETTINGS))
         few = len(counted)
         counted.clear()
-        list(plan_batches(sessions, ids, now, SETTINGS))
+        list(plan_batches(sessions, "file:///planned", ids, now, SETTINGS))
         many = len(counted)
     finally:
         event.remove(engine, "before_cursor_execute", count)

@@ -30,7 +30,7 @@ from publisher.upload.edges import check_edge_url
 from publisher.upload.invalidate import CdnTargets
 from publisher.upload.s3 import CHECKSUM_MODES, S3Options, S3Store
 from publisher.upload.store import Store
-from publisher.upload.targets import open_store
+from publisher.upload.targets import open_store, target_identity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -262,8 +262,16 @@ DATABASE_SHOWN = "publisher.database"
 an error of the database met anywhere later can name it."""
 
 
+def identify_target(target: str, endpoint_url: str | None, path_style: bool, checksum: str) -> str:
+    """The identity (`Store.identity`) of the store the target options name, without
+    opening it: the records of what was published are kept per target."""
+    options = S3Options(endpoint_url=endpoint_url, path_style=path_style, checksum=checksum)
+    return target_identity(target, options)
+
+
 def open_database(url: str, *, need_schema: bool = True) -> sessionmaker[Session]:
-    """Open the database; with `need_schema`, fail with a hint when `db init` never ran."""
+    """Open the database; with `need_schema`, fail with the command to run when its
+    schema is missing (`db init`) or behind (`db upgrade`)."""
     engine = open_engine(url)
     context = click.get_current_context(silent=True)
     if context is not None:

@@ -19,6 +19,7 @@ from publisher.cli.common import (
     cdn_targets,
     concurrency_option,
     database_option,
+    identify_target,
     invalidate_option,
     open_database,
     open_target,
@@ -31,9 +32,10 @@ from publisher.cli.common import (
 from publisher.config import PublishSettings
 from publisher.db.changes import settle_changes
 from publisher.db.claims import CLAIM_SECONDS
-from publisher.db.load import all_school_ids, changed_school_ids
+from publisher.db.load import all_school_ids
 from publisher.db.lookup import resolve_school
 from publisher.db.models import PublishState, School, SchoolChange, WatcherState
+from publisher.db.records import changed_school_ids, school_states
 from publisher.errors import ConfigError
 from publisher.page.build import PageBuild, current_page_build
 from publisher.upload.invalidate import InvalidationError, Told
@@ -94,14 +96,16 @@ def publish_command(
         raise click.UsageError("choose exactly one of --all, --school KEY or --changed")
     settings = dataclasses.replace(settings, concurrency=concurrency)
     sessions = open_database(database_url)
+    # What was published is known per target: plans compare with its records only.
+    identity = identify_target(target, endpoint_url, path_style, checksum)
     with sessions() as session, session.begin():
         if not dry_run:  # edits made with plain SQL get their new revision first
             settle_changes(session)
-        school_ids = _select(session, all_schools, school_keys, changed)
+        school_ids = _select(session, identity, all_schools, school_keys, changed)
     now = dt.datetime.now(dt.UTC)
     page = current_page_build(settings.public_url)
     if dry_run:
-        failed = _print_plan(sessions, school_ids, now, settings, page, as_json)
+        failed = _print_plan(sessions, identity, school_ids, now, settings, page, as_json)
         sys.exit(1 if failed else 0)
 
     store = open_target(target, endpoint_url, path_style, checksum, concurrency)
@@ -110,7 +114,9 @@ def publish_command(
     with (
         _progress(len(school_ids)) as advance,
         stop_on_signals() as stop,
-        _planning(database_url, sessions, len(school_ids), now, settings, page) as planner,
+        _planning(
+            database_url, sessions, store.identity(), len(school_ids), now, settings, page
+        ) as planner,
     ):
         summary = publish(
             sessions,
@@ -147,11 +153,13 @@ def publish_command(
     sys.exit(1 if problems else 0)
 
 
-def _select(session: Session, all_schools: bool, keys: Sequence[str], changed: bool) -> list[int]:
+def _select(
+    session: Session, target: str, all_schools: bool, keys: Sequence[str], changed: bool
+) -> list[int]:
     if all_schools:
         return all_school_ids(session)
     if changed:
-        return changed_school_ids(session)
+        return changed_school_ids(session, target)
     ids = []
     for key in keys:
         school = resolve_school(session, key)
@@ -165,6 +173,7 @@ def _select(session: Session, all_schools: bool, keys: Sequence[str], changed: b
 def _planning(
     database_url: str,
     sessions: sessionmaker[Session],
+    target: str,
     schools: int,
     now: dt.datetime,
     settings: PublishSettings,
@@ -175,7 +184,7 @@ def _planning(
     if schools <= BATCH_SIZE or not can_plan_elsewhere(database_url):
         yield None
         return
-    with PlanningProcess(database_url, sessions, now, settings, page) as planner:
+    with PlanningProcess(database_url, sessions, target, now, settings, page) as planner:
         yield planner
 
 
@@ -191,6 +200,7 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 
 def _print_plan(
     sessions: sessionmaker[Session],
+    target: str,
     school_ids: Sequence[int],
     now: dt.datetime,
     settings: PublishSettings,
@@ -214,9 +224,9 @@ def _print_plan(
             click.echo(f"{label}\t{write.key}\t{write.reason}")
 
     failed = False
-    for write in plan_site_writes(sessions, page, settings):
+    for write in plan_site_writes(sessions, target, page, settings):
         show("-", write)
-    for plans in plan_batches(sessions, school_ids, now, settings, page=page):
+    for plans in plan_batches(sessions, target, school_ids, now, settings, page=page):
         for plan in plans:
             if plan.error is not None:
                 failed = True
@@ -257,31 +267,41 @@ def _summary_line(summary: RunSummary, target: str, seconds: float) -> str:
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the schools and watchers as JSON.")
 @database_option
-def status_command(as_json: bool, database_url: str) -> None:
-    """What is published for each school, the last error if any, and each
-    running watcher's heartbeat and last action.
+@target_options
+def status_command(
+    as_json: bool,
+    database_url: str,
+    target: str,
+    endpoint_url: str | None,
+    path_style: bool,
+    checksum: str,
+) -> None:
+    """What is published in the target for each school, the last error if any,
+    and each running watcher's heartbeat and last action.
+
+    Publish state is kept per target: a school never published to this one
+    shows as never published, whatever other targets hold.
 
     Exit status 1 when some active school's last attempt failed or its published
     revision is behind, or a watcher's heartbeat is overdue, so monitoring can
     alert on it.
     """
     sessions = open_database(database_url)
+    identity = identify_target(target, endpoint_url, path_style, checksum)
     now = dt.datetime.now(dt.UTC)
     with sessions() as session:
-        rows = session.execute(
-            select(School, PublishState)
-            .outerjoin(PublishState, PublishState.school_id == School.id)
-            .order_by(School.id)
-        ).all()
+        rows = school_states(session, identity)
         watchers = session.scalars(select(WatcherState).order_by(WatcherState.started_at)).all()
         pending = set(session.scalars(select(SchoolChange.school_id)))
-    documents = [_status_document(school, state, school.id in pending) for school, state in rows]
+    documents = [
+        _status_document(school, state, identity, school.id in pending) for school, state in rows
+    ]
     beats = [_watcher_document(watcher, now) for watcher in watchers]
     if as_json:
-        click.echo(
-            json.dumps({"schools": documents, "watchers": beats}, ensure_ascii=False, indent=2)
-        )
+        document = {"target": identity, "schools": documents, "watchers": beats}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
+        click.echo(f"target {identity}")
         for doc in documents:
             click.echo(_status_line(doc))
         for beat in beats:
@@ -318,11 +338,12 @@ def _watcher_line(doc: dict[str, Any]) -> str:
 
 
 def _status_document(
-    school: School, state: PublishState | None, edited_outside: bool = False
+    school: School, state: PublishState | None, target: str, edited_outside: bool = False
 ) -> dict[str, Any]:
     """`edited_outside`: changed with plain SQL since, its new revision not yet settled."""
     published = state.revision if state else None
     return {
+        "target": target,
         "id": school.id,
         "slug": school.slug,
         "key": school.public_key,

@@ -15,13 +15,8 @@ from publisher.db.models import (
     Substitution,
     WeekPlanDay,
 )
-from publisher.db.session import (
-    init_schema,
-    open_engine,
-    require_schema,
-    session_factory,
-    transaction,
-)
+from publisher.db.schema import init_schema, require_schema, upgrade_schema
+from publisher.db.session import open_engine, session_factory, transaction
 
 __all__ = [
     "WEEKDAYS",
@@ -42,4 +37,5 @@ __all__ = [
     "require_schema",
     "session_factory",
     "transaction",
+    "upgrade_schema",
 ]

@@ -35,7 +35,6 @@ from publisher.db.models import (
     Duty,
     Lesson,
     Period,
-    PublishState,
     School,
     SchoolClass,
     Substitution,
@@ -310,20 +309,6 @@ def all_school_ids(session: Session, active_only: bool = True) -> list[int]:
     query = select(School.id).order_by(School.id)
     if active_only:
         query = query.where(School.active.is_(True))
-    return list(session.scalars(query))
-
-
-def changed_school_ids(session: Session) -> list[int]:
-    """Active schools whose revision moved since their last good publish, or never published."""
-    query = (
-        select(School.id)
-        .outerjoin(PublishState, PublishState.school_id == School.id)
-        .where(
-            School.active.is_(True),
-            (PublishState.revision.is_(None)) | (PublishState.revision != School.revision),
-        )
-        .order_by(School.id)
-    )
     return list(session.scalars(query))
 
 

@@ -2,7 +2,10 @@
 
 Every row below a school is "schedule data": changing it through the library
 bumps the school's revision (see `publisher.db.revision`). The two tables at the
-end record what has been published; they are not schedule data.
+end record what has been published, per target; they are not schedule data.
+
+The schema changes only through a migration (`publisher/db/migrations/versions`);
+a change here without one leaves existing databases behind.
 """
 
 from __future__ import annotations
@@ -256,15 +259,22 @@ SCHEDULE_DATA = (
 """The models whose changes bump a school's revision."""
 
 
+TARGET_LENGTH = 1000
+"""Room for a target's identity (`Store.identity`): scheme, bucket or folder, prefix, endpoint."""
+
+
 class PublishedObject(Base):
-    """An object this publisher has stored, with the fingerprint it was stored with.
+    """An object this publisher has stored in a target, with the fingerprint it was stored with.
 
     The plan compares against these rows instead of listing the store, so a run
-    with nothing changed sends no request to the store at all.
+    with nothing changed sends no request to the store at all. Rows are per
+    target (`Store.identity`): what one target holds says nothing of another
+    (invariant 9).
     """
 
     __tablename__ = "published_objects"
 
+    target: Mapped[str] = mapped_column(String(TARGET_LENGTH), primary_key=True)
     key: Mapped[str] = mapped_column(String(400), primary_key=True)  # relative to the target
     # None for the objects every school shares: the page's assets and sw.js.
     school_id: Mapped[int | None] = mapped_column(
@@ -278,10 +288,11 @@ class PublishedObject(Base):
 
 
 class PublishState(Base):
-    """Per school: what its live manifest says, and how the last attempt went."""
+    """Per target and school: what its live manifest says, and how the last attempt went."""
 
     __tablename__ = "publish_state"
 
+    target: Mapped[str] = mapped_column(String(TARGET_LENGTH), primary_key=True)
     school_id: Mapped[int] = mapped_column(
         ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
     )

@@ -1,4 +1,4 @@
-"""Opening the database: engines, sessions and schema creation, on SQLite or PostgreSQL."""
+"""Opening the database: engines and sessions, on SQLite or PostgreSQL (the schema: `schema`)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.db.changes import install_triggers
 from publisher.db.faults import describe_fault
-from publisher.db.models import Base
 from publisher.db.revision import install_revision_listener
 from publisher.errors import ConfigError
 
@@ -101,31 +99,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     with contextlib.suppress(sqlite3.OperationalError):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
-
-
-def init_schema(engine: Engine) -> None:
-    """Create every table and index that does not exist yet, and the triggers that
-    notice edits made outside the library; safe to run any number of times."""
-    Base.metadata.create_all(engine)
-    for table in Base.metadata.sorted_tables:  # indexes added since a table was made
-        for index in table.indexes:
-            index.create(engine, checkfirst=True)
-    install_triggers(engine)
-
-
-def require_schema(engine: Engine) -> None:
-    """Fail with a hint instead of an SQL error when `db init` was never run, or not
-    since an upgrade added tables."""
-    shown = engine.url.render_as_string(hide_password=True)
-    existing = set(inspect(engine).get_table_names())
-    if "schools" not in existing:
-        raise ConfigError(f"database {shown} has no schema yet: run `publisher db init`")
-    missing = sorted(set(Base.metadata.tables) - existing)
-    if missing:
-        raise ConfigError(
-            f"database {shown} lacks table {', '.join(missing)}: run `publisher db init` "
-            "to bring its schema up to date"
-        )
 
 
 def upsert_insert(session: Session) -> Any:

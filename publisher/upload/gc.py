@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.db.load import iter_batches
-from publisher.db.models import PublishedObject
+from publisher.db.records import forget_objects, recorded_day_keys
 from publisher.errors import StoreError
 from publisher.upload.s3 import DELETE_BATCH
 from publisher.upload.store import Store, StoredObject
@@ -145,9 +144,7 @@ def find_garbage(
         manifests = dict(zip(manifest_keys, pool.map(store.get, manifest_keys), strict=True))
     since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
     with sessions() as session:
-        recorded = set(
-            session.scalars(select(PublishedObject.key).where(PublishedObject.local_date >= since))
-        )
+        recorded = recorded_day_keys(session, store.identity(), since)
     return plan_gc(listing, manifests, recorded, now, keep_days)
 
 
@@ -160,7 +157,7 @@ def delete_garbage(sessions: sessionmaker[Session], store: Store, plan: GcPlan) 
     """Delete the planned day files, a DeleteObjects batch at a time, and forget their records.
 
     Stops at the first batch the store fails (naming a key and its error); the
-    batches before it stay deleted and forgotten.
+    batches before it stay deleted and forgotten (in this store's records only).
     """
     keys = [stored.key for stored in plan.delete]
     deleted: list[str] = []
@@ -169,12 +166,7 @@ def delete_garbage(sessions: sessionmaker[Session], store: Store, plan: GcPlan) 
             store.delete(batch)
         except StoreError as error:
             return GcResult(tuple(deleted), str(error))
-        _forget(sessions, batch)
+        with sessions() as session, session.begin():
+            forget_objects(session, store.identity(), batch)
         deleted.extend(batch)
     return GcResult(tuple(deleted))
-
-
-def _forget(sessions: sessionmaker[Session], keys: Sequence[str]) -> None:
-    with sessions() as session, session.begin():
-        for chunk in iter_batches(keys, 500):
-            session.execute(delete(PublishedObject).where(PublishedObject.key.in_(chunk)))

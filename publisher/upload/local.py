@@ -41,6 +41,10 @@ class LocalStore:
     def describe(self) -> str:
         return f"file://{self.root}"
 
+    def identity(self) -> str:
+        """`file:///absolute/path`: the folder however it was named (relative, via a link)."""
+        return self.root.resolve().as_uri()
+
     def _path(self, key: str) -> Path:
         return self.root / check_key(key)
 

@@ -73,11 +73,13 @@ class PlanningProcess:
         self,
         database_url: str,
         sessions: sessionmaker[Session],
+        target: str,
         now: dt.datetime,
         settings: PublishSettings,
         page: PageBuild | None,
     ) -> None:
         self.sessions = sessions
+        self.target = target  # the store's identity: plans compare with its records
         self.now, self.settings, self.page = now, settings, page
         self.batches_elsewhere = 0  # how many batches the worker planned
         self._pool = ProcessPoolExecutor(
@@ -87,7 +89,9 @@ class PlanningProcess:
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_prepare_worker,
         )
-        self._ready: Future[None] = self._pool.submit(_start, database_url, now, settings, page)
+        self._ready: Future[None] = self._pool.submit(
+            _start, database_url, target, now, settings, page
+        )
 
     def __enter__(self) -> PlanningProcess:
         return self
@@ -117,12 +121,16 @@ class PlanningProcess:
             else:
                 self.batches_elsewhere += 1
                 return plans
-        return plan_batch(self.sessions, school_ids, self.now, self.settings, self.page)
+        return plan_batch(
+            self.sessions, self.target, school_ids, self.now, self.settings, self.page
+        )
 
 
 # The worker's side: its own engine, opened once, and the run's parameters.
 
-_worker: tuple[sessionmaker[Session], dt.datetime, PublishSettings, PageBuild | None] | None = None
+_worker: (
+    tuple[sessionmaker[Session], str, dt.datetime, PublishSettings, PageBuild | None] | None
+) = None
 
 
 def _prepare_worker() -> None:
@@ -146,11 +154,15 @@ def _exit_with_parent() -> None:
 
 
 def _start(
-    database_url: str, now: dt.datetime, settings: PublishSettings, page: PageBuild | None
+    database_url: str,
+    target: str,
+    now: dt.datetime,
+    settings: PublishSettings,
+    page: PageBuild | None,
 ) -> None:
     """The first task: the run's parameters, while the first batches are planned here."""
     global _worker
-    _worker = (session_factory(open_engine(database_url)), now, settings, page)
+    _worker = (session_factory(open_engine(database_url)), target, now, settings, page)
 
 
 def _failed() -> Future[None]:
@@ -161,8 +173,8 @@ def _failed() -> Future[None]:
 
 def _plan(school_ids: list[int]) -> list[SchoolPlan]:
     assert _worker is not None
-    sessions, now, settings, page = _worker
-    plans = plan_batch(sessions, school_ids, now, settings, page)
+    sessions, target, now, settings, page = _worker
+    plans = plan_batch(sessions, target, school_ids, now, settings, page)
     return [_without_rows(plan) for plan in plans]
 
 

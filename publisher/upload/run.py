@@ -18,18 +18,22 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import Window
 from publisher.config import PublishSettings
 from publisher.db.claims import claim_schools, new_owner, release_claims
 from publisher.db.load import iter_batches, load_schools
-from publisher.db.models import PublishedObject, PublishState
-from publisher.db.session import upsert_insert
+from publisher.db.records import (
+    Attempt,
+    load_published,
+    load_shared,
+    record_attempts,
+    record_writes,
+)
 from publisher.errors import StoreError
 from publisher.page.build import PageBuild
-from publisher.upload.plan import PlannedWrite, PublishedRecord, SchoolPlan, plan_for, plan_site
+from publisher.upload.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
 from publisher.upload.store import Store
 
 BATCH_SIZE = 200
@@ -85,30 +89,33 @@ class RunSummary:
 
 def plan_batches(
     sessions: sessionmaker[Session],
+    target: str,
     school_ids: Sequence[int],
     now: dt.datetime,
     settings: PublishSettings,
     batch_size: int = BATCH_SIZE,
     page: PageBuild | None = None,
 ) -> Iterator[list[SchoolPlan]]:
-    """Plans for the given schools, a batch at a time, in school id order."""
+    """Plans for publishing the given schools to `target` (its identity), a batch at a
+    time, in school id order."""
     for batch in iter_batches(school_ids, batch_size):
-        yield plan_batch(sessions, batch, now, settings, page)
+        yield plan_batch(sessions, target, batch, now, settings, page)
 
 
 def plan_batch(
     sessions: sessionmaker[Session],
+    target: str,
     school_ids: Sequence[int],
     now: dt.datetime,
     settings: PublishSettings,
     page: PageBuild | None = None,
 ) -> list[SchoolPlan]:
-    """Load a batch of schools and their published records, and plan each school."""
+    """Load a batch of schools and what was published of them to `target`, and plan each."""
     # No school's local date is more than a day behind UTC's.
     since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
     with sessions() as session:
         schools = load_schools(session, school_ids, Window(now, settings.days))
-        published = load_published(session, school_ids, since)
+        published = load_published(session, target, school_ids, since)
     return [plan_for(s, now, published.get(s.id or 0, {}), settings, page) for s in schools]
 
 
@@ -127,12 +134,11 @@ def ramped_batches(school_ids: Sequence[int], size: int) -> Iterator[Sequence[in
 
 
 def plan_site_writes(
-    sessions: sessionmaker[Session], page: PageBuild, settings: PublishSettings
+    sessions: sessionmaker[Session], target: str, page: PageBuild, settings: PublishSettings
 ) -> tuple[PlannedWrite, ...]:
-    """What the page's shared objects (assets, sw.js) need, against their records."""
+    """What the page's shared objects (assets, sw.js) need, against their records in `target`."""
     with sessions() as session:
-        rows = session.scalars(select(PublishedObject).where(PublishedObject.school_id.is_(None)))
-        published = {r.key: PublishedRecord(r.key, r.sha256, r.fingerprint) for r in rows}
+        published = load_shared(session, target)
     return plan_site(page, published, settings)
 
 
@@ -152,23 +158,7 @@ def publish_site(
             write.key, write.content, write.content_type, write.cache_control, write.create_only
         )
     with sessions() as session, session.begin():
-        record_writes(session, [(None, w) for w in writes], now)
-
-
-def load_published(
-    session: Session, school_ids: Sequence[int], since: dt.date
-) -> dict[int, dict[str, PublishedRecord]]:
-    """The recorded objects of these schools that a plan from `since` on can reuse."""
-    query = select(PublishedObject).where(
-        PublishedObject.school_id.in_(school_ids),
-        or_(PublishedObject.local_date.is_(None), PublishedObject.local_date >= since),
-    )
-    records: dict[int, dict[str, PublishedRecord]] = {}
-    for row in session.scalars(query):
-        records.setdefault(row.school_id or 0, {})[row.key] = PublishedRecord(
-            row.key, row.sha256, row.fingerprint, row.local_date
-        )
-    return records
+        record_writes(session, store.identity(), [(None, w) for w in writes], now)
 
 
 def apply_school(
@@ -196,68 +186,35 @@ def apply_school(
     return SchoolResult(plan, tuple(written))
 
 
-def record_writes(
-    session: Session, written: Sequence[tuple[int | None, PlannedWrite]], now: dt.datetime
-) -> None:
-    """Remember stored objects (school id None for shared ones), replacing older records.
-
-    One bulk upsert: two publishers may record the same shared object at once.
-    """
-    if not written:
-        return
-    insert = upsert_insert(session)
-    statement = insert(PublishedObject)
-    columns = ("school_id", "local_date", "sha256", "fingerprint", "size", "published_at")
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[PublishedObject.key],
-            set_={column: statement.excluded[column] for column in columns},
-        ),
-        [
-            {
-                "key": w.key,
-                "school_id": school_id,
-                "local_date": w.local_date,
-                "sha256": w.sha256,
-                "fingerprint": w.fingerprint,
-                "size": len(w.content),
-                "published_at": now,
-            }
-            for school_id, w in {w.key: (school_id, w) for school_id, w in written}.values()
-        ],
-    )
-
-
 def record_results(
-    sessions: sessionmaker[Session], results: Sequence[SchoolResult], now: dt.datetime
+    sessions: sessionmaker[Session],
+    target: str,
+    results: Sequence[SchoolResult],
+    now: dt.datetime,
 ) -> None:
-    """Remember what was stored, and each school's state, in one transaction."""
+    """Remember what was stored in `target`, and each school's state there, in one transaction."""
     results = [r for r in results if not r.stopped]
     if not results:
         return
-    with sessions() as session, session.begin():
-        record_writes(session, [(r.plan.school.id, w) for r in results for w in r.written], now)
-        states = {
-            state.school_id: state
-            for state in session.scalars(
-                select(PublishState).where(
-                    PublishState.school_id.in_([r.plan.school.id for r in results])
-                )
+    attempts = []
+    for result in results:
+        school, plan = result.plan.school, result.plan
+        assert school.id is not None
+        attempts.append(
+            Attempt(
+                school.id,
+                school.revision,
+                plan.first_date,
+                plan.last_date,
+                result.error,
+                wrote=bool(result.written),
             )
-        }
-        for result in results:
-            school = result.plan.school
-            assert school.id is not None
-            state = states.get(school.id) or PublishState(school_id=school.id)
-            session.add(state)
-            state.attempted_at = now
-            state.last_error = result.error
-            if result.error is None:
-                state.revision = school.revision
-                state.first_date = result.plan.first_date
-                state.last_date = result.plan.last_date
-                if result.written:
-                    state.published_at = now
+        )
+    with sessions() as session, session.begin():
+        record_writes(
+            session, target, [(r.plan.school.id, w) for r in results for w in r.written], now
+        )
+        record_attempts(session, target, attempts, now)
 
 
 def publish(
@@ -289,6 +246,7 @@ def publish(
     `publisher.upload.planner` for planning in another process.
     """
     summary = RunSummary()
+    target = store.identity()
     owner = owner or new_owner()
     checked = False
     in_flight: list[Future[SchoolResult]] = []
@@ -310,7 +268,7 @@ def publish(
     def finish(futures: list[Future[SchoolResult]], claimed: Sequence[int]) -> None:
         try:
             results = [future.result() for future in futures]
-            record_results(sessions, results, now)
+            record_results(sessions, target, results, now)
         finally:
             release(claimed)
         for result in results:
@@ -325,7 +283,7 @@ def publish(
             if planner is not None:
                 plans = planner(claimed)
             else:
-                plans = plan_batch(sessions, claimed, now, settings, page)
+                plans = plan_batch(sessions, target, claimed, now, settings, page)
             if not checked and any(plan.writes for plan in plans):
                 store.check()  # before anything is written, and never on a no-op run
                 checked = True
@@ -335,7 +293,7 @@ def publish(
         return [pool.submit(apply_school, store, plan, stop) for plan in plans]
 
     if page is not None:
-        site = plan_site_writes(sessions, page, settings)
+        site = plan_site_writes(sessions, target, page, settings)
         if site:
             store.check()
             checked = True

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
@@ -98,6 +99,17 @@ class S3Store:
 
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
+
+    def identity(self) -> str:
+        """`s3://bucket/prefix`, plus `?endpoint=...` for a store other than AWS's.
+
+        The endpoint is the one the client resolved (flag, AWS_ENDPOINT_URL_S3 or
+        the AWS default), normalised by `endpoint_identity`.
+        """
+        prefix = self.prefix.rstrip("/")
+        base = f"s3://{self.bucket}/{prefix}" if prefix else f"s3://{self.bucket}"
+        endpoint = endpoint_identity(self.client.meta.endpoint_url)
+        return f"{base}?endpoint={endpoint}" if endpoint else base
 
     def check(self) -> None:
         """Fail with one line (ConfigError) when the bucket cannot be used.
@@ -253,6 +265,35 @@ class S3Store:
                     f"{first['Key'].removeprefix(self.prefix)}: {first.get('Code')} "
                     f"{first.get('Message', '')} ({len(errors)} of {len(batch)} deletes failed)"
                 )
+
+
+AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn")
+"""Bucket names are global across AWS's regions: any of its endpoints names the same bucket."""
+
+
+def endpoint_identity(endpoint_url: str | None) -> str | None:
+    """An endpoint as records name it, or None for AWS itself.
+
+    Scheme and host are lowercased, a default port and any user name or password
+    dropped, so one store always gets one name and no secret reaches the database.
+    """
+    if not endpoint_url:
+        return None
+    parts = urlsplit(endpoint_url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if host.endswith(AWS_DOMAINS) or host in {d.lstrip(".") for d in AWS_DOMAINS}:
+        return None
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is not None and port != {"http": 80, "https": 443}.get(scheme):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    return f"{scheme}://{host}{path}"
 
 
 def _status(error: ClientError) -> int | None:

@@ -46,6 +46,15 @@ class Store(Protocol):
         """The target as a user would write it, for messages."""
         ...
 
+    def identity(self) -> str:
+        """The target as records name it: the same store always gives the same string.
+
+        What was published is recorded per target (invariant 9), so a first
+        publish to another folder, bucket, prefix or endpoint writes everything
+        it needs. Never holds credentials.
+        """
+        ...
+
     def check(self) -> None:
         """Raise ConfigError when the target cannot be written; called before the first write."""
         ...

@@ -16,12 +16,29 @@ def open_store(target: str, s3: S3Options | None = None) -> Store:
     An S3 target is checked (bucket, credentials, endpoint) by `Store.check`,
     before the first write of a run.
     """
+    folder = _folder(target)
+    if folder is not None:
+        return LocalStore.open(folder)
+    return S3Store.open(target, s3)
+
+
+def target_identity(target: str, s3: S3Options | None = None) -> str:
+    """The target's `Store.identity`, without creating its folder or sending a request:
+    for commands that only read what was published there (`status`, `db upgrade`)."""
+    folder = _folder(target)
+    if folder is not None:
+        return LocalStore(folder).identity()
+    return S3Store.open(target, s3).identity()
+
+
+def _folder(target: str) -> Path | None:
+    """The folder a local target names; None for an S3 target; ConfigError otherwise."""
     if target.startswith("file://"):
-        return LocalStore.open(Path(target.removeprefix("file://") or "."))
+        return Path(target.removeprefix("file://") or ".")
     if target.startswith("s3://"):
-        return S3Store.open(target, s3)
+        return None
     if "://" not in target:
-        return LocalStore.open(Path(target))
+        return Path(target)
     scheme = target.split("://", 1)[0]
     raise ConfigError(
         f"target {target}: unknown scheme {scheme!r} (use file://PATH or s3://BUCKET/PREFIX)"

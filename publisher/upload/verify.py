@@ -25,7 +25,8 @@ from publisher.build import SchoolData, Window, sha256_hex
 from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
 from publisher.config import PublishSettings
 from publisher.db.load import iter_batches, load_schools
-from publisher.db.models import PublishedObject, School
+from publisher.db.models import School
+from publisher.db.records import load_published, load_shared, record_writes
 from publisher.errors import BuildError, StoreError
 from publisher.page.build import PageBuild
 from publisher.upload.plan import (
@@ -36,13 +37,7 @@ from publisher.upload.plan import (
     plan_school,
     plan_site,
 )
-from publisher.upload.run import (
-    BATCH_SIZE,
-    SchoolResult,
-    load_published,
-    record_results,
-    record_writes,
-)
+from publisher.upload.run import BATCH_SIZE, SchoolResult, record_results
 from publisher.upload.store import JSON_TYPE, Store, StoredObject
 
 SCHOOLS = "schools/"
@@ -259,7 +254,7 @@ def repair_shared(
         create_only = write.immutable and broken[write.key].kind == MISSING
         store.put(write.key, write.content, write.content_type, write.cache_control, create_only)
     with sessions() as session, session.begin():
-        record_writes(session, [(None, w) for w in repaired], now)
+        record_writes(session, store.identity(), [(None, w) for w in repaired], now)
     return repaired
 
 
@@ -275,8 +270,10 @@ def verify(
 ) -> VerifyReport:
     """Compare the store with the given schools' current windows; with `repair`, fix it.
 
-    Repaired objects are recorded as published, so the next publish builds on them.
+    Records are the store's own (`Store.identity`). Repaired objects are recorded
+    as published there, so the next publish to it builds on them.
     """
+    target = store.identity()
     store.check()
     listing = {stored.key: stored for stored in store.list(SCHOOLS)}
     with sessions() as session:
@@ -284,10 +281,7 @@ def verify(
     report = VerifyReport(problems=unknown_folders(listing, known))
     if page is not None:
         with sessions() as session:
-            rows = session.scalars(
-                select(PublishedObject).where(PublishedObject.school_id.is_(None))
-            )
-            shared = {r.key: PublishedRecord(r.key, r.sha256, r.fingerprint) for r in rows}
+            shared = load_shared(session, target)
         writes, problems = check_shared(store, page, settings, shared)
         report.problems.extend(problems)
         if repair and problems:
@@ -298,7 +292,7 @@ def verify(
     for batch in iter_batches(school_ids, batch_size):
         with sessions() as session:
             schools = load_schools(session, batch, Window(now, settings.days))
-            records = load_published(session, batch, dt.date.min)
+            records = load_published(session, target, batch, dt.date.min)
         results = []
         for school in schools:
             recorded = records.get(school.id or 0, {})
@@ -320,5 +314,5 @@ def verify(
                 if result.error is not None:
                     report.failed[school.slug] = result.error
         if results:
-            record_results(sessions, results, now)
+            record_results(sessions, target, results, now)
     return report

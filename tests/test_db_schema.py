@@ -1,0 +1,258 @@
+"""The schema and its migrations: `db init`, `db upgrade`, and databases that are behind.
+
+A database from before this version of the publisher is built here from the
+baseline migration (the schema as it stood before migrations, written out in
+full) with no revision recorded, as the old `db init` left it. Each database
+test runs on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from alembic import command
+from conftest import Cli
+from schools import riyadh_school, save
+from sqlalchemy import create_engine, inspect, text
+
+from publisher.db import open_engine, session_factory
+from publisher.db.changes import install_triggers
+from publisher.db.schema import current_revision, head_revision, migration_config
+from publisher.page import asset_files
+
+BASELINE = "0001_baseline"
+WINDOW = 8  # dates a manifest names with the default --days 7
+PER_SCHOOL = WINDOW + 2  # the day files, the manifest, the page
+SHARED = len(asset_files()) + 1  # the page's assets and sw.js
+TABLES = (
+    "schools",
+    "bell_schedules",
+    "periods",
+    "week_plan",
+    "calendar_overrides",
+    "classes",
+    "lessons",
+    "substitutions",
+    "duties",
+    "announcements",
+    "published_objects",
+    "publish_state",
+)
+
+
+def migrate(url: str, revision: str, legacy_target: str | None = None, down: bool = False) -> None:
+    engine = open_engine(url)
+    with engine.begin() as connection:
+        config = migration_config(legacy_target)
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+    engine.dispose()
+
+
+def forget_revision(url: str) -> None:
+    """As a database made before migrations: no `alembic_version` table."""
+    engine = open_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
+    engine.dispose()
+
+
+def rows(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table but the target column, in a stable order."""
+    engine = create_engine(url)
+    found = {}
+    with engine.connect() as connection:
+        for table in TABLES:
+            columns = [c["name"] for c in inspect(connection).get_columns(table)]
+            kept = ", ".join(f'"{c}"' for c in columns if c != "target")
+            query = f"SELECT {kept} FROM {table} ORDER BY {kept}"
+            found[table] = [tuple(row) for row in connection.execute(text(query))]
+    engine.dispose()
+    return found
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, new_database: Callable[..., str]) -> str:
+    return new_database(request.param, schema=False)
+
+
+@pytest.fixture
+def cli(empty_url: str, tmp_path: Path) -> Cli:
+    """`publisher` on the test's own database (made here, not by conftest)."""
+    return Cli(database_url=empty_url, target=tmp_path / "public")
+
+
+@pytest.fixture
+def old_url(empty_url: str) -> str:
+    """The schema as the previous version's `db init` made it, triggers and all."""
+    migrate(empty_url, BASELINE)
+    forget_revision(empty_url)
+    engine = open_engine(empty_url)
+    install_triggers(engine)
+    engine.dispose()
+    return empty_url
+
+
+def test_an_old_database_keeps_every_row_and_its_records_count_for_the_cron_target(
+    cli, old_url, tmp_path
+):
+    """Schools, revisions, public keys and records all survive `db upgrade`; the
+    target it names (cron's) needs nothing more, any other gets everything."""
+    engine = open_engine(old_url)
+    save(session_factory(engine), riyadh_school("alpha"), riyadh_school("beta"))
+    with engine.begin() as connection:  # an outside edit, as an admin site would make
+        connection.execute(text("UPDATE schools SET name = 'Alpha' WHERE slug = 'alpha'"))
+    engine.dispose()
+    # Records such as the previous version made: published to the cron target by
+    # this version, then taken back down to the old schema.
+    assert cli("db", "upgrade", "--database", old_url).exit_code == 0
+    assert cli("publish", "--all", "--database", old_url).exit_code == 0
+    migrate(old_url, BASELINE, cli.target.resolve().as_uri(), down=True)
+    forget_revision(old_url)
+    before = rows(old_url)
+    assert len(before["published_objects"]) == 2 * PER_SCHOOL + SHARED
+    assert len(before["publish_state"]) == 2
+
+    behind = cli("status", "--database", old_url)
+    assert behind.exit_code == 2
+    [line] = behind.stderr.splitlines()
+    assert line.endswith(
+        "has an older schema: run `publisher db upgrade` to bring it up to date (its data is kept)"
+    )
+
+    upgraded = cli("db", "upgrade", "--database", old_url)
+    assert upgraded.exit_code == 0, upgraded.output
+    assert upgraded.stderr.strip().endswith(
+        f"upgraded from before migrations to revision {head_revision()}"
+    )
+    assert rows(old_url) == before
+    engine = create_engine(old_url)
+    with engine.connect() as connection:
+        targets = set(connection.execute(text("SELECT target FROM published_objects")).scalars())
+        targets |= set(connection.execute(text("SELECT target FROM publish_state")).scalars())
+    engine.dispose()
+    assert targets == {cli.target.resolve().as_uri()}
+
+    def written(*args: str) -> int:
+        result = cli("publish", *args, "--json", "--database", old_url)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["objects_written"]
+
+    assert written("--all") == 0
+    assert written("--all", "--target", f"file://{tmp_path / 'other'}") == 2 * PER_SCHOOL + SHARED
+    # The triggers still notice an edit made with plain SQL after the upgrade.
+    engine = create_engine(old_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE schools SET name = 'Beta' WHERE slug = 'beta'"))
+    engine.dispose()
+    result = cli("publish", "--changed", "--json", "--database", old_url)
+    assert json.loads(result.stdout)["published"] == ["beta"]
+    again = cli("db", "upgrade", "--database", old_url).stderr.strip()
+    assert again.startswith("Schema ready in ") and again.endswith(f"(revision {head_revision()})")
+
+
+def test_every_command_on_a_database_behind_asks_for_db_upgrade_in_one_line(cli, empty_url):
+    migrate(empty_url, BASELINE)  # recorded, one revision behind
+    for args in (("publish", "--all"), ("status",), ("gc",), ("export", "--school", "x")):
+        result = cli(*args, "--database", empty_url)
+        assert result.exit_code == 2, (args, result.output)
+        [line] = result.stderr.splitlines()
+        assert line.startswith("Error: database ") and line.endswith(
+            f"is at schema revision {BASELINE}, behind {head_revision()}: "
+            "run `publisher db upgrade` (its data is kept)"
+        )
+    result = cli("db", "init", "--database", empty_url)  # on an existing database: upgrade
+    assert result.exit_code == 0
+    assert f"upgraded from revision {BASELINE} to revision {head_revision()}" in result.stderr
+    assert cli("status", "--database", empty_url).exit_code == 0
+
+
+def test_a_database_from_a_newer_publisher_asks_for_a_newer_publisher(cli, empty_url):
+    assert cli("db", "init").exit_code == 0
+    engine = create_engine(empty_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    engine.dispose()
+    result = cli("publish", "--all")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.endswith(
+        "is at schema revision 0099_future, which this publisher does not know: "
+        "upgrade the publisher"
+    )
+
+
+def test_db_init_creates_the_schema_at_the_head_revision_and_is_safe_to_run_again(cli, empty_url):
+    first = cli("db", "init", "--database", empty_url).stderr.strip()
+    assert first.startswith("Schema created in ") and first.endswith(
+        f"(revision {head_revision()})"
+    )
+    again = cli("db", "init", "--database", empty_url).stderr.strip()
+    assert again.startswith("Schema ready in ") and again.endswith(f"(revision {head_revision()})")
+    engine = open_engine(empty_url)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_the_migrations_build_the_schema_the_models_describe(empty_url, new_database):
+    """Replaying every migration and creating from the models give the same tables."""
+    migrate(empty_url, "head", "file:///public")
+    fresh = new_database("sqlite" if empty_url.startswith("sqlite") else "postgresql")
+
+    def shape(url: str) -> dict[str, object]:
+        engine = create_engine(url)
+        found = inspect(engine)
+        tables = sorted(set(found.get_table_names()) - {"alembic_version"})
+        result = {
+            table: (
+                [(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)],
+                found.get_pk_constraint(table)["constrained_columns"],
+                sorted((i["name"], tuple(i["column_names"])) for i in found.get_indexes(table)),
+                sorted(tuple(u["column_names"]) for u in found.get_unique_constraints(table)),
+                sorted(
+                    (tuple(f["constrained_columns"]), f["referred_table"])
+                    for f in found.get_foreign_keys(table)
+                ),
+            )
+            for table in tables
+        }
+        engine.dispose()
+        return result
+
+    migrated, created = shape(empty_url), shape(fresh)
+    for table in created:  # column order may differ where a migration added a column
+        columns_m, *rest_m = migrated[table]
+        columns_c, *rest_c = created[table]
+        assert (sorted(columns_m), rest_m) == (sorted(columns_c), rest_c), table
+
+
+def test_an_old_database_missing_a_table_and_an_index_gets_them(tmp_path):
+    """The previous `db init` created what was missing; upgrading does so too."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    cli = Cli(database_url=url, target=tmp_path / "public")
+    migrate(url, BASELINE)
+    forget_revision(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE watchers"))
+        connection.execute(text("DROP INDEX ix_lessons_class_id"))
+    assert cli("status", "--database", url).exit_code == 2
+    assert cli("db", "upgrade", "--database", url).exit_code == 0
+    found = inspect(engine)
+    assert "watchers" in found.get_table_names()
+    assert "ix_lessons_class_id" in {i["name"] for i in found.get_indexes("lessons")}
+    engine.dispose()
+    assert cli("status", "--database", url).exit_code == 0
+
+
+def test_the_migrations_are_files_of_the_package(tmp_path):
+    """They ship in the wheel: Alembic finds them inside `publisher`, not in the checkout."""
+    import publisher.db.migrations as migrations
+
+    folder = Path(migrations.__file__).parent
+    assert (folder / "env.py").is_file()
+    assert (folder / "versions" / "__init__.py").is_file()
+    assert migration_config().get_main_option("script_location") == str(folder)
