@@ -151,13 +151,14 @@ def test_plan_gc_rules(listing, manifests_found, recorded, keep_days, deleted, u
 def test_plan_gc_counts_what_it_keeps_and_why():
     listing = [stored(NAMED, 400), stored(OLD, 1), stored(OLD.replace("old", "older"), 90)]
     plan = plan_gc(listing, A_MANIFEST, (), NOW, 14)
-    assert (plan.day_files, plan.referenced, plan.young, plan.skipped, len(plan.delete)) == (
-        3,
-        1,
-        1,
-        0,
-        1,
-    )
+    assert plan.counts() == {
+        "day_files": 3,
+        "referenced": 1,
+        "recent": 0,
+        "young": 1,
+        "awaiting_gc": 1,
+        "skipped": 0,
+    }
 
 
 @pytest.fixture
@@ -283,7 +284,8 @@ def test_gc_deletes_what_no_manifest_names_and_dry_run_shows_the_same(publisher,
     assert keys(store) == before
     printed = [line.split("\t")[0] for line in dry.stdout.splitlines()]
     assert sorted(printed) == old
-    assert f"would delete {2 * WINDOW} unreferenced" in dry.stderr
+    assert f"{2 * WINDOW} awaiting gc (unreferenced, older)" in dry.stderr
+    assert dry.stderr.endswith(f"; would delete {2 * WINDOW}\n")
 
     real = publisher("gc", *options)
     assert real.exit_code == 0, real.output
@@ -298,7 +300,8 @@ def test_gc_keeps_unreferenced_files_younger_than_the_retention(publisher, sessi
     result = publisher("gc", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert (summary["deleted"], summary["young"], summary["referenced"]) == ([], len(old), WINDOW)
+    counts = summary["counts"]
+    assert (summary["deleted"], counts["young"], counts["referenced"]) == ([], len(old), WINDOW)
     assert set(old) <= keys(store)
 
 

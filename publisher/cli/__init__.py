@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from publisher import __version__
+from publisher.cli.output import output_options
 from publisher.errors import ConfigError, PublisherError
 
 
@@ -35,6 +36,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 @click.group(cls=PublisherGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="publisher")
+@output_options
 def main() -> None:
     """Publish school day snapshots as static files for display screens.
 

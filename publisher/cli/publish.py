@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -26,7 +25,15 @@ from publisher.cli.common import (
     settings_options,
     stop_on_signals,
     target_options,
-    warn,
+)
+from publisher.cli.output import (
+    detail,
+    error,
+    failures,
+    output_options,
+    print_json,
+    say,
+    show_progress,
 )
 from publisher.config import PublishSettings
 from publisher.db.changes import settle_changes
@@ -68,6 +75,7 @@ from publisher.upload.run import (
 @settings_options
 @database_option
 @target_options
+@output_options
 def publish_command(
     all_schools: bool,
     school_keys: tuple[str, ...],
@@ -130,21 +138,29 @@ def publish_command(
     if cdns and summary.mutable_written:
         try:
             told = cdns.tell(summary.mutable_written)
-        except InvalidationError as error:
-            problems.append(str(error))
+        except InvalidationError as failure:
+            problems.append(str(failure))
     seconds = time.monotonic() - started
     for problem in problems:
-        warn(f"Error: {problem}")
+        error(f"Error: {problem}")
+    for label, key, reason in summary.written:
+        detail(f"{label}\t{key}\t{reason}")
     if as_json:
-        document = _summary_document(summary, seconds)
-        document["invalidation"] = told.invalidation if told else None
-        document["edges_refreshed"] = list(told.edges) if told else []
-        click.echo(json.dumps(document, ensure_ascii=False))
-    else:
-        warn(_summary_line(summary, store.describe(), seconds))
-        if told:
-            warn(told.describe())
+        with sessions() as session:
+            busy = _slugs(session, summary.busy)
+        print_json(_summary_document(summary, busy, told, seconds))
+    say(_summary_line(summary, store.describe(), seconds))
+    if told:
+        say(told.describe())
     sys.exit(1 if problems else 0)
+
+
+def _slugs(session: Session, school_ids: Sequence[int]) -> list[str]:
+    """The slugs of the given schools, in id order."""
+    if not school_ids:
+        return []
+    query = select(School.slug).where(School.id.in_(school_ids)).order_by(School.id)
+    return list(session.scalars(query))
 
 
 def _select(session: Session, all_schools: bool, keys: Sequence[str], changed: bool) -> list[int]:
@@ -182,7 +198,7 @@ def _planning(
 @contextmanager
 def _progress(total: int) -> Iterator[Callable[[int], None]]:
     """A progress bar on a terminal; nothing at all under cron."""
-    if not sys.stderr.isatty() or total <= 1:
+    if not show_progress() or total <= 1:
         yield lambda _count: None
         return
     with click.progressbar(length=total, label="Publishing", file=sys.stderr) as bar:
@@ -199,6 +215,8 @@ def _print_plan(
 ) -> bool:
     """Print every planned write with its reason; True when some school cannot publish."""
     rows: list[dict[str, Any]] = []  # for --json: what is planned, without the bytes
+    failed: dict[str, str] = {}
+    schools = 0
 
     def show(label: str, write: PlannedWrite) -> None:
         if as_json:
@@ -213,30 +231,46 @@ def _print_plan(
         else:
             click.echo(f"{label}\t{write.key}\t{write.reason}")
 
-    failed = False
     for write in plan_site_writes(sessions, page, settings):
         show("-", write)
     for plans in plan_batches(sessions, school_ids, now, settings, page=page):
         for plan in plans:
+            schools += 1
             if plan.error is not None:
-                failed = True
-                warn(f"Error: {plan.error}")
+                failed[plan.label] = plan.error
+                error(f"Error: {plan.error}")
             for write in plan.writes:
                 show(plan.label, write)
+            detail(f"{plan.label}: {len(plan.writes)} objects to write")
+    total = sum(row["bytes"] for row in rows) if as_json else None
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False))
-    return failed
+        counts = {"schools": schools, "writes": len(rows), "bytes": total, "failed": len(failed)}
+        print_json({"writes": rows, "failed": failures(failed), "counts": counts})
+    say(f"dry run: {schools} schools planned, {len(failed)} failed; nothing was written")
+    return bool(failed)
 
 
-def _summary_document(summary: RunSummary, seconds: float) -> dict[str, Any]:
-    return {
-        "published": summary.published,
+def _summary_document(
+    summary: RunSummary, busy: list[str], told: Told | None, seconds: float
+) -> dict[str, Any]:
+    """The `publish --json` document (docs/json.md): lists of schools, then their counts."""
+    counts = {
+        "published": len(summary.published),
         "unchanged": len(summary.unchanged),
-        "failed": summary.failed,
-        "busy": len(summary.busy),
+        "failed": len(summary.failed),
+        "busy": len(busy),
         "stopped": summary.stopped,
         "objects_written": summary.objects_written,
         "bytes_written": summary.bytes_written,
+    }
+    return {
+        "published": summary.published,
+        "unchanged": summary.unchanged,
+        "failed": failures(summary.failed),
+        "busy": busy,
+        "invalidation": told.invalidation if told else None,
+        "edges_refreshed": list(told.edges) if told else [],
+        "counts": counts,
         "seconds": round(seconds, 3),
     }
 
@@ -257,13 +291,16 @@ def _summary_line(summary: RunSummary, target: str, seconds: float) -> str:
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the schools and watchers as JSON.")
 @database_option
+@output_options
 def status_command(as_json: bool, database_url: str) -> None:
     """What is published for each school, the last error if any, and each
     running watcher's heartbeat and last action.
 
-    Exit status 1 when some active school's last attempt failed or its published
-    revision is behind, or a watcher's heartbeat is overdue, so monitoring can
-    alert on it.
+    Prints a table on stdout: one row per school with its state (published,
+    behind, failed, not published, or inactive), revisions, dates and last
+    error, then one row per watcher; a summary line on stderr. Exit status 1
+    when some active school is behind or failed, or a watcher's heartbeat is
+    overdue, so monitoring can alert on it.
     """
     sessions = open_database(database_url)
     now = dt.datetime.now(dt.UTC)
@@ -277,17 +314,103 @@ def status_command(as_json: bool, database_url: str) -> None:
         pending = set(session.scalars(select(SchoolChange.school_id)))
     documents = [_status_document(school, state, school.id in pending) for school, state in rows]
     beats = [_watcher_document(watcher, now) for watcher in watchers]
+    counts = _status_counts(documents, beats)
     if as_json:
-        click.echo(
-            json.dumps({"schools": documents, "watchers": beats}, ensure_ascii=False, indent=2)
-        )
+        print_json({"schools": documents, "watchers": beats, "counts": counts})
     else:
-        for doc in documents:
-            click.echo(_status_line(doc))
-        for beat in beats:
-            click.echo(_watcher_line(beat))
-    unhealthy = [d for d in documents if d["active"] and (d["last_error"] or d["behind"])]
-    sys.exit(1 if unhealthy or any(beat["overdue"] for beat in beats) else 0)
+        for line in _status_table(documents, beats):
+            click.echo(line)
+    for doc in documents:
+        detail(
+            f"{doc['slug']}: screen schools/{doc['key']}/index.html, "
+            f"last attempt {doc['attempted_at'] or 'never'}"
+        )
+    say(_status_summary(counts))
+    unhealthy = counts[BEHIND] + counts[FAILED] + counts["not_published"] + counts["overdue"]
+    sys.exit(1 if unhealthy else 0)
+
+
+PUBLISHED, BEHIND, FAILED, NOT_PUBLISHED, INACTIVE = (
+    "published",
+    "behind",
+    "failed",
+    "not published",
+    "inactive",
+)
+"""A school's state in `status`: its last attempt failed; it was never published;
+its published revision is not its current one; or all is well. Inactive schools
+are not published and never count as a problem."""
+STATES = (PUBLISHED, BEHIND, FAILED, NOT_PUBLISHED, INACTIVE)
+
+
+def _state(doc: dict[str, Any]) -> str:
+    if not doc["active"]:
+        return INACTIVE
+    if doc["last_error"]:
+        return FAILED
+    if doc["published_revision"] is None:
+        return NOT_PUBLISHED
+    return BEHIND if doc["behind"] else PUBLISHED
+
+
+def _status_counts(documents: list[dict[str, Any]], beats: list[dict[str, Any]]) -> dict[str, int]:
+    states = [doc["state"] for doc in documents]
+    counts = {"schools": len(documents)}
+    counts.update({state.replace(" ", "_"): states.count(state) for state in STATES})
+    counts.update(watchers=len(beats), overdue=sum(1 for beat in beats if beat["overdue"]))
+    return counts
+
+
+def _status_summary(counts: dict[str, int]) -> str:
+    states = ", ".join(f"{counts[state.replace(' ', '_')]} {state}" for state in STATES)
+    watchers = f"{counts['watchers']} watcher{'s' if counts['watchers'] != 1 else ''}"
+    return f"{counts['schools']} schools: {states}; {watchers}, {counts['overdue']} overdue"
+
+
+def _status_table(documents: list[dict[str, Any]], beats: list[dict[str, Any]]) -> list[str]:
+    """Aligned columns with a header line: the schools, then (if any) the watchers."""
+    rows = [("SCHOOL", "STATE", "REVISION", "PUBLISHED", "DATES", "PUBLISHED AT", "LAST ERROR")]
+    for doc in documents:
+        published = doc["published_revision"]
+        dates = f"{doc['first_date']}..{doc['last_date']}" if doc["first_date"] else "-"
+        rows.append(
+            (
+                doc["slug"],
+                doc["state"],
+                f"r{doc['revision']}",
+                f"r{published}" if published is not None else "-",
+                dates,
+                doc["published_at"] or "-",
+                doc["last_error"] or "",
+            )
+        )
+    lines = _aligned(rows)
+    if beats:
+        watchers = [("WATCHER", "STATE", "LAST BEAT", "LAST ACTION", "AT", "LAST ERROR")]
+        watchers.extend(
+            (
+                beat["owner"],
+                "overdue" if beat["overdue"] else "beating",
+                f"{beat['seconds_since_beat']} s ago",
+                beat["last_action"] or "-",
+                beat["last_action_at"] or "-",
+                beat["last_error"] or "",
+            )
+            for beat in beats
+        )
+        lines += ["", *_aligned(watchers)]
+    return lines
+
+
+def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    """Columns padded to their widest cell; the last column (free text) is not padded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "  ".join(
+            [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
+        ).rstrip()
+        for row in rows
+    ]
 
 
 def _watcher_document(watcher: WatcherState, now: dt.datetime) -> dict[str, Any]:
@@ -306,23 +429,12 @@ def _watcher_document(watcher: WatcherState, now: dt.datetime) -> dict[str, Any]
     }
 
 
-def _watcher_line(doc: dict[str, Any]) -> str:
-    line = (
-        f"watcher {doc['owner']}	beat {doc['seconds_since_beat']} s ago"
-        f"{' (OVERDUE)' if doc['overdue'] else ''}	last: {doc['last_action']} "
-        f"at {doc['last_action_at']}"
-    )
-    if doc["last_error"]:
-        line += f"	error: {doc['last_error']}"
-    return line
-
-
 def _status_document(
     school: School, state: PublishState | None, edited_outside: bool = False
 ) -> dict[str, Any]:
     """`edited_outside`: changed with plain SQL since, its new revision not yet settled."""
     published = state.revision if state else None
-    return {
+    document = {
         "id": school.id,
         "slug": school.slug,
         "key": school.public_key,
@@ -336,6 +448,7 @@ def _status_document(
         "attempted_at": _iso(state.attempted_at if state else None),
         "last_error": state.last_error if state else None,
     }
+    return {**document, "state": _state(document)}
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -347,22 +460,6 @@ def _iso(value: dt.date | None) -> str | None:
 def _as_utc(value: dt.datetime) -> dt.datetime:
     # SQLite returns naive datetimes; every stored time is UTC.
     return value.replace(tzinfo=value.tzinfo or dt.UTC).astimezone(dt.UTC)
-
-
-def _status_line(doc: dict[str, Any]) -> str:
-    if doc["published_revision"] is None:
-        published = "never published"
-    else:
-        published = (
-            f"r{doc['published_revision']} {doc['first_date']}..{doc['last_date']} "
-            f"at {doc['published_at']}"
-        )
-    line = f"{doc['slug']}\tr{doc['revision']}\t{published}"
-    if not doc["active"]:
-        line += "\tinactive"
-    if doc["last_error"]:
-        line += f"\terror: {doc['last_error']}"
-    return line
 
 
 COMMANDS = [publish_command, status_command]
