@@ -23,7 +23,7 @@ from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
 from publisher.errors import StoreError
-from publisher.upload.gc import delete_garbage, find_garbage, plan_gc
+from publisher.upload.gc import DAY_FILE_COUNTS, delete_garbage, find_garbage, plan_gc
 from publisher.upload.local import LocalStore
 from publisher.upload.run import publish
 from publisher.upload.store import StoredObject
@@ -326,3 +326,23 @@ def test_a_negative_retention_is_a_usage_error(cli):
     result = cli("gc", "--keep-days", "-1")
     assert result.exit_code == 2
     assert "-1 is not in the range x>=0" in result.stderr
+
+
+@pytest.mark.parametrize("keep_days", ["14", "0"])
+def test_verify_counts_day_files_as_gc_dry_run_does(publisher, sessions, store, keep_days):
+    """Young files (keep 14 days) in one case, files awaiting gc (keep 0) in the other."""
+    old = with_an_old_window(publisher, sessions, store, "alpha", "beta")
+    options = ["--keep-days", keep_days]
+
+    verified = publisher("verify", "--json", *options)
+    dry = publisher("gc", "--dry-run", "--json", *options)
+
+    assert (verified.exit_code, dry.exit_code) == (0, 0), verified.output + dry.output
+    in_verify = {k: json.loads(verified.stdout)["counts"][k] for k in DAY_FILE_COUNTS}
+    in_gc = {k: json.loads(dry.stdout)["counts"][k] for k in DAY_FILE_COUNTS}
+    assert in_verify == in_gc
+    expected = "awaiting_gc" if keep_days == "0" else "young"
+    assert (in_gc["day_files"], in_gc[expected]) == (len(old) + 2 * WINDOW, len(old))
+    # And in the same words on stderr.
+    words = verified.stderr.split("; ", 1)[1]
+    assert dry.stderr == f"{words.rstrip()}; would delete {in_gc['awaiting_gc']}\n"

@@ -169,7 +169,7 @@ def gc_command(
         for key in deleted:
             click.echo(f"{key}\t{ages[key]:.1f}")
     for key, why in plan.kept:
-        detail(f"{key}\tkept, {why}")
+        detail(f"{key}\tkept: {why}")
     say(_gc_line(plan, len(deleted), keep_days, dry_run))
     sys.exit(1 if plan.unreadable or failure else 0)
 

@@ -53,7 +53,7 @@ class GcPlan:
     recent: int = 0
     young: int = 0
     skipped: int = 0  # in the folder of an unreadable manifest
-    kept: tuple[tuple[str, str], ...] = ()  # unreferenced day files kept: (key, why)
+    kept: tuple[tuple[str, str], ...] = ()  # every day file not deleted: (key, why), by key
 
     @property
     def awaiting_gc(self) -> int:
@@ -112,14 +112,16 @@ def plan_gc(
         counts["day_files"] += 1
         if stored.key.startswith(skipped_folders):
             counts["skipped"] += 1
+            kept.append((stored.key, "skipped (unreadable manifest)"))
         elif stored.key in referenced:
             counts["referenced"] += 1
+            kept.append((stored.key, "referenced"))
         elif not _date_passed(stored.key, since):
             counts["recent"] += 1
-            kept.append((stored.key, RECENT))
+            kept.append((stored.key, f"recent (unreferenced, {RECENT})"))
         elif stored.modified >= cutoff:
             counts["young"] += 1
-            kept.append((stored.key, f"younger than {keep_days} days"))
+            kept.append((stored.key, f"young (unreferenced, younger than {keep_days} days)"))
         else:
             chosen.append(stored)
     chosen.sort(key=lambda s: (s.modified, s.key))
