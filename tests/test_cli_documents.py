@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from publisher.build.source import SchoolData
+from publisher.cli import main
 from publisher.db import School, open_engine, session_factory, transaction
 from publisher.db.load import load_schools
 from publisher.db.lookup import find_school_by_key
@@ -253,3 +255,49 @@ def test_importing_the_example_leaves_the_demo_schools_as_they_were(cli, session
     assert result.stderr == f"imported {SLUG} (revision 1)\n"
     after = classes_per_school()
     assert after == {**before, SLUG: 4}
+
+
+def import_stdin(database_url: str, content: bytes, *args: str):
+    env = {"PUBLISHER_DATABASE_URL": database_url}
+    return CliRunner().invoke(main, ["import", *args, "-"], input=content, env=env)
+
+
+@pytest.mark.parametrize("output_format", ["yaml", "json"])
+def test_import_dash_reads_a_yaml_or_json_document_from_standard_input(
+    cli, sessions, database_url, output_format
+):
+    cli("import", str(EXAMPLE))
+    before = stored(sessions)
+    exported = cli("export", "--school", SLUG, "--format", output_format).stdout
+    changed = exported.replace("مدرسة المثال", "مدرسة المثال الجديدة")
+
+    result = import_stdin(database_url, changed.encode())
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"imported {SLUG} (revision 2)\n"
+    after = stored(sessions)
+    assert after is not None and before is not None
+    assert (after.name, after.key) == ("مدرسة المثال الجديدة المتوسطة للبنين", before.key)
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        pytest.param(b'{"slug": "a"', (), "line 1, column 13: Expecting ',' delimiter", id="broken-json"),
+        pytest.param(b"slug: [a\n", (), "line 2, column 1: expected ',' or ']', but got '<stream end>'", id="broken-yaml"),
+        pytest.param(b"slug: a\n", ("--format", "json"), "line 1, column 1: Expecting value", id="yaml-read-as-json"),
+        pytest.param(b"", (), "the file is empty", id="nothing"),
+    ],
+)  # fmt: skip
+def test_a_bad_document_on_standard_input_is_named_stdin(database_url, content, args, message):
+    result = import_stdin(database_url, content, *args)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: <stdin>: {message}\n"
+
+
+def test_standard_input_is_read_once(database_url):
+    result = CliRunner().invoke(
+        main, ["import", "-", "-"], input=b"", env={"PUBLISHER_DATABASE_URL": database_url}
+    )
+    assert result.exit_code == 2
+    assert "standard input (-) can be read only once" in result.stderr
