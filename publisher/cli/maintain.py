@@ -32,7 +32,8 @@ keep_days_option = click.option(
     show_default=True,
     envvar="PUBLISHER_KEEP_DAYS",
     show_envvar=True,
-    help="Retention: only day files older than this (store modification time) are deleted.",
+    help="Retention: gc deletes only unreferenced day files older than this many days "
+    "(store modification time).",
 )
 
 

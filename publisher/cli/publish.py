@@ -299,8 +299,8 @@ def status_command(as_json: bool, database_url: str) -> None:
     Prints a table on stdout: one row per school with its state (published,
     behind, failed, not published, or inactive), revisions, dates and last
     error, then one row per watcher; a summary line on stderr. Exit status 1
-    when some active school is behind or failed, or a watcher's heartbeat is
-    overdue, so monitoring can alert on it.
+    when some active school is not published, behind or failed, or a watcher's
+    heartbeat is overdue, so monitoring can alert on it.
     """
     sessions = open_database(database_url)
     now = dt.datetime.now(dt.UTC)
