@@ -35,6 +35,13 @@ from publisher.cli.output import (
     say,
     show_progress,
 )
+from publisher.cli.status_view import (
+    school_state,
+    status_counts,
+    status_summary,
+    status_table,
+    unhealthy,
+)
 from publisher.config import PublishSettings
 from publisher.db.changes import settle_changes
 from publisher.db.claims import CLAIM_SECONDS
@@ -314,103 +321,19 @@ def status_command(as_json: bool, database_url: str) -> None:
         pending = set(session.scalars(select(SchoolChange.school_id)))
     documents = [_status_document(school, state, school.id in pending) for school, state in rows]
     beats = [_watcher_document(watcher, now) for watcher in watchers]
-    counts = _status_counts(documents, beats)
+    counts = status_counts(documents, beats)
     if as_json:
         print_json({"schools": documents, "watchers": beats, "counts": counts})
     else:
-        for line in _status_table(documents, beats):
+        for line in status_table(documents, beats):
             click.echo(line)
     for doc in documents:
         detail(
             f"{doc['slug']}: screen schools/{doc['key']}/index.html, "
             f"last attempt {doc['attempted_at'] or 'never'}"
         )
-    say(_status_summary(counts))
-    unhealthy = counts[BEHIND] + counts[FAILED] + counts["not_published"] + counts["overdue"]
-    sys.exit(1 if unhealthy else 0)
-
-
-PUBLISHED, BEHIND, FAILED, NOT_PUBLISHED, INACTIVE = (
-    "published",
-    "behind",
-    "failed",
-    "not published",
-    "inactive",
-)
-"""A school's state in `status`: its last attempt failed; it was never published;
-its published revision is not its current one; or all is well. Inactive schools
-are not published and never count as a problem."""
-STATES = (PUBLISHED, BEHIND, FAILED, NOT_PUBLISHED, INACTIVE)
-
-
-def _state(doc: dict[str, Any]) -> str:
-    if not doc["active"]:
-        return INACTIVE
-    if doc["last_error"]:
-        return FAILED
-    if doc["published_revision"] is None:
-        return NOT_PUBLISHED
-    return BEHIND if doc["behind"] else PUBLISHED
-
-
-def _status_counts(documents: list[dict[str, Any]], beats: list[dict[str, Any]]) -> dict[str, int]:
-    states = [doc["state"] for doc in documents]
-    counts = {"schools": len(documents)}
-    counts.update({state.replace(" ", "_"): states.count(state) for state in STATES})
-    counts.update(watchers=len(beats), overdue=sum(1 for beat in beats if beat["overdue"]))
-    return counts
-
-
-def _status_summary(counts: dict[str, int]) -> str:
-    states = ", ".join(f"{counts[state.replace(' ', '_')]} {state}" for state in STATES)
-    watchers = f"{counts['watchers']} watcher{'s' if counts['watchers'] != 1 else ''}"
-    return f"{counts['schools']} schools: {states}; {watchers}, {counts['overdue']} overdue"
-
-
-def _status_table(documents: list[dict[str, Any]], beats: list[dict[str, Any]]) -> list[str]:
-    """Aligned columns with a header line: the schools, then (if any) the watchers."""
-    rows = [("SCHOOL", "STATE", "REVISION", "PUBLISHED", "DATES", "PUBLISHED AT", "LAST ERROR")]
-    for doc in documents:
-        published = doc["published_revision"]
-        dates = f"{doc['first_date']}..{doc['last_date']}" if doc["first_date"] else "-"
-        rows.append(
-            (
-                doc["slug"],
-                doc["state"],
-                f"r{doc['revision']}",
-                f"r{published}" if published is not None else "-",
-                dates,
-                doc["published_at"] or "-",
-                doc["last_error"] or "",
-            )
-        )
-    lines = _aligned(rows)
-    if beats:
-        watchers = [("WATCHER", "STATE", "LAST BEAT", "LAST ACTION", "AT", "LAST ERROR")]
-        watchers.extend(
-            (
-                beat["owner"],
-                "overdue" if beat["overdue"] else "beating",
-                f"{beat['seconds_since_beat']} s ago",
-                beat["last_action"] or "-",
-                beat["last_action_at"] or "-",
-                beat["last_error"] or "",
-            )
-            for beat in beats
-        )
-        lines += ["", *_aligned(watchers)]
-    return lines
-
-
-def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
-    """Columns padded to their widest cell; the last column (free text) is not padded."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return [
-        "  ".join(
-            [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
-        ).rstrip()
-        for row in rows
-    ]
+    say(status_summary(counts))
+    sys.exit(1 if unhealthy(counts) else 0)
 
 
 def _watcher_document(watcher: WatcherState, now: dt.datetime) -> dict[str, Any]:
@@ -448,7 +371,7 @@ def _status_document(
         "attempted_at": _iso(state.attempted_at if state else None),
         "last_error": state.last_error if state else None,
     }
-    return {**document, "state": _state(document)}
+    return {**document, "state": school_state(document)}
 
 
 def _iso(value: dt.date | None) -> str | None:
