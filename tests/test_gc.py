@@ -343,6 +343,7 @@ def test_verify_counts_day_files_as_gc_dry_run_does(publisher, sessions, store, 
     assert in_verify == in_gc
     expected = "awaiting_gc" if keep_days == "0" else "young"
     assert (in_gc["day_files"], in_gc[expected]) == (len(old) + 2 * WINDOW, len(old))
-    # And in the same words on stderr.
-    words = verified.stderr.split("; ", 1)[1]
-    assert dry.stderr == f"{words.rstrip()}; would delete {in_gc['awaiting_gc']}\n"
+    # And in the same words on stderr (without --json).
+    words = publisher("verify", *options).stderr.split("; ", 1)[1]
+    said = publisher("gc", "--dry-run", *options).stderr
+    assert said == f"{words.rstrip()}; would delete {in_gc['awaiting_gc']}\n"

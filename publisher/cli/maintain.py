@@ -89,7 +89,8 @@ def verify_command(
     for slug in report.checked:
         found = sum(1 for problem in report.problems if problem.school == slug)
         detail(f"{slug}: {found} problems" if found else f"{slug}: ok")
-    say(_verify_line(report, repair, keep_days))
+    if not as_json:
+        say(_verify_line(report, repair, keep_days))
     sys.exit(1 if report.unrepaired or report.failed else 0)
 
 
@@ -171,7 +172,8 @@ def gc_command(
             click.echo(f"{key}\t{ages[key]:.1f}")
     for key, why in plan.kept:
         detail(f"{key}\tkept: {why}")
-    say(_gc_line(plan, len(deleted), keep_days, dry_run))
+    if not as_json:
+        say(_gc_line(plan, len(deleted), keep_days, dry_run))
     sys.exit(1 if plan.unreadable or failure else 0)
 
 

@@ -156,9 +156,10 @@ def publish_command(
         with sessions() as session:
             busy = _slugs(session, summary.busy)
         print_json(_summary_document(summary, busy, told, seconds))
-    say(_summary_line(summary, store.describe(), seconds))
-    if told:
-        say(told.describe())
+    else:  # the document holds the summary
+        say(_summary_line(summary, store.describe(), seconds))
+        if told:
+            say(told.describe())
     sys.exit(1 if problems else 0)
 
 
@@ -253,7 +254,8 @@ def _print_plan(
     if as_json:
         counts = {"schools": schools, "writes": len(rows), "bytes": total, "failed": len(failed)}
         print_json({"writes": rows, "failed": failures(failed), "counts": counts})
-    say(f"dry run: {schools} schools planned, {len(failed)} failed; nothing was written")
+    else:
+        say(f"dry run: {schools} schools planned, {len(failed)} failed; nothing was written")
     return bool(failed)
 
 
@@ -332,7 +334,8 @@ def status_command(as_json: bool, database_url: str) -> None:
             f"{doc['slug']}: screen schools/{doc['key']}/index.html, "
             f"last attempt {doc['attempted_at'] or 'never'}"
         )
-    say(status_summary(counts))
+    if not as_json:
+        say(status_summary(counts))
     sys.exit(1 if unhealthy(counts) else 0)
 
 
