@@ -250,8 +250,8 @@ def _print_plan(
             for write in plan.writes:
                 show(plan.label, write)
             detail(f"{plan.label}: {len(plan.writes)} objects to write")
-    total = sum(row["bytes"] for row in rows) if as_json else None
     if as_json:
+        total = sum(row["bytes"] for row in rows)
         counts = {"schools": schools, "writes": len(rows), "bytes": total, "failed": len(failed)}
         print_json({"writes": rows, "failed": failures(failed), "counts": counts})
     else:
