@@ -328,7 +328,7 @@ class Bench:
         self.server.reset()
         finished, summary = self.publish(database or self.database, f"s3://{bucket}", select)
         counts = self.server.reset()
-        note = note or f"{summary['objects_written']} objects written"
+        note = note or f"{summary['counts']['objects_written']} objects written"
         tool = f"publisher publish {select}"
         row = Row(scenario, tool, finished.seconds, counts, finished.rss_mib, note)
         row.inside = summary["seconds"]

@@ -186,7 +186,7 @@ class Bench:
         counts = self.server.reset()
         summaries = [json.loads(out) for out, _ in outputs]
         shares = " + ".join(str(len(s["published"])) for s in summaries)
-        busy = " + ".join(str(s["busy"]) for s in summaries)
+        busy = " + ".join(str(len(s["busy"])) for s in summaries)
         line = (
             f"| {processes} | {seconds:.1f} | {shares} | {busy} | {counts['PUT']:,} | "
             f"{sum(len(s['failed']) for s in summaries)} |"

@@ -10,16 +10,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import text
+from click.testing import CliRunner
+from sqlalchemy import select, text
 
 from publisher.build.source import SchoolData
-from publisher.db import open_engine, session_factory, transaction
+from publisher.cli import main
+from publisher.db import School, open_engine, session_factory, transaction
 from publisher.db.load import load_schools
 from publisher.db.lookup import find_school_by_key
 from publisher.db.save import same_schedule_data
+from publisher.demo import school_outline
+from publisher.documents.reading import read_document
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "school.yaml"
-SLUG = "al-noor-boys"
+SLUG = "example-school"
 
 
 def stored(sessions, slug: str = SLUG) -> SchoolData | None:
@@ -108,12 +112,12 @@ def test_an_export_imported_into_an_empty_database_recreates_the_same_school(
 @pytest.mark.parametrize(
     "edits",
     [
-        pytest.param({"name: مدرسة النور المتوسطة للبنين": "name: مدرسة النور"}, id="a-field"),
+        pytest.param({"name: مدرسة المثال المتوسطة للبنين": "name: مدرسة النور"}, id="a-field"),
         pytest.param({'end: "07:45"}': 'end: "07:40"}'}, id="a-period-time"),
         pytest.param({"classes: [1/أ, 1/ب, 2/أ, 2/ب]": "classes: [1/ب, 1/أ, 2/أ, 2/ب]"}, id="the-class-order"),
         pytest.param({"- {date: 2026-11-24, period: 5, class: 2/أ, cancelled: true}\n": ""}, id="a-removed-substitution"),
         pytest.param(
-            {"name: مدرسة النور المتوسطة للبنين": "name: مدرسة النور", "الفسحة": "الاستراحة", "place: الساحة, day: sunday": "place: المقصف, day: sunday"},
+            {"name: مدرسة المثال المتوسطة للبنين": "name: مدرسة النور", "الفسحة": "الاستراحة", "place: الساحة, day: sunday": "place: المقصف, day: sunday"},
             id="many-things-at-once",
         ),
     ],
@@ -142,7 +146,7 @@ def test_a_file_with_an_error_changes_nothing(cli, sessions, tmp_path, edits, pr
     cli("import", str(EXAMPLE))
     before = stored(sessions)
     bad = edited_example(
-        tmp_path, "bad.yaml", {"name: مدرسة النور المتوسطة للبنين": "name: x", **edits}
+        tmp_path, "bad.yaml", {"name: مدرسة المثال المتوسطة للبنين": "name: x", **edits}
     )
 
     result = cli("import", str(bad))
@@ -155,7 +159,7 @@ def test_a_file_with_an_error_changes_nothing(cli, sessions, tmp_path, edits, pr
 
 
 def test_a_bad_file_fails_alone_and_the_others_import(cli, sessions, tmp_path):
-    good = edited_example(tmp_path, "good.yaml", {f"slug: {SLUG}": "slug: al-noor-girls"})
+    good = edited_example(tmp_path, "good.yaml", {f"slug: {SLUG}": "slug: example-girls"})
     bad = edited_example(tmp_path, "bad.yaml", {"timezone: Asia/Riyadh": "timezone: Asia/Riyad"})
     missing = tmp_path / "missing.yaml"
 
@@ -164,10 +168,10 @@ def test_a_bad_file_fails_alone_and_the_others_import(cli, sessions, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f'Error: {bad}: timezone: unknown time zone "Asia/Riyad" (expected an IANA name such as "Asia/Riyadh")',
-        "imported al-noor-girls (revision 1)",
+        "imported example-girls (revision 1)",
         f"Error: {missing}: cannot read: No such file or directory",
     ]
-    assert stored(sessions, "al-noor-girls") is not None
+    assert stored(sessions, "example-girls") is not None
     assert stored(sessions, SLUG) is None
 
 
@@ -175,14 +179,14 @@ def test_a_key_already_used_by_another_school_is_rejected(cli, sessions, tmp_pat
     cli("import", str(EXAMPLE))
     taken = stored(sessions).key  # type: ignore[union-attr]
     other = edited_example(
-        tmp_path, "other.yaml", {f"slug: {SLUG}": f"slug: al-noor-girls\nkey: {taken}"}
+        tmp_path, "other.yaml", {f"slug: {SLUG}": f"slug: example-girls\nkey: {taken}"}
     )
 
     result = cli("import", str(other))
 
     assert result.exit_code == 1
     assert result.stderr == f'Error: {other}: key: already the key of school "{SLUG}"\n'
-    assert stored(sessions, "al-noor-girls") is None
+    assert stored(sessions, "example-girls") is None
 
 
 def test_a_document_can_set_the_key(cli, sessions, tmp_path):
@@ -305,3 +309,78 @@ def test_a_document_with_ten_thousand_classes_is_refused_in_seconds(cli, session
     assert result.exit_code == 1
     assert result.stderr == f"Error: {huge}: classes: has 10000 entries; at most 200 are allowed\n"
     assert stored(sessions) is None
+
+
+def example_slug() -> str:
+    return read_document(EXAMPLE)["slug"]
+
+
+def test_the_example_slug_is_no_demo_school_slug():
+    demo_slugs = {school_outline(number).slug for number in range(1, 301)}
+    assert len(demo_slugs) == 300
+    assert example_slug() not in demo_slugs
+    # Generated demo schools are demo-001, demo-002, ...: no count can reach the example.
+    assert not example_slug().startswith("demo-")
+
+
+def test_importing_the_example_leaves_the_demo_schools_as_they_were(cli, sessions):
+    assert cli("demo", "--schools", "6").exit_code == 0
+
+    def classes_per_school() -> dict[str, int]:
+        with transaction(sessions) as session:
+            ids = session.scalars(select(School.id)).all()
+            return {school.slug: len(school.classes) for school in load_schools(session, ids)}
+
+    before = classes_per_school()
+    result = cli("import", str(EXAMPLE))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"imported {SLUG} (revision 1)\n"
+    after = classes_per_school()
+    assert after == {**before, SLUG: 4}
+
+
+def import_stdin(database_url: str, content: bytes, *args: str):
+    env = {"PUBLISHER_DATABASE_URL": database_url}
+    return CliRunner().invoke(main, ["import", *args, "-"], input=content, env=env)
+
+
+@pytest.mark.parametrize("output_format", ["yaml", "json"])
+def test_import_dash_reads_a_yaml_or_json_document_from_standard_input(
+    cli, sessions, database_url, output_format
+):
+    cli("import", str(EXAMPLE))
+    before = stored(sessions)
+    exported = cli("export", "--school", SLUG, "--format", output_format).stdout
+    changed = exported.replace("مدرسة المثال", "مدرسة المثال الجديدة")
+
+    result = import_stdin(database_url, changed.encode())
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"imported {SLUG} (revision 2)\n"
+    after = stored(sessions)
+    assert after is not None and before is not None
+    assert (after.name, after.key) == ("مدرسة المثال الجديدة المتوسطة للبنين", before.key)
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        pytest.param(b'{"slug": "a"', (), "line 1, column 13: Expecting ',' delimiter", id="broken-json"),
+        pytest.param(b"slug: [a\n", (), "line 2, column 1: expected ',' or ']', but got '<stream end>'", id="broken-yaml"),
+        pytest.param(b"slug: a\n", ("--format", "json"), "line 1, column 1: Expecting value", id="yaml-read-as-json"),
+        pytest.param(b"", (), "the file is empty", id="nothing"),
+    ],
+)  # fmt: skip
+def test_a_bad_document_on_standard_input_is_named_stdin(database_url, content, args, message):
+    result = import_stdin(database_url, content, *args)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: <stdin>: {message}\n"
+
+
+def test_standard_input_is_read_once(database_url):
+    result = CliRunner().invoke(
+        main, ["import", "-", "-"], input=b"", env={"PUBLISHER_DATABASE_URL": database_url}
+    )
+    assert result.exit_code == 2
+    assert "standard input (-) can be read only once" in result.stderr

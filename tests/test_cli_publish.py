@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from schools import riyadh_school, save
@@ -38,27 +39,21 @@ def test_a_second_publish_all_writes_zero_objects(cli, two_schools):
     cli("publish", "--all")
     result = cli("publish", "--all", "--json")
     summary = json.loads(result.stdout)
-    assert (summary["objects_written"], summary["unchanged"], summary["published"]) == (0, 2, [])
+    assert (summary["counts"]["objects_written"], summary["unchanged"], summary["published"]) == (
+        0,
+        ["alpha", "beta"],
+        [],
+    )
 
 
 def test_json_summary_lists_schools_objects_bytes_seconds_and_invalidation(cli, two_schools):
     summary = json.loads(cli("publish", "--all", "--json").stdout)
-    assert sorted(summary) == [
-        "busy",
-        "bytes_written",
-        "edges_refreshed",
-        "failed",
-        "invalidation",
-        "objects_written",
-        "published",
-        "seconds",
-        "stopped",
-        "unchanged",
-    ]
-    assert (summary["busy"], summary["stopped"]) == (0, 0)
+    assert (summary["busy"], summary["counts"]["stopped"]) == ([], 0)
     assert (summary["invalidation"], summary["edges_refreshed"]) == (None, [])
     assert summary["published"] == ["alpha", "beta"]
-    assert summary["bytes_written"] == sum(p.stat().st_size for p in cli.target.rglob("*.*"))
+    assert summary["counts"]["published"] == 2
+    written = sum(p.stat().st_size for p in cli.target.rglob("*.*"))
+    assert summary["counts"]["bytes_written"] == written
 
 
 @pytest.mark.parametrize("how", ["slug", "id", "public key"])
@@ -78,7 +73,7 @@ def test_publish_changed_only_takes_schools_whose_revision_moved(cli, sessions, 
     with transaction(sessions) as session:
         session.query(School).filter_by(slug="beta").one().name = "Beta renamed"
     summary = json.loads(cli("publish", "--changed", "--json").stdout)
-    assert (summary["published"], summary["unchanged"]) == (["beta"], 0)
+    assert (summary["published"], summary["unchanged"]) == (["beta"], [])
     assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == []
 
 
@@ -188,24 +183,50 @@ def test_status_shows_published_revision_dates_and_errors(cli, sessions, two_sch
     assert result.exit_code == 1
     alpha, beta = json.loads(result.stdout)["schools"]
     assert (alpha["slug"], alpha["published_revision"], alpha["last_error"]) == ("alpha", 1, None)
+    assert (alpha["state"], beta["state"]) == ("published", "failed")
     assert alpha["last_date"] is not None
     assert alpha["published_at"].endswith("Z") and "." not in alpha["published_at"]
     assert beta["last_error"] == "school beta: unknown time zone 'Nowhere/Land'"
     assert json.loads(result.stdout)["target"] == cli.target.resolve().as_uri()
     assert alpha["target"] == beta["target"] == cli.target.resolve().as_uri()
-    header, *text_lines = cli("status").stdout.splitlines()
-    assert header == f"target {cli.target.resolve().as_uri()}"
-    assert text_lines[0].startswith("alpha\tr1\tr1 ")
-    assert "error: school beta" in text_lines[1]
+    table = cli("status")
+    target_line, header, alpha_row, beta_row = table.stdout.splitlines()
+    assert target_line == f"target {cli.target.resolve().as_uri()}"
+    columns = ["SCHOOL", "STATE", "REVISION", "PUBLISHED", "DATES", "PUBLISHED AT", "LAST ERROR"]
+    assert re.split(" {2,}", header) == columns
+    assert alpha_row.split()[:4] == ["alpha", "published", "r1", "r1"]
+    assert beta_row.split()[:2] == ["beta", "failed"]
+    assert beta_row.endswith("school beta: unknown time zone 'Nowhere/Land'")
+    # The columns line up under their headers.
+    assert alpha_row.index("published") == beta_row.index("failed") == header.index("STATE")
+    assert table.stderr == (
+        "2 schools: 1 published, 0 behind, 1 failed, 0 not published, 0 inactive; "
+        "0 watchers, 0 overdue\n"
+    )
 
 
-def test_status_before_any_publish_says_never_published(cli, two_schools):
+def test_status_before_any_publish_says_not_published(cli, two_schools):
     result = cli("status")
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[1:] == [
-        "alpha\tr1\tnever published",
-        "beta\tr1\tnever published",
+    assert [line.split()[:2] for line in result.stdout.splitlines()[2:]] == [
+        ["alpha", "not"],
+        ["beta", "not"],
     ]
+    assert "not published  r1        -" in result.stdout.splitlines()[2]
+    assert "2 not published" in result.stderr
+
+
+def test_status_names_a_school_whose_published_revision_is_behind(cli, sessions, two_schools):
+    cli("publish", "--all")
+    with transaction(sessions) as session:
+        session.query(School).filter_by(slug="beta").one().name = "Beta renamed"
+    result = cli("status")
+    assert result.exit_code == 1
+    rows = {line.split()[0]: line.split()[1:4] for line in result.stdout.splitlines()[2:]}
+    assert rows == {"alpha": ["published", "r1", "r1"], "beta": ["behind", "r2", "r1"]}
+    assert "1 published, 1 behind, 0 failed" in result.stderr
+    assert cli("publish", "--changed").exit_code == 0
+    assert cli("status").exit_code == 0
 
 
 def test_status_describes_the_target_it_is_given(cli, two_schools, tmp_path):

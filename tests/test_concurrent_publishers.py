@@ -68,7 +68,7 @@ def test_two_publish_all_started_together_publish_each_school_exactly_once(
     assert (code1, code2) == (0, 0), err1 + err2
     assert not set(one["published"]) & set(two["published"])
     assert len(one["published"]) + len(two["published"]) == schools
-    assert one["failed"] == two["failed"] == {}
+    assert one["failed"] == two["failed"] == []
     manifest_puts = Counter(e.path for e in proxy.puts("/manifest.json") if e.status == 200)
     assert len(manifest_puts) == schools and set(manifest_puts.values()) == {1}
     school_puts = [e for e in proxy.puts("/schools/") if e.status == 200]
@@ -91,10 +91,10 @@ def test_sigterm_ends_a_run_cleanly_and_the_next_run_completes_the_rest(
     assert code == 0, stderr
     assert "SIGTERM: finishing the schools under way, then stopping" in stderr
     done = len(summary["published"])
-    assert 0 < done < schools and summary["stopped"] == schools - done
+    assert 0 < done < schools and summary["counts"]["stopped"] == schools - done
     assert checked_manifests(bucket) == done
 
     code, rest, stderr = finished(start_publish(env))
     assert code == 0, stderr
-    assert len(rest["published"]) == schools - done and rest["stopped"] == 0
+    assert len(rest["published"]) == schools - done and rest["counts"]["stopped"] == 0
     assert checked_manifests(bucket) == schools

@@ -23,7 +23,7 @@ from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
 from publisher.errors import StoreError
-from publisher.upload.gc import delete_garbage, find_garbage, plan_gc
+from publisher.upload.gc import DAY_FILE_COUNTS, delete_garbage, find_garbage, plan_gc
 from publisher.upload.local import LocalStore
 from publisher.upload.run import publish
 from publisher.upload.store import StoredObject
@@ -151,13 +151,14 @@ def test_plan_gc_rules(listing, manifests_found, recorded, keep_days, deleted, u
 def test_plan_gc_counts_what_it_keeps_and_why():
     listing = [stored(NAMED, 400), stored(OLD, 1), stored(OLD.replace("old", "older"), 90)]
     plan = plan_gc(listing, A_MANIFEST, (), NOW, 14)
-    assert (plan.day_files, plan.referenced, plan.young, plan.skipped, len(plan.delete)) == (
-        3,
-        1,
-        1,
-        0,
-        1,
-    )
+    assert plan.counts() == {
+        "day_files": 3,
+        "referenced": 1,
+        "recent": 0,
+        "young": 1,
+        "awaiting_gc": 1,
+        "skipped": 0,
+    }
 
 
 @pytest.fixture
@@ -301,7 +302,8 @@ def test_gc_deletes_what_no_manifest_names_and_dry_run_shows_the_same(publisher,
     assert keys(store) == before
     printed = [line.split("\t")[0] for line in dry.stdout.splitlines()]
     assert sorted(printed) == old
-    assert f"would delete {2 * WINDOW} unreferenced" in dry.stderr
+    assert f"{2 * WINDOW} awaiting gc (unreferenced, older)" in dry.stderr
+    assert dry.stderr.endswith(f"; would delete {2 * WINDOW}\n")
 
     real = publisher("gc", *options)
     assert real.exit_code == 0, real.output
@@ -316,7 +318,8 @@ def test_gc_keeps_unreferenced_files_younger_than_the_retention(publisher, sessi
     result = publisher("gc", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert (summary["deleted"], summary["young"], summary["referenced"]) == ([], len(old), WINDOW)
+    counts = summary["counts"]
+    assert (summary["deleted"], counts["young"], counts["referenced"]) == ([], len(old), WINDOW)
     assert set(old) <= keys(store)
 
 
@@ -341,3 +344,24 @@ def test_a_negative_retention_is_a_usage_error(cli):
     result = cli("gc", "--keep-days", "-1")
     assert result.exit_code == 2
     assert "-1 is not in the range x>=0" in result.stderr
+
+
+@pytest.mark.parametrize("keep_days", ["14", "0"])
+def test_verify_counts_day_files_as_gc_dry_run_does(publisher, sessions, store, keep_days):
+    """Young files (keep 14 days) in one case, files awaiting gc (keep 0) in the other."""
+    old = with_an_old_window(publisher, sessions, store, "alpha", "beta")
+    options = ["--keep-days", keep_days]
+
+    verified = publisher("verify", "--json", *options)
+    dry = publisher("gc", "--dry-run", "--json", *options)
+
+    assert (verified.exit_code, dry.exit_code) == (0, 0), verified.output + dry.output
+    in_verify = {k: json.loads(verified.stdout)["counts"][k] for k in DAY_FILE_COUNTS}
+    in_gc = {k: json.loads(dry.stdout)["counts"][k] for k in DAY_FILE_COUNTS}
+    assert in_verify == in_gc
+    expected = "awaiting_gc" if keep_days == "0" else "young"
+    assert (in_gc["day_files"], in_gc[expected]) == (len(old) + 2 * WINDOW, len(old))
+    # And in the same words on stderr (without --json).
+    words = publisher("verify", *options).stderr.split("; ", 1)[1]
+    said = publisher("gc", "--dry-run", *options).stderr
+    assert said == f"{words.rstrip()}; would delete {in_gc['awaiting_gc']}\n"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+import signal
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -18,7 +23,7 @@ from publisher.cli import PublisherGroup
 from publisher.cli.serve import serve_command
 from publisher.config import CachePolicy
 from publisher.page import asset_build_hash, asset_files, page_objects
-from publisher.page.preview import make_server, screen_paths
+from publisher.page.preview import make_server, screen_paths, screens
 
 KEY = "q2N8f0aZbWc3Yk5Lr7Tx9A"
 DAY = f"schools/{KEY}/days/2026-11-22-r1-0123456789abcdef.json"
@@ -117,3 +122,50 @@ def test_serve_refuses_what_it_cannot_serve(target: str, message: str) -> None:
 def test_serve_help_names_its_options() -> None:
     result = CliRunner().invoke(click.Group(commands=[serve_command]), ["serve", "--help"])
     assert "--port" in result.output and "PUBLISHER_TARGET" in result.output
+
+
+def run_serve(folder: Path, *flags: str) -> tuple[str, str]:
+    """`publisher serve` on a free port: its first stdout line (after one request with
+    -v) and its stderr once stopped with Ctrl-C."""
+    process = subprocess.Popen(
+        [sys.executable, "cli.py", "serve", "--port", "0", "--target", f"file://{folder}", *flags],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        get(line.split("\t")[0])
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    return line, stderr
+
+
+def test_serve_prints_each_screen_url_beside_its_school_name(tmp_path: Path) -> None:
+    for path, content in dict(page_objects([(KEY, "ar")])).items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(content)
+    manifest = {"school": {"name": "مدرسة النور", "timezone": "Asia/Riyadh", "locale": "ar"}}
+    (tmp_path / f"schools/{KEY}/manifest.json").write_text(json.dumps(manifest), "utf-8")
+
+    line, stderr = run_serve(tmp_path)
+    url, name = line.rstrip("\n").split("\t")
+    assert re.fullmatch(rf"http://127\.0\.0\.1:\d+/schools/{KEY}/index\.html", url)
+    assert name == "مدرسة النور"
+    assert stderr.startswith(f"Serving {tmp_path} on http://127.0.0.1:")
+    assert "GET /schools/" not in stderr
+
+    assert run_serve(tmp_path, "-q")[1] == ""
+    assert f'"GET /schools/{KEY}/index.html HTTP/1.1" 200' in run_serve(tmp_path, "-v")[1]
+
+
+def test_a_screen_whose_manifest_cannot_be_read_is_named_with_a_question_mark(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / f"schools/{KEY}").mkdir(parents=True)
+    (tmp_path / f"schools/{KEY}/index.html").write_bytes(b"")
+    (tmp_path / f"schools/{KEY}/manifest.json").write_bytes(b"<html>")
+    assert screens(tmp_path) == [(f"/schools/{KEY}/index.html", "?")]

@@ -130,6 +130,10 @@ def summary_of(result: Result) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
+def failed_schools(summary: dict[str, Any]) -> list[str]:
+    return [failure["school"] for failure in summary["failed"]]
+
+
 def is_canonical(body: bytes) -> bool:
     document = json.loads(body)
     encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -225,7 +229,7 @@ def test_a_publish_with_nothing_changed_sends_no_request_at_all(s3, two_schools,
     result = s3("publish", "--all", "--json", endpoint=proxy.url)
 
     assert result.exit_code == 0, result.stderr
-    assert summary_of(result)["objects_written"] == 0
+    assert summary_of(result)["counts"]["objects_written"] == 0
     assert proxy.received() == before  # no HEAD of the bucket, no listing, nothing
 
 
@@ -241,7 +245,7 @@ def test_a_new_max_age_rewrites_only_the_manifests_and_is_served_at_once(
     ] + [("manifest.json", "headers changed"), ("index.html", "headers changed")] * 2
 
     result = s3("publish", "--all", "--max-age", "120", "--json")
-    assert summary_of(result)["objects_written"] == 5
+    assert summary_of(result)["counts"]["objects_written"] == 5
     for school_key in school_keys(sessions).values():
         served = bucket.fetch(manifest_key(school_key))
         assert served.headers["cache-control"] == MUTABLE.replace("max-age=60", "max-age=120")
@@ -250,7 +254,7 @@ def test_a_new_max_age_rewrites_only_the_manifests_and_is_served_at_once(
             IMMUTABLE
         )
     again = s3("publish", "--all", "--max-age", "120", "--json")
-    assert summary_of(again)["objects_written"] == 0
+    assert summary_of(again)["counts"]["objects_written"] == 0
 
 
 # -- configuration errors: exit 2, one line, nothing written ---------------------------
@@ -320,7 +324,8 @@ def test_transient_store_errors_are_retried_and_everything_is_published(
 
     assert result.exit_code == 0, result.stderr
     summary = summary_of(result)
-    assert (summary["objects_written"], summary["failed"]) == (2 * PER_SCHOOL + SHARED, {})
+    assert summary["counts"]["objects_written"] == 2 * PER_SCHOOL + SHARED
+    assert summary["failed"] == []
     puts = proxy.puts("/schools/")
     assert [e.fault for e in puts if e.fault] == faults
     assert len(puts) == 2 * PER_SCHOOL + len(faults)
@@ -329,7 +334,7 @@ def test_transient_store_errors_are_retried_and_everything_is_published(
     checked_manifests(bucket)
     # Through the same endpoint, so the same target (`Store.identity`): nothing left to write.
     again = s3("publish", "--all", "--json", endpoint=proxy.url)
-    assert summary_of(again)["objects_written"] == 0
+    assert summary_of(again)["counts"]["objects_written"] == 0
 
 
 def test_a_put_that_gets_no_answer_times_out_and_is_retried(sessions, now, aws_env, bucket, proxy):
@@ -360,7 +365,7 @@ def test_a_school_whose_uploads_are_refused_fails_alone_and_keeps_its_manifest(
 
     assert result.exit_code == 1
     summary = summary_of(result)
-    assert (summary["published"], list(summary["failed"])) == (["alpha"], ["beta"])
+    assert (summary["published"], failed_schools(summary)) == (["alpha"], ["beta"])
     [error] = result.stderr.splitlines()
     assert error.startswith(f"Error: school beta: schools/{keys['beta']}/days/")
     assert "AccessDenied" in error
@@ -406,7 +411,7 @@ def test_the_store_going_away_mid_run_leaves_every_manifest_valid_and_the_rerun_
     assert result.exit_code == 1
     assert proxy.down
     summary = summary_of(result)
-    failed = sorted(summary["failed"])
+    failed = sorted(failed_schools(summary))
     assert summary["published"] and failed
     assert len(summary["published"]) + len(failed) == 20
     lines = result.stderr.splitlines()
@@ -422,7 +427,7 @@ def test_the_store_going_away_mid_run_leaves_every_manifest_valid_and_the_rerun_
     assert rerun.exit_code == 0, rerun.stderr
     assert sorted(summary_of(rerun)["published"]) == [f"s{i:02}" for i in range(20)]
     assert checked_manifests(bucket) == 20
-    assert summary_of(s3("publish", "--all", "--json"))["objects_written"] == 0
+    assert summary_of(s3("publish", "--all", "--json"))["counts"]["objects_written"] == 0
 
 
 def test_invariant_1_holds_after_every_single_write_to_s3(
@@ -488,7 +493,7 @@ def test_a_body_corrupted_on_the_way_is_refused_and_never_published(
 
     assert result.exit_code == 1
     summary = summary_of(result)
-    assert (summary["published"], list(summary["failed"])) == (["beta"], ["alpha"])
+    assert (summary["published"], failed_schools(summary)) == (["beta"], ["alpha"])
     assert "BadDigest" in result.stderr and "school alpha" in result.stderr
     assert [e.status for e in proxy.puts(keys["alpha"])] == [400]  # not retried into success
     assert bucket.fetch(manifest_key(keys["alpha"])).body == before
@@ -513,7 +518,7 @@ def test_invariant_2_a_rerun_that_forgot_what_it_published_never_replaces_a_day_
     result = s3("publish", "--all", "--json", endpoint=proxy.url)
 
     assert result.exit_code == 0, result.stderr
-    assert summary_of(result)["objects_written"] == 2 * PER_SCHOOL + SHARED
+    assert summary_of(result)["counts"]["objects_written"] == 2 * PER_SCHOOL + SHARED
     day_puts = proxy.puts("/days/")
     assert sorted(e.path for e in day_puts) == sorted(created)
     assert {(e.headers.get("if-none-match"), e.status) for e in day_puts} == {("*", 412)}
@@ -561,4 +566,4 @@ def test_killing_the_publisher_at_any_moment_leaves_every_manifest_valid(
     assert finished.exit_code == 0, finished.output
     assert checked_manifests(bucket) == SCHOOLS
     again = CliRunner().invoke(main, ["publish", "--all", "--json"], env=settings)
-    assert (again.exit_code, summary_of(again)["objects_written"]) == (0, 0)
+    assert (again.exit_code, summary_of(again)["counts"]["objects_written"]) == (0, 0)

@@ -22,6 +22,7 @@ from publisher.db import transaction
 from publisher.db.load import all_school_ids
 from publisher.db.save import save_school
 from publisher.page import asset_files
+from publisher.upload.gc import find_garbage
 from publisher.upload.run import publish
 from publisher.upload.store import JSON_TYPE
 from publisher.upload.targets import open_store
@@ -126,7 +127,8 @@ def test_verify_finds_nothing_wrong_right_after_a_publish(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
     publish(sessions, store, ids, now, SETTINGS)
     report = check(sessions, store, now)
-    assert (report.schools_checked, report.problems, report.awaiting_gc) == (2, [], 0)
+    assert (report.schools_checked, report.problems, report.day_files.awaiting_gc) == (2, [], 0)
+    assert report.checked == ["alpha", "beta"]
     assert report.failed == {}
 
 
@@ -197,14 +199,18 @@ def test_a_database_change_not_yet_published_is_reported_as_pending(sessions, st
     assert publish(sessions, store, ids, now, SETTINGS).objects_written == 0
 
 
-def test_day_files_no_manifest_names_any_more_await_gc_and_are_no_problem(sessions, store, now):
+def test_day_files_no_manifest_names_any_more_are_counted_as_gc_counts_them(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"))
     publish(sessions, store, ids, now, SETTINGS)
     with transaction(sessions) as session:
         save_school(session, riyadh_school("alpha", substitutions=()))
     publish(sessions, store, ids, now, SETTINGS)
     report = check(sessions, store, now)
-    assert (report.problems, report.awaiting_gc) == ([], 1)
+    assert report.problems == []
+    # The superseded file is dated today and still recorded: gc keeps it, so it
+    # does not await gc yet, and verify says so in gc's words.
+    assert report.day_files.counts() == find_garbage(sessions, store, now).counts()
+    assert (report.day_files.day_files, report.day_files.awaiting_gc) == (WINDOW + 1, 0)
 
 
 def test_a_school_that_cannot_be_built_is_named_and_the_others_are_checked(sessions, store, now):
@@ -233,13 +239,13 @@ def test_verify_on_the_command_line_prints_problems_and_exits_1_until_repaired(
         f"alpha\tmissing\t{day}\t{LOST}",
         f"alpha\tmissing\t{manifest(store, key)}\t{LOST}",
     ]
-    assert result.stderr == (
-        "1 schools checked: 2 missing, 0 mismatched, 0 unexpected; 0 awaiting gc\n"
+    assert result.stderr.startswith(
+        f"1 schools checked: 2 missing, 0 mismatched, 0 unexpected; {WINDOW - 1} day files: "
     )
 
     repaired = publisher("verify", "--repair")
     assert repaired.exit_code == 0, repaired.output
-    assert repaired.stderr.endswith("; repaired 2 objects\n")
+    assert ", 2 repaired; " in repaired.stderr
     assert [line.split("\t")[-1] for line in repaired.stdout.splitlines()] == ["repaired"] * 2
     clean = publisher("verify")
     assert (clean.exit_code, clean.stdout) == (0, "")
@@ -254,7 +260,8 @@ def test_verify_repair_on_the_command_line_restores_an_emptied_store(publisher, 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     everything = 2 * (WINDOW + 2) + len(asset_files()) + 1  # days, manifests, pages; assets, sw.js
-    assert (report["missing"], report["repaired"]) == (everything, everything)
+    assert (report["counts"]["missing"], report["counts"]["repaired"]) == (everything, everything)
+    assert len(report["repaired"]) == everything
     assert all(p["repaired"] for p in report["problems"])
     assert tree(store) == before
 
@@ -268,12 +275,22 @@ def test_verify_json_names_every_problem_and_exits_1_for_unexpected_objects(
     result = publisher("verify", "--repair", "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {
-        "schools_checked": 1,
-        "missing": 0,
-        "mismatched": 0,
-        "unexpected": 1,
-        "awaiting_gc": 0,
-        "repaired": 0,
+        "format": 1,
+        "counts": {
+            "schools_checked": 1,
+            "missing": 0,
+            "mismatched": 0,
+            "unexpected": 1,
+            "repaired": 0,
+            "failed": 0,
+            "day_files": WINDOW,
+            "referenced": WINDOW,
+            "recent": 0,
+            "young": 0,
+            "awaiting_gc": 0,
+            "skipped": 0,
+        },
+        "repaired": [],
         "problems": [
             {
                 "school": "alpha",
@@ -283,6 +300,6 @@ def test_verify_json_names_every_problem_and_exits_1_for_unexpected_objects(
                 "repaired": False,
             }
         ],
-        "failed": {},
+        "failed": [],
     }
     assert store.get(foreign) == b"hello"

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from publisher import __version__
 from publisher.cli.common import DATABASE_SHOWN
+from publisher.cli.output import output_options
 from publisher.db.faults import describe_fault, is_database_fault
 from publisher.errors import ConfigError, PublisherError
 
@@ -50,6 +51,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 @click.group(cls=PublisherGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="publisher")
+@output_options
 def main() -> None:
     """Publish school day snapshots as static files for display screens.
 

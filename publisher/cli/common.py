@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.cli.output import error, say
 from publisher.config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_DATABASE_URL,
@@ -98,13 +99,13 @@ def cdn_targets(
 
 
 @contextmanager
-def stop_on_signals(say: Callable[[str], None] | None = None) -> Iterator[threading.Event]:
+def stop_on_signals(announce: Callable[[str], None] | None = None) -> Iterator[threading.Event]:
     """An event set by SIGTERM or SIGINT, so a run can finish what it started and exit 0."""
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: Any) -> None:
         if not stop.is_set():
-            (say or warn)(
+            (announce or say)(
                 f"{signal.Signals(signum).name}: finishing the schools under way, then stopping"
             )
         stop.set()
@@ -282,5 +283,5 @@ def open_database(url: str, *, need_schema: bool = True) -> sessionmaker[Session
 
 
 def warn(message: str) -> None:
-    """One line on stderr, for problems that do not stop the command."""
-    click.echo(message, err=True)
+    """One line on stderr, for problems that do not stop the command (shown even with -q)."""
+    error(message)

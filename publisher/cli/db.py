@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy import inspect
 
 from publisher.cli.common import database_option, identify_target, open_database, target_options
+from publisher.cli.output import detail, output_options, say
 from publisher.db.schema import Upgrade, init_schema, upgrade_schema
 
 
@@ -16,6 +18,7 @@ def db() -> None:
 @db.command("init")
 @database_option
 @target_options
+@output_options
 def init(
     database_url: str, target: str, endpoint_url: str | None, path_style: bool, checksum: str
 ) -> None:
@@ -23,12 +26,14 @@ def init(
     factory = open_database(database_url, need_schema=False)
     engine = factory.kw["bind"]
     done = init_schema(engine, identify_target(target, endpoint_url, path_style, checksum))
-    click.echo(_describe(done, engine.url.render_as_string(hide_password=True)), err=True)
+    say(_describe(done, engine.url.render_as_string(hide_password=True)))
+    detail("tables: " + ", ".join(sorted(inspect(engine).get_table_names())))
 
 
 @db.command("upgrade")
 @database_option
 @target_options
+@output_options
 def upgrade(
     database_url: str, target: str, endpoint_url: str | None, path_style: bool, checksum: str
 ) -> None:
@@ -42,7 +47,8 @@ def upgrade(
     factory = open_database(database_url, need_schema=False)
     engine = factory.kw["bind"]
     done = upgrade_schema(engine, identify_target(target, endpoint_url, path_style, checksum))
-    click.echo(_describe(done, engine.url.render_as_string(hide_password=True)), err=True)
+    say(_describe(done, engine.url.render_as_string(hide_password=True)))
+    detail("tables: " + ", ".join(sorted(inspect(engine).get_table_names())))
 
 
 def _describe(done: Upgrade, shown: str) -> str:

@@ -11,9 +11,10 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.cli.common import database_option, open_database
+from publisher.cli.output import detail, output_options, say, show_progress
 from publisher.db import init_schema, transaction
 from publisher.db.save import SaveCounts, save_schools
-from publisher.demo import DEFAULT_SCHOOLS, NAMED_OUTLINES, demo_school
+from publisher.demo import DEFAULT_SCHOOLS, NAMED_OUTLINES, demo_school, school_outline
 
 BATCH_SIZE = 100
 """Schools saved per transaction: a crash loses one batch, and memory stays flat for 2,000."""
@@ -63,6 +64,7 @@ def load_demo(
     help="First day of the demo week (exams, holiday, substitutions). Default: today in Riyadh.",
 )
 @database_option
+@output_options
 def demo(count: int, today: dt.datetime | None, database_url: str) -> None:
     """Load realistic demo schools into the database (creating the schema if needed).
 
@@ -79,16 +81,18 @@ def demo(count: int, today: dt.datetime | None, database_url: str) -> None:
     init_schema(engine)
     first_day = today.date() if today else dt.datetime.now(DEMO_CLOCK_ZONE).date()
     with click.progressbar(
-        length=count, label="Loading demo schools", file=sys.stderr, hidden=not sys.stderr.isatty()
+        length=count, label="Loading demo schools", file=sys.stderr, hidden=not show_progress()
     ) as bar:
         counts = load_demo(factory, first_day, count, progress=bar.update)
+    for number in range(1, count + 1):
+        outline = school_outline(number)
+        detail(f"{outline.slug}\t{outline.name}")
     shown = engine.url.render_as_string(hide_password=True)
-    click.echo(
+    say(
         f"{count} demo schools loaded ({counts.new} new, {counts.changed} changed, "
-        f"{counts.unchanged} unchanged) into {shown}",
-        err=True,
+        f"{counts.unchanged} unchanged) into {shown}"
     )
-    click.echo("next: publisher publish --all", err=True)
+    say("next: publisher publish --all")
 
 
 COMMANDS = [demo]

@@ -6,33 +6,58 @@ import sys
 
 import click
 
-from publisher.cli.common import database_option, open_database, warn
-from publisher.documents import FORMATS, dump_document, export_school, import_files
+from publisher.cli.common import database_option, open_database
+from publisher.cli.output import detail, error, output_options, say
+from publisher.documents import FORMATS, dump_document, export_school, import_file
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+"""How a document read from standard input is named in messages."""
 
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(FORMATS),
+    help="Read every FILE as YAML or JSON whatever its extension. Default: by extension; "
+    "for - (standard input), JSON when the document starts with {, else YAML.",
+)
 @database_option
-def import_command(files: tuple[str, ...], database_url: str) -> None:
+@output_options
+def import_command(files: tuple[str, ...], input_format: str | None, database_url: str) -> None:
     """Create or update schools from YAML (.yaml, .yml) or JSON (.json) documents.
 
     Each FILE describes one school, identified by its slug (see
-    docs/import-format.md). Each file is checked completely and saved in a
+    docs/import-format.md); - reads one document from standard input, named
+    <stdin> in messages. A document with the slug of a school already stored
+    replaces that school. Each file is checked completely and saved in a
     transaction of its own: a file with any error changes nothing, and the other
     files still import. A school whose document differs from what is stored gets
     its revision bumped by one; an identical document changes nothing.
 
     Prints one line per file on stderr. Exit status 1 if any file was rejected.
     """
+    if files.count(STDIN) > 1:
+        raise click.UsageError("standard input (-) can be read only once")
     sessions = open_database(database_url)
-    outcomes = import_files(sessions, files)
-    for outcome in outcomes:
+    failed = False
+    for path in files:
+        if path == STDIN:
+            with click.open_file(STDIN, "rb") as stream:
+                content = stream.read()
+            outcome = import_file(sessions, STDIN_NAME, content, input_format)
+        else:
+            outcome = import_file(sessions, path, kind=input_format)
         if outcome.error is not None:
-            warn(f"Error: {outcome.error}")
+            failed = True
+            error(f"Error: {outcome.error}")
         else:
             verb = "imported" if outcome.changed else "unchanged"
-            warn(f"{verb} {outcome.slug} (revision {outcome.revision})")
-    if not all(outcome.ok for outcome in outcomes):
+            say(f"{verb} {outcome.slug} (revision {outcome.revision})")
+            detail(f"  from {outcome.path}")
+    if failed:
         sys.exit(1)
 
 
@@ -53,6 +78,7 @@ def import_command(files: tuple[str, ...], database_url: str) -> None:
     help="Write the document as YAML or JSON.",
 )
 @database_option
+@output_options
 def export_command(key: str, output_format: str, database_url: str) -> None:
     """Print one school's document on stdout.
 
@@ -61,7 +87,9 @@ def export_command(key: str, output_format: str, database_url: str) -> None:
     recreates the same school at the same URL.
     """
     sessions = open_database(database_url)
-    click.echo(dump_document(export_school(sessions, key), output_format), nl=False)
+    document = export_school(sessions, key)
+    click.echo(dump_document(document, output_format), nl=False)
+    detail(f"exported {document['slug']} as {output_format}")
 
 
 COMMANDS = [import_command, export_command]

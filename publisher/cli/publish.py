@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +26,22 @@ from publisher.cli.common import (
     settings_options,
     stop_on_signals,
     target_options,
-    warn,
+)
+from publisher.cli.output import (
+    detail,
+    error,
+    failures,
+    output_options,
+    print_json,
+    say,
+    show_progress,
+)
+from publisher.cli.status_view import (
+    school_state,
+    status_counts,
+    status_summary,
+    status_table,
+    unhealthy,
 )
 from publisher.config import PublishSettings
 from publisher.db.changes import settle_changes
@@ -70,6 +84,7 @@ from publisher.upload.run import (
 @settings_options
 @database_option
 @target_options
+@output_options
 def publish_command(
     all_schools: bool,
     school_keys: tuple[str, ...],
@@ -136,21 +151,30 @@ def publish_command(
     if cdns and summary.mutable_written:
         try:
             told = cdns.tell(summary.mutable_written)
-        except InvalidationError as error:
-            problems.append(str(error))
+        except InvalidationError as failure:
+            problems.append(str(failure))
     seconds = time.monotonic() - started
     for problem in problems:
-        warn(f"Error: {problem}")
+        error(f"Error: {problem}")
+    for label, key, reason in summary.written:
+        detail(f"{label}\t{key}\t{reason}")
     if as_json:
-        document = _summary_document(summary, seconds)
-        document["invalidation"] = told.invalidation if told else None
-        document["edges_refreshed"] = list(told.edges) if told else []
-        click.echo(json.dumps(document, ensure_ascii=False))
-    else:
-        warn(_summary_line(summary, store.describe(), seconds))
+        with sessions() as session:
+            busy = _slugs(session, summary.busy)
+        print_json(_summary_document(summary, busy, told, seconds))
+    else:  # the document holds the summary
+        say(_summary_line(summary, store.describe(), seconds))
         if told:
-            warn(told.describe())
+            say(told.describe())
     sys.exit(1 if problems else 0)
+
+
+def _slugs(session: Session, school_ids: Sequence[int]) -> list[str]:
+    """The slugs of the given schools, in id order."""
+    if not school_ids:
+        return []
+    query = select(School.slug).where(School.id.in_(school_ids)).order_by(School.id)
+    return list(session.scalars(query))
 
 
 def _select(
@@ -191,7 +215,7 @@ def _planning(
 @contextmanager
 def _progress(total: int) -> Iterator[Callable[[int], None]]:
     """A progress bar on a terminal; nothing at all under cron."""
-    if not sys.stderr.isatty() or total <= 1:
+    if not show_progress() or total <= 1:
         yield lambda _count: None
         return
     with click.progressbar(length=total, label="Publishing", file=sys.stderr) as bar:
@@ -209,6 +233,8 @@ def _print_plan(
 ) -> bool:
     """Print every planned write with its reason; True when some school cannot publish."""
     rows: list[dict[str, Any]] = []  # for --json: what is planned, without the bytes
+    failed: dict[str, str] = {}
+    schools = 0
 
     def show(label: str, write: PlannedWrite) -> None:
         if as_json:
@@ -223,30 +249,47 @@ def _print_plan(
         else:
             click.echo(f"{label}\t{write.key}\t{write.reason}")
 
-    failed = False
     for write in plan_site_writes(sessions, target, page, settings):
         show("-", write)
     for plans in plan_batches(sessions, target, school_ids, now, settings, page=page):
         for plan in plans:
+            schools += 1
             if plan.error is not None:
-                failed = True
-                warn(f"Error: {plan.error}")
+                failed[plan.label] = plan.error
+                error(f"Error: {plan.error}")
             for write in plan.writes:
                 show(plan.label, write)
+            detail(f"{plan.label}: {len(plan.writes)} objects to write")
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False))
-    return failed
+        total = sum(row["bytes"] for row in rows)
+        counts = {"schools": schools, "writes": len(rows), "bytes": total, "failed": len(failed)}
+        print_json({"writes": rows, "failed": failures(failed), "counts": counts})
+    else:
+        say(f"dry run: {schools} schools planned, {len(failed)} failed; nothing was written")
+    return bool(failed)
 
 
-def _summary_document(summary: RunSummary, seconds: float) -> dict[str, Any]:
-    return {
-        "published": summary.published,
+def _summary_document(
+    summary: RunSummary, busy: list[str], told: Told | None, seconds: float
+) -> dict[str, Any]:
+    """The `publish --json` document (docs/json.md): lists of schools, then their counts."""
+    counts = {
+        "published": len(summary.published),
         "unchanged": len(summary.unchanged),
-        "failed": summary.failed,
-        "busy": len(summary.busy),
+        "failed": len(summary.failed),
+        "busy": len(busy),
         "stopped": summary.stopped,
         "objects_written": summary.objects_written,
         "bytes_written": summary.bytes_written,
+    }
+    return {
+        "published": summary.published,
+        "unchanged": summary.unchanged,
+        "failed": failures(summary.failed),
+        "busy": busy,
+        "invalidation": told.invalidation if told else None,
+        "edges_refreshed": list(told.edges) if told else [],
+        "counts": counts,
         "seconds": round(seconds, 3),
     }
 
@@ -268,6 +311,7 @@ def _summary_line(summary: RunSummary, target: str, seconds: float) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the schools and watchers as JSON.")
 @database_option
 @target_options
+@output_options
 def status_command(
     as_json: bool,
     database_url: str,
@@ -282,9 +326,11 @@ def status_command(
     Publish state is kept per target: a school never published to this one
     shows as never published, whatever other targets hold.
 
-    Exit status 1 when some active school's last attempt failed or its published
-    revision is behind, or a watcher's heartbeat is overdue, so monitoring can
-    alert on it.
+    Prints a table on stdout: one row per school with its state (published,
+    behind, failed, not published, or inactive), revisions, dates and last
+    error, then one row per watcher; a summary line on stderr. Exit status 1
+    when some active school is not published, behind or failed, or a watcher's
+    heartbeat is overdue, so monitoring can alert on it.
     """
     sessions = open_database(database_url)
     identity = identify_target(target, endpoint_url, path_style, checksum)
@@ -297,17 +343,21 @@ def status_command(
         _status_document(school, state, identity, school.id in pending) for school, state in rows
     ]
     beats = [_watcher_document(watcher, now) for watcher in watchers]
+    counts = status_counts(documents, beats)
     if as_json:
-        document = {"target": identity, "schools": documents, "watchers": beats}
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        print_json({"target": identity, "schools": documents, "watchers": beats, "counts": counts})
     else:
         click.echo(f"target {identity}")
-        for doc in documents:
-            click.echo(_status_line(doc))
-        for beat in beats:
-            click.echo(_watcher_line(beat))
-    unhealthy = [d for d in documents if d["active"] and (d["last_error"] or d["behind"])]
-    sys.exit(1 if unhealthy or any(beat["overdue"] for beat in beats) else 0)
+        for line in status_table(documents, beats):
+            click.echo(line)
+    for doc in documents:
+        detail(
+            f"{doc['slug']}: screen schools/{doc['key']}/index.html, "
+            f"last attempt {doc['attempted_at'] or 'never'}"
+        )
+    if not as_json:
+        say(status_summary(counts))
+    sys.exit(1 if unhealthy(counts) else 0)
 
 
 def _watcher_document(watcher: WatcherState, now: dt.datetime) -> dict[str, Any]:
@@ -326,23 +376,12 @@ def _watcher_document(watcher: WatcherState, now: dt.datetime) -> dict[str, Any]
     }
 
 
-def _watcher_line(doc: dict[str, Any]) -> str:
-    line = (
-        f"watcher {doc['owner']}	beat {doc['seconds_since_beat']} s ago"
-        f"{' (OVERDUE)' if doc['overdue'] else ''}	last: {doc['last_action']} "
-        f"at {doc['last_action_at']}"
-    )
-    if doc["last_error"]:
-        line += f"	error: {doc['last_error']}"
-    return line
-
-
 def _status_document(
     school: School, state: PublishState | None, target: str, edited_outside: bool = False
 ) -> dict[str, Any]:
     """`edited_outside`: changed with plain SQL since, its new revision not yet settled."""
     published = state.revision if state else None
-    return {
+    document = {
         "target": target,
         "id": school.id,
         "slug": school.slug,
@@ -357,6 +396,7 @@ def _status_document(
         "attempted_at": _iso(state.attempted_at if state else None),
         "last_error": state.last_error if state else None,
     }
+    return {**document, "state": school_state(document)}
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -368,22 +408,6 @@ def _iso(value: dt.date | None) -> str | None:
 def _as_utc(value: dt.datetime) -> dt.datetime:
     # SQLite returns naive datetimes; every stored time is UTC.
     return value.replace(tzinfo=value.tzinfo or dt.UTC).astimezone(dt.UTC)
-
-
-def _status_line(doc: dict[str, Any]) -> str:
-    if doc["published_revision"] is None:
-        published = "never published"
-    else:
-        published = (
-            f"r{doc['published_revision']} {doc['first_date']}..{doc['last_date']} "
-            f"at {doc['published_at']}"
-        )
-    line = f"{doc['slug']}\tr{doc['revision']}\t{published}"
-    if not doc["active"]:
-        line += "\tinactive"
-    if doc["last_error"]:
-        line += f"\terror: {doc['last_error']}"
-    return line
 
 
 COMMANDS = [publish_command, status_command]

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from publisher.cli.output import VERBOSE, output_options, say, verbosity
 from publisher.config import DEFAULT_TARGET
 from publisher.errors import ConfigError
-from publisher.page.preview import PreviewHandler, make_server, screen_paths
+from publisher.page.preview import PreviewHandler, make_server, screens
 
 
 @click.command("serve")
@@ -28,27 +29,29 @@ from publisher.page.preview import PreviewHandler, make_server, screen_paths
     metavar="URL",
     help="The local folder to serve: file://PATH (S3 targets are served by their CDN).",
 )
+@output_options
 def serve_command(port: int, target: str) -> None:
     """Serve a local target folder on 127.0.0.1 with the published headers.
 
     Content-Type and Cache-Control are those the S3 store would send (day files
     and assets immutable, manifests, pages and sw.js short-lived), so the screens
-    behave as they will behind a CDN. Prints each school screen's URL; Ctrl-C stops.
+    behave as they will behind a CDN. Prints each school screen's URL and the
+    school's name on stdout (with -v, a line per request on stderr); Ctrl-C stops.
     """
     if target.startswith("s3://"):
         raise ConfigError(f"target {target}: serve previews a local folder (file://PATH)")
     root = Path(target.removeprefix("file://") or ".")
     if not root.is_dir():
         raise ConfigError(f"target {target}: no such folder (run publisher publish first)")
-    handler = type("LoggingHandler", (PreviewHandler,), {"quiet": False})
+    handler = type("LoggingHandler", (PreviewHandler,), {"quiet": verbosity() < VERBOSE})
     try:
         server = make_server(root, port, handler)
     except OSError as error:
         raise ConfigError(f"port {port}: {error.strerror or error}") from None
     base = f"http://127.0.0.1:{server.server_port}"
-    click.echo(f"Serving {root} on {base}/ (Ctrl-C stops)", err=True)
-    for path in screen_paths(root):
-        click.echo(f"{base}{path}")
+    say(f"Serving {root} on {base}/ (Ctrl-C stops)")
+    for path, name in screens(root):
+        click.echo(f"{base}{path}\t{name}")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import click
 
@@ -18,6 +19,7 @@ from publisher.cli.common import (
     stop_on_signals,
     target_options,
 )
+from publisher.cli.output import NORMAL, QUIET, output_options, verbosity
 from publisher.config import PublishSettings
 from publisher.logs import LOG_FORMATS, configure_logging
 from publisher.page.build import current_page_build
@@ -58,6 +60,7 @@ from publisher.watch import Watcher, WatchOptions, listen_url
 @settings_options
 @database_option
 @target_options
+@output_options
 def watch_command(
     interval: int,
     full_interval: int,
@@ -79,9 +82,12 @@ def watch_command(
     --interval seconds, the schools whose data changed, including edits made
     with plain SQL or by other applications (the triggers `db init` installs
     note them). On PostgreSQL a change is also notified and published at once.
-    Outages of the database or the store are logged once and retried.
+    Outages of the database or the store are logged once and retried. With -q,
+    only warnings and errors are logged.
     """
     log = configure_logging(log_format)
+    if verbosity() != NORMAL:
+        log.setLevel(logging.WARNING if verbosity() == QUIET else logging.DEBUG)
     settings = dataclasses.replace(settings, concurrency=concurrency)
     sessions = open_database(database_url)
     store = open_target(target, endpoint_url, path_style, checksum, concurrency)

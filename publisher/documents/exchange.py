@@ -47,15 +47,21 @@ def import_files(
     return [import_file(sessions, path) for path in paths]
 
 
-def import_file(sessions: sessionmaker[Session], path: str | Path) -> ImportOutcome:
+def import_file(
+    sessions: sessionmaker[Session],
+    path: str | Path,
+    content: bytes | None = None,
+    kind: str | None = None,
+) -> ImportOutcome:
     """Create or update the school a document describes.
 
     The school's revision goes up by one when anything in it changed, and stays
-    where it was when the document matches what is stored.
+    where it was when the document matches what is stored. `content` and
+    `kind` are passed to `read_document` (a document from standard input).
     """
     source = str(path)
     try:
-        data = parse_school(read_document(path), source)
+        data = parse_school(read_document(path, content, kind), source)
         with transaction(sessions) as session:
             _check_key_is_free(session, data, source)
             _school_id, revision, changed = save_school(session, data)

@@ -141,16 +141,37 @@ def _unreadable_value(error: ValueError) -> str:
     return f"a value cannot be read: {quote(_one_line(str(error)))}"
 
 
-def read_document(path: str | Path) -> dict[str, Any]:
-    """Read one document file into a mapping; every error names the file as given."""
+def read_document(
+    path: str | Path, content: bytes | None = None, kind: str | None = None
+) -> dict[str, Any]:
+    """Read one document file into a mapping; every error names the file as given.
+
+    `kind` ("yaml" or "json") overrides the extension. With `content` (a
+    document read from standard input, say) nothing is read from `path`, which
+    only names it, and without a `kind` the content decides: JSON when it
+    starts with "{", YAML otherwise.
+    """
     source = str(path)
-    kind = SUFFIXES.get(Path(path).suffix.lower())
+    if content is not None:
+        return parse_document(content, source, kind or guess_kind(content))
+    kind = kind or SUFFIXES.get(Path(path).suffix.lower())
     if kind is None:
         raise ValidationError(f"{source}: unsupported file type; use .yaml, .yml or .json")
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
         raise ValidationError(f"{source}: cannot read: {error.strerror or error}") from None
+    return parse_document(raw, source, kind)
+
+
+def guess_kind(content: bytes) -> str:
+    """The kind of a document with no file name: JSON if it starts with "{" (after a BOM
+    and blanks), YAML otherwise."""
+    return "json" if content.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{") else "yaml"
+
+
+def parse_document(raw: bytes, source: str, kind: str) -> dict[str, Any]:
+    """A document's bytes as a mapping; errors name `source`."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

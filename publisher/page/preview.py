@@ -8,6 +8,7 @@ whoever holds its key.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import sys
 from functools import partial
@@ -78,6 +79,20 @@ def make_server(
 ) -> ThreadingHTTPServer:
     """A threaded server for `root` on 127.0.0.1 (port 0: any free port); call serve_forever."""
     return PreviewServer(("127.0.0.1", port), partial(handler, directory=str(root)))
+
+
+def screens(root: Path) -> list[tuple[str, str]]:
+    """Each school screen's URL path in `root` and the school's name, read from the
+    manifest beside it ("?" when it cannot be read), so a preview says which is which."""
+    found = []
+    for path in screen_paths(root):
+        manifest = root / path.strip("/").removesuffix("index.html") / "manifest.json"
+        try:
+            name = json.loads(manifest.read_bytes())["school"]["name"]
+        except (OSError, ValueError, KeyError, TypeError):
+            name = "?"
+        found.append((path, name if isinstance(name, str) else "?"))
+    return found
 
 
 def screen_paths(root: Path) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -30,16 +30,46 @@ SCHOOLS = "schools/"
 MANIFEST = "manifest.json"
 
 
+DAY_FILE_COUNTS = ("day_files", "referenced", "recent", "young", "awaiting_gc", "skipped")
+"""The words `gc` and `verify` both use for the day files in the store (docs/json.md):
+`referenced` by a manifest in the store or the record of a current window;
+unreferenced and kept because `recent` (dated yesterday or later: a publish under
+way may be about to name it) or `young` (younger than the retention);
+unreferenced and `awaiting_gc` (old enough to delete); `skipped` (in the folder of
+a manifest that cannot be read, left alone). Every day file is in exactly one."""
+
+RECENT = "dated yesterday or later"
+
+
 @dataclass(frozen=True)
 class GcPlan:
-    """The day files to delete, oldest first, and what was kept and why."""
+    """The day files to delete (those awaiting gc), oldest first, and what was kept and why."""
 
     delete: tuple[StoredObject, ...] = ()
     unreadable: Mapping[str, str] = field(default_factory=dict)  # manifest key -> why
     day_files: int = 0
     referenced: int = 0
+    recent: int = 0
     young: int = 0
     skipped: int = 0  # in the folder of an unreadable manifest
+    kept: tuple[tuple[str, str], ...] = ()  # every day file not deleted: (key, why), by key
+
+    @property
+    def awaiting_gc(self) -> int:
+        return len(self.delete)
+
+    def counts(self) -> dict[str, int]:
+        """The day files by DAY_FILE_COUNTS, the same in `gc` and `verify`."""
+        return {name: getattr(self, name) for name in DAY_FILE_COUNTS}
+
+    def describe(self, keep_days: int) -> str:
+        """The counts in words, as `gc` and `verify` print them."""
+        return (
+            f"{self.day_files} day files: {self.referenced} referenced, {self.recent} recent "
+            f"(unreferenced, {RECENT}), {self.young} young (unreferenced, younger than "
+            f"{keep_days} days), {self.awaiting_gc} awaiting gc (unreferenced, older), "
+            f"{self.skipped} skipped (unreadable manifest)"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,21 +103,28 @@ def plan_gc(
     since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
     cutoff = now - dt.timedelta(days=keep_days)
     chosen: list[StoredObject] = []
-    counts = {"day_files": 0, "referenced": 0, "young": 0, "skipped": 0}
+    kept: list[tuple[str, str]] = []
+    counts = {"day_files": 0, "referenced": 0, "recent": 0, "young": 0, "skipped": 0}
     for stored in listing:
         if not is_day_file(stored.key):
             continue
         counts["day_files"] += 1
         if stored.key.startswith(skipped_folders):
             counts["skipped"] += 1
-        elif stored.key in referenced or not _date_passed(stored.key, since):
+            kept.append((stored.key, "skipped (unreadable manifest)"))
+        elif stored.key in referenced:
             counts["referenced"] += 1
+            kept.append((stored.key, "referenced"))
+        elif not _date_passed(stored.key, since):
+            counts["recent"] += 1
+            kept.append((stored.key, f"recent (unreferenced, {RECENT})"))
         elif stored.modified >= cutoff:
             counts["young"] += 1
+            kept.append((stored.key, f"young (unreferenced, younger than {keep_days} days)"))
         else:
             chosen.append(stored)
     chosen.sort(key=lambda s: (s.modified, s.key))
-    return GcPlan(tuple(chosen), unreadable, **counts)
+    return GcPlan(tuple(chosen), unreadable, **counts, kept=tuple(sorted(kept)))
 
 
 def is_day_file(key: str) -> bool:
@@ -138,7 +175,18 @@ def find_garbage(
     nothing is planned from a partial view of the store.
     """
     store.check()
-    listing = list(store.list(SCHOOLS))
+    return plan_listing(sessions, store, list(store.list(SCHOOLS)), now, keep_days, concurrency)
+
+
+def plan_listing(
+    sessions: sessionmaker[Session],
+    store: Store,
+    listing: Sequence[StoredObject],
+    now: dt.datetime,
+    keep_days: int = DEFAULT_KEEP_DAYS,
+    concurrency: int = 16,
+) -> GcPlan:
+    """Plan gc from a listing of `schools/` already made (`verify` counts day files with it)."""
     manifest_keys = [s.key for s in listing if _is_manifest(s.key)]
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         manifests = dict(zip(manifest_keys, pool.map(store.get, manifest_keys), strict=True))

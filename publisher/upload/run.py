@@ -64,9 +64,11 @@ class RunSummary:
     failed_ids: dict[int, str] = field(default_factory=dict)  # school id -> slug
     busy: list[int] = field(default_factory=list)  # ids another publisher was publishing
     stopped: int = 0  # schools left for the next run after a stop request
+    written: list[tuple[str, str, str]] = field(default_factory=list)  # (school, key, reason)
 
     def add_shared(self, written: Sequence[PlannedWrite]) -> None:
         """Count objects every school shares (the page's assets and sw.js)."""
+        self.written.extend(("-", w.key, w.reason) for w in written)
         self.objects_written += len(written)
         self.bytes_written += sum(len(w.content) for w in written)
         self.mutable_written.extend(w.key for w in written if w.mutable)
@@ -75,6 +77,7 @@ class RunSummary:
         if result.stopped:
             return
         slug = result.plan.school.slug
+        self.written.extend((slug, w.key, w.reason) for w in result.written)
         self.objects_written += len(result.written)
         self.mutable_written.extend(w.key for w in result.written if w.mutable)
         self.bytes_written += sum(len(w.content) for w in result.written)

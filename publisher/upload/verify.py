@@ -29,6 +29,7 @@ from publisher.db.models import School
 from publisher.db.records import load_published, load_shared, record_writes
 from publisher.errors import BuildError, StoreError
 from publisher.page.build import PageBuild
+from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 from publisher.upload.plan import (
     PlannedWrite,
     PublishedRecord,
@@ -67,8 +68,9 @@ class VerifyReport:
     """What `verify` found (and, with repair, what it rewrote), for people and scripts."""
 
     schools_checked: int = 0
+    checked: list[str] = field(default_factory=list)  # the slugs of the schools checked
     problems: list[Problem] = field(default_factory=list)
-    awaiting_gc: int = 0  # recorded day files no manifest names any more: gc's business
+    day_files: GcPlan = field(default_factory=GcPlan)  # counted as gc counts them
     repaired: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # slug -> why it was not checked/repaired
 
@@ -121,22 +123,20 @@ def check_school(
     plan: SchoolPlan,
     listing: Mapping[str, StoredObject],
     recorded: Mapping[str, PublishedRecord],
-) -> tuple[list[Problem], int]:
-    """A school's problems, in the plan's order, and how many of its files await gc.
+) -> list[Problem]:
+    """A school's problems, in the plan's order.
 
-    `recorded` holds every record of the school, whatever its date.
+    `recorded` holds every record of the school, whatever its date: an old day
+    file it names is gc's business (counted apart), not a problem.
     """
     slug = plan.school.slug
     problems = _compare(store, slug, plan.writes, listing, recorded)
     expected = {write.key for write in plan.writes}
-    awaiting_gc = 0
     prefix = school_prefix(plan.school.key)
     for key in sorted(k for k in listing if k.startswith(prefix) and k not in expected):
         if key not in recorded:
             problems.append(Problem(slug, UNEXPECTED, key, FOREIGN))
-        elif key.startswith(f"{prefix}days/"):
-            awaiting_gc += 1
-    return problems, awaiting_gc
+    return problems
 
 
 def _compare(
@@ -267,11 +267,14 @@ def verify(
     repair: bool = False,
     batch_size: int = BATCH_SIZE,
     page: PageBuild | None = None,
+    keep_days: int = DEFAULT_KEEP_DAYS,
 ) -> VerifyReport:
     """Compare the store with the given schools' current windows; with `repair`, fix it.
 
     Records are the store's own (`Store.identity`). Repaired objects are recorded
-    as published there, so the next publish to it builds on them.
+    as published there, so the next publish to it builds on them. The day files
+    in the store are counted as `gc` would count them with `keep_days` (it reads
+    each manifest), so the two commands agree.
     """
     target = store.identity()
     store.check()
@@ -279,6 +282,7 @@ def verify(
     with sessions() as session:
         known = set(session.scalars(select(School.public_key)))
     report = VerifyReport(problems=unknown_folders(listing, known))
+    report.day_files = plan_listing(sessions, store, list(listing.values()), now, keep_days)
     if page is not None:
         with sessions() as session:
             shared = load_shared(session, target)
@@ -301,12 +305,12 @@ def verify(
             }
             plan = plan_window(school, now, current, settings, page)
             report.schools_checked += 1
+            report.checked.append(school.slug)
             if plan.error is not None:
                 report.failed[school.slug] = plan.error
                 continue
-            problems, awaiting_gc = check_school(store, plan, listing, recorded)
+            problems = check_school(store, plan, listing, recorded)
             report.problems.extend(problems)
-            report.awaiting_gc += awaiting_gc
             if repair and any(p.kind != UNEXPECTED for p in problems):
                 result = repair_school(store, plan, problems)
                 results.append(result)
