@@ -130,7 +130,7 @@ def test_the_wait_for_a_lock_must_be_a_number_of_seconds(sqlite_file):
 
 
 @pytest.mark.parametrize(
-    "command", [["import", str(EXAMPLE)], ["export", "--school", "al-noor-boys"], ["status"]]
+    "command", [["import", str(EXAMPLE)], ["export", "--school", "example-school"], ["status"]]
 )
 def test_a_column_missing_from_an_old_database_names_it_and_asks_for_an_upgrade(
     database_url, command
@@ -144,7 +144,7 @@ def test_a_column_missing_from_an_old_database_names_it_and_asks_for_an_upgrade(
     result = run(database_url, *command)
 
     assert_one_line(result, "revised_at", "run `publisher db upgrade`")
-    assert schools_in(database_url) == ["al-noor-boys"]
+    assert schools_in(database_url) == ["example-school"]
 
 
 def test_a_mistake_in_our_own_sql_is_a_bug_not_a_fault(database_url):

@@ -139,7 +139,7 @@ def test_an_old_database_keeps_every_row_and_its_records_count_for_the_cron_targ
     def written(*args: str) -> int:
         result = cli("publish", *args, "--json", "--database", old_url)
         assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)["objects_written"]
+        return json.loads(result.stdout)["counts"]["objects_written"]
 
     assert written("--all") == 0
     assert written("--all", "--target", f"file://{tmp_path / 'other'}") == 2 * PER_SCHOOL + SHARED

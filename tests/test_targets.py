@@ -85,10 +85,10 @@ def test_a_second_target_gets_everything_from_the_command_line(cli, sessions, tm
     elsewhere = tmp_path / "elsewhere"
     result = cli("publish", "--all", "--json", "--target", f"file://{elsewhere}")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["objects_written"] == 2 * PER_SCHOOL + SHARED
+    assert json.loads(result.stdout)["counts"]["objects_written"] == 2 * PER_SCHOOL + SHARED
     assert_manifests_name_existing_files(LocalStore.open(elsewhere))
     again = cli("publish", "--all", "--json", "--target", str(elsewhere))  # a plain path: the same
-    assert json.loads(again.stdout)["objects_written"] == 0
+    assert json.loads(again.stdout)["counts"]["objects_written"] == 0
 
 
 def test_publish_changed_compares_with_the_state_of_the_run_s_target(cli, sessions, tmp_path):
