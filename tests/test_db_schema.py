@@ -256,3 +256,35 @@ def test_the_migrations_are_files_of_the_package(tmp_path):
     assert (folder / "env.py").is_file()
     assert (folder / "versions" / "__init__.py").is_file()
     assert migration_config().get_main_option("script_location") == str(folder)
+
+
+def test_a_database_at_the_head_whose_version_table_was_lost_upgrades_without_harm(cli, empty_url):
+    """Restored from a dump that left out `alembic_version`, say: the target columns are
+    there already, so the upgrade adds nothing and every record keeps its target."""
+    assert cli("db", "init").exit_code == 0
+    save(session_factory(open_engine(empty_url)), riyadh_school("alpha"))
+    assert cli("publish", "--all").exit_code == 0
+    before = rows(empty_url)
+    forget_revision(empty_url)
+
+    result = cli("db", "upgrade", "--target", "file:///somewhere/else")
+
+    assert result.exit_code == 0, result.output
+    assert rows(empty_url) == before
+    again = cli("publish", "--all", "--json")
+    assert json.loads(again.stdout)["counts"]["objects_written"] == 0
+
+
+def test_an_upgrade_that_cannot_write_is_one_line_and_changes_nothing(old_url, tmp_path):
+    if not old_url.startswith("sqlite"):
+        pytest.skip("a read-only connection is a SQLite URL option")
+    read_only = f"sqlite:///file:{old_url.removeprefix('sqlite:///')}?mode=ro&uri=true"
+    before = rows(old_url)
+
+    result = Cli(database_url=read_only, target=tmp_path / "public")("db", "upgrade")
+
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: database ") and "readonly database" in line
+    assert rows(old_url) == before
+    assert current_revision(open_engine(old_url)) is None

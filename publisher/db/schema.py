@@ -96,10 +96,17 @@ def upgrade_schema(engine: Engine, legacy_target: str | None = None) -> Upgrade:
     before = current_revision(engine)
     legacy = before is None and inspect(engine).has_table("schools")
     if before != head_revision():
-        with engine.begin() as connection:
-            config = migration_config(legacy_target)
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        try:
+            with engine.begin() as connection:
+                config = migration_config(legacy_target)
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except DBAPIError as error:
+            shown = engine.url.render_as_string(hide_password=True)
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise ConfigError(
+                f"database {shown}: the upgrade to revision {head_revision()} stopped: {reason}"
+            ) from None
     install_triggers(engine)
     return Upgrade(before, head_revision(), legacy)
 
