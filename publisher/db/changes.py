@@ -29,7 +29,7 @@ import datetime as dt
 from sqlalchemy import Connection, Engine, delete, text, update
 from sqlalchemy.orm import Session
 
-from publisher.db.load import iter_batches
+from publisher.db.batches import iter_batches
 from publisher.db.models import SCHEDULE_DATA, BellSchedule, Period, School, SchoolChange
 from publisher.db.revision import REVISION_FIELDS, record_revised
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from publisher.db.load import iter_batches
+from publisher.db.batches import iter_batches
 from publisher.db.models import PublishedObject, PublishState, School
 from publisher.db.session import upsert_insert
 from publisher.upload.plan import PlannedWrite, PublishedRecord

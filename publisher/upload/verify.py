@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from publisher.build import SchoolData, Window, sha256_hex
 from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
 from publisher.config import PublishSettings
-from publisher.db.load import iter_batches, load_schools
+from publisher.db.batches import iter_batches
+from publisher.db.load import load_schools
 from publisher.db.models import School
 from publisher.db.records import load_published, load_shared, record_writes
 from publisher.errors import BuildError, StoreError
