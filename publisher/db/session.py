@@ -111,6 +111,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def engine_of(factory: sessionmaker[Session]) -> Engine:
+    """The engine `session_factory` bound the sessions to: what the schema functions take."""
+    engine = factory.kw["bind"]
+    assert isinstance(engine, Engine)
+    return engine
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One session, one transaction: committed on success, rolled back on any error."""
