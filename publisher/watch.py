@@ -15,7 +15,8 @@ Nothing ends the watcher but a signal. A database or storage outage is logged
 when it starts and when it ends, and retried with exponential backoff; a school
 that fails is logged when it starts failing (or fails differently) and is
 retried with its own backoff, and every hour. The watcher records a heartbeat
-and what it last did in the `watchers` table for `publisher status`.
+and what it last did in the `watchers` table (`publisher.db.watchers`) for
+`publisher status`.
 
 The jobs' cadence follows the monotonic clock (`Cadence`), never the wall
 clock: an NTP step or a DST change on a host not kept in UTC moves the wall
