@@ -15,7 +15,8 @@ Nothing ends the watcher but a signal. A database or storage outage is logged
 when it starts and when it ends, and retried with exponential backoff; a school
 that fails is logged when it starts failing (or fails differently) and is
 retried with its own backoff, and every hour. The watcher records a heartbeat
-and what it last did in the `watchers` table for `publisher status`.
+and what it last did in the `watchers` table (`publisher.db.watchers`) for
+`publisher status`.
 
 The jobs' cadence follows the monotonic clock (`Cadence`), never the wall
 clock: an NTP step or a DST change on a host not kept in UTC moves the wall
@@ -35,18 +36,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.config import PublishSettings
 from publisher.db import transaction
-from publisher.db.changes import NOTIFY_CHANNEL, settle_changes
-from publisher.db.claims import new_owner, owner_gone
+from publisher.db.changes import listen, settle_changes
+from publisher.db.claims import new_owner
 from publisher.db.load import all_school_ids
-from publisher.db.models import WatcherState
 from publisher.db.records import changed_school_ids
-from publisher.db.session import upsert_insert
+from publisher.db.watchers import forget_dead_watchers, forget_watcher, record_beat
 from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
 from publisher.page.build import PageBuild
@@ -361,26 +360,16 @@ class Watcher:
     def _beat(self, action: str | None, error: str | None) -> None:
         """Record the heartbeat, and the last action if given; a database outage skips it."""
         now = self.clock()
-        row = {
-            "owner": self.owner,
-            "started_at": self.started_at,
-            "beat_at": now,
-            "interval_seconds": self.options.interval,
-            "last_action": action or "started",
-            "last_action_at": now,
-            "last_error": error,
-        }
-        kept = {"owner", "started_at"}
-        if action is None:
-            kept |= {"last_action", "last_action_at", "last_error"}
         try:
             with transaction(self.sessions) as session:
-                statement = upsert_insert(session)(WatcherState).values(row)
-                session.execute(
-                    statement.on_conflict_do_update(
-                        index_elements=[WatcherState.owner],
-                        set_={k: statement.excluded[k] for k in row if k not in kept},
-                    )
+                record_beat(
+                    session,
+                    self.owner,
+                    self.started_at,
+                    now,
+                    self.options.interval,
+                    action,
+                    error,
                 )
         except SQLAlchemyError as failure:
             self.database.failed(_first_line(failure))
@@ -389,17 +378,14 @@ class Watcher:
         """Remove the rows of watchers on this host whose process has gone (killed, crashed)."""
         try:
             with transaction(self.sessions) as session:
-                owners = session.scalars(select(WatcherState.owner)).all()
-                dead = [owner for owner in owners if owner_gone(owner)]
-                if dead:
-                    session.execute(delete(WatcherState).where(WatcherState.owner.in_(dead)))
+                forget_dead_watchers(session)
         except SQLAlchemyError as error:
             self.database.failed(_first_line(error))
 
     def _sign_off(self) -> None:
         try:
             with transaction(self.sessions) as session:
-                session.execute(delete(WatcherState).where(WatcherState.owner == self.owner))
+                forget_watcher(session, self.owner)
         except SQLAlchemyError:
             pass  # the row goes stale, which `status` reports
 
@@ -419,8 +405,7 @@ class ChangeListener:
         if not self.outage.ready():
             return False
         try:
-            connection = psycopg.connect(self.url, autocommit=True)
-            connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            connection = listen(self.url)
         except psycopg.Error as error:
             self.outage.failed(_first_line(error))
             return False
@@ -453,16 +438,6 @@ class ChangeListener:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
-
-
-def listen_url(database_url: str) -> str | None:
-    """The psycopg URL to LISTEN on, for a PostgreSQL database URL; None for SQLite."""
-    from sqlalchemy.engine import make_url
-
-    url = make_url(database_url)
-    if url.get_backend_name() != "postgresql":
-        return None
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _first_line(error: BaseException) -> str:

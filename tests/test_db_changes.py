@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-import psycopg
 import pytest
 from schools import riyadh_school, save
 from sqlalchemy import select, text
 
 from publisher.db import Period, School, open_engine, session_factory, transaction
-from publisher.db.changes import NOTIFY_CHANNEL, install_triggers, settle_changes
+from publisher.db.changes import (
+    NOTIFY_CHANNEL,
+    install_triggers,
+    listen,
+    listen_url,
+    settle_changes,
+)
 from publisher.db.models import SCHEDULE_DATA
 from publisher.db.save import save_school, save_schools
 
@@ -72,10 +77,6 @@ def revisions(sessions) -> dict[str, int]:
 def settle(sessions) -> list[int]:
     with transaction(sessions) as session:
         return settle_changes(session)
-
-
-def psycopg_url(database_url: str) -> str:
-    return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def as_utc(moment: dt.datetime) -> dt.datetime:
@@ -281,15 +282,18 @@ def test_installing_again_repairs_a_missing_trigger(sessions, two_schools):
 
 @pytest.fixture
 def listening_postgresql(new_database):
-    """A PostgreSQL database with two schools, and a connection LISTENing on the channel."""
+    """A PostgreSQL database with two schools, and the connection `watch` LISTENs on."""
     url = new_database("postgresql")
     engine = open_engine(url)
     sessions = session_factory(engine)
     ids = save(sessions, riyadh_school(ALPHA), riyadh_school("beta"))
-    with psycopg.connect(psycopg_url(url), autocommit=True) as listener:
-        listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+    with listen(listen_url(url) or "") as listener:
         yield sessions, ids, listener
     engine.dispose()
+
+
+def test_sqlite_has_no_channel_to_listen_on(tmp_path):
+    assert listen_url(f"sqlite:///{tmp_path / 'publisher.db'}") is None
 
 
 def test_postgresql_notifies_a_committed_raw_edit_with_the_school_id(listening_postgresql):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import inspect
 
 from publisher.cli.common import database_option, identify_target, open_database, target_options
 from publisher.cli.output import detail, output_options, say
-from publisher.db.schema import Upgrade, init_schema, upgrade_schema
+from publisher.db.schema import Upgrade, init_schema, table_names, upgrade_schema
+from publisher.db.session import engine_of
 
 
 @click.group()
@@ -24,10 +24,10 @@ def init(
 ) -> None:
     """Create the schema; on an existing database, the same as `db upgrade`."""
     factory = open_database(database_url, need_schema=False)
-    engine = factory.kw["bind"]
+    engine = engine_of(factory)
     done = init_schema(engine, identify_target(target, endpoint_url, path_style, checksum))
     say(_describe(done, engine.url.render_as_string(hide_password=True)))
-    detail("tables: " + ", ".join(sorted(inspect(engine).get_table_names())))
+    detail("tables: " + ", ".join(table_names(engine)))
 
 
 @db.command("upgrade")
@@ -45,10 +45,10 @@ def upgrade(
     gets a full first publish. Safe to run again.
     """
     factory = open_database(database_url, need_schema=False)
-    engine = factory.kw["bind"]
+    engine = engine_of(factory)
     done = upgrade_schema(engine, identify_target(target, endpoint_url, path_style, checksum))
     say(_describe(done, engine.url.render_as_string(hide_password=True)))
-    detail("tables: " + ", ".join(sorted(inspect(engine).get_table_names())))
+    detail("tables: " + ", ".join(table_names(engine)))
 
 
 def _describe(done: Upgrade, shown: str) -> str:

@@ -14,6 +14,7 @@ from publisher.cli.common import database_option, open_database
 from publisher.cli.output import detail, output_options, say, show_progress
 from publisher.db import init_schema, transaction
 from publisher.db.save import SaveCounts, save_schools
+from publisher.db.session import engine_of
 from publisher.demo import DEFAULT_SCHOOLS, NAMED_OUTLINES, demo_school, school_outline
 
 BATCH_SIZE = 100
@@ -77,7 +78,7 @@ def demo(count: int, today: dt.datetime | None, database_url: str) -> None:
     are. Run on a later day, it moves the dated rows into the new week.
     """
     factory = open_database(database_url, need_schema=False)
-    engine = factory.kw["bind"]
+    engine = engine_of(factory)
     init_schema(engine)
     first_day = today.date() if today else dt.datetime.now(DEMO_CLOCK_ZONE).date()
     with click.progressbar(

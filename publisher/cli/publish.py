@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.cli.common import (
@@ -47,9 +46,10 @@ from publisher.config import PublishSettings
 from publisher.db.changes import settle_changes
 from publisher.db.claims import CLAIM_SECONDS
 from publisher.db.load import all_school_ids
-from publisher.db.lookup import resolve_school
-from publisher.db.models import PublishState, School, SchoolChange, WatcherState
-from publisher.db.records import changed_school_ids, school_states
+from publisher.db.lookup import resolve_school, school_slugs
+from publisher.db.records import changed_school_ids
+from publisher.db.status import SchoolStatus, read_status
+from publisher.db.watchers import Heartbeat
 from publisher.errors import ConfigError
 from publisher.page.build import PageBuild, current_page_build
 from publisher.upload.invalidate import InvalidationError, Told
@@ -160,21 +160,13 @@ def publish_command(
         detail(f"{label}\t{key}\t{reason}")
     if as_json:
         with sessions() as session:
-            busy = _slugs(session, summary.busy)
+            busy = school_slugs(session, summary.busy)
         print_json(_summary_document(summary, busy, told, seconds))
     else:  # the document holds the summary
         say(_summary_line(summary, store.describe(), seconds))
         if told:
             say(told.describe())
     sys.exit(1 if problems else 0)
-
-
-def _slugs(session: Session, school_ids: Sequence[int]) -> list[str]:
-    """The slugs of the given schools, in id order."""
-    if not school_ids:
-        return []
-    query = select(School.slug).where(School.id.in_(school_ids)).order_by(School.id)
-    return list(session.scalars(query))
 
 
 def _select(
@@ -336,13 +328,9 @@ def status_command(
     identity = identify_target(target, endpoint_url, path_style, checksum)
     now = dt.datetime.now(dt.UTC)
     with sessions() as session:
-        rows = school_states(session, identity)
-        watchers = session.scalars(select(WatcherState).order_by(WatcherState.started_at)).all()
-        pending = set(session.scalars(select(SchoolChange.school_id)))
-    documents = [
-        _status_document(school, state, identity, school.id in pending) for school, state in rows
-    ]
-    beats = [_watcher_document(watcher, now) for watcher in watchers]
+        status = read_status(session, identity)
+    documents = [_status_document(school, identity) for school in status.schools]
+    beats = [_watcher_document(watcher, now) for watcher in status.watchers]
     counts = status_counts(documents, beats)
     if as_json:
         print_json({"target": identity, "schools": documents, "watchers": beats, "counts": counts})
@@ -360,7 +348,7 @@ def status_command(
     sys.exit(1 if unhealthy(counts) else 0)
 
 
-def _watcher_document(watcher: WatcherState, now: dt.datetime) -> dict[str, Any]:
+def _watcher_document(watcher: Heartbeat, now: dt.datetime) -> dict[str, Any]:
     """A watcher's heartbeat is overdue after three missed intervals and two minutes' grace."""
     beat_at = _as_utc(watcher.beat_at)
     age = (now - beat_at).total_seconds()
@@ -376,11 +364,8 @@ def _watcher_document(watcher: WatcherState, now: dt.datetime) -> dict[str, Any]
     }
 
 
-def _status_document(
-    school: School, state: PublishState | None, target: str, edited_outside: bool = False
-) -> dict[str, Any]:
-    """`edited_outside`: changed with plain SQL since, its new revision not yet settled."""
-    published = state.revision if state else None
+def _status_document(school: SchoolStatus, target: str) -> dict[str, Any]:
+    published = school.published_revision
     document = {
         "target": target,
         "id": school.id,
@@ -389,12 +374,12 @@ def _status_document(
         "active": school.active,
         "revision": school.revision,
         "published_revision": published,
-        "behind": published != school.revision or edited_outside,
-        "first_date": _iso(state.first_date if state else None),
-        "last_date": _iso(state.last_date if state else None),
-        "published_at": _iso(state.published_at if state else None),
-        "attempted_at": _iso(state.attempted_at if state else None),
-        "last_error": state.last_error if state else None,
+        "behind": published != school.revision or school.edited_outside,
+        "first_date": _iso(school.first_date),
+        "last_date": _iso(school.last_date),
+        "published_at": _iso(school.published_at),
+        "attempted_at": _iso(school.attempted_at),
+        "last_error": school.last_error,
     }
     return {**document, "state": school_state(document)}
 

@@ -21,9 +21,10 @@ from publisher.cli.common import (
 )
 from publisher.cli.output import NORMAL, QUIET, output_options, verbosity
 from publisher.config import PublishSettings
+from publisher.db.changes import listen_url
 from publisher.logs import LOG_FORMATS, configure_logging
 from publisher.page.build import current_page_build
-from publisher.watch import Watcher, WatchOptions, listen_url
+from publisher.watch import Watcher, WatchOptions
 
 
 @click.command("watch")

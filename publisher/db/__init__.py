@@ -1,4 +1,8 @@
-"""The schedule database: models, sessions, schema and revision tracking."""
+"""The schedule database: models, sessions, schema, revision tracking, and every query.
+
+Nothing outside this package imports the models or builds a statement
+(tests/test_layout.py); the models are re-exported here for tests that set up rows.
+"""
 
 from publisher.build.source import WEEKDAYS
 from publisher.db.models import (

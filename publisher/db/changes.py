@@ -25,16 +25,42 @@ marked (when a schedule and its periods go together, by the schedule's trigger).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, text, update
+import psycopg
+from sqlalchemy import Connection, Engine, delete, make_url, text, update
 from sqlalchemy.orm import Session
 
-from publisher.db.load import iter_batches
+from publisher.db.batches import iter_batches
 from publisher.db.models import SCHEDULE_DATA, BellSchedule, Period, School, SchoolChange
 from publisher.db.revision import REVISION_FIELDS, record_revised
 
 NOTIFY_CHANNEL = "publisher_school_changes"
 """The PostgreSQL channel the triggers notify, with a changed school's id as payload."""
+
+
+def listen_url(database_url: str) -> str | None:
+    """The psycopg URL to LISTEN on, for a PostgreSQL database URL; None for SQLite."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def listen(url: str) -> psycopg.Connection[Any]:
+    """A connection (autocommit) listening on `NOTIFY_CHANNEL`; `url` from `listen_url`.
+
+    A plain psycopg connection rather than the engine's: it is held for as long
+    as the watcher runs, waiting in `notifies()`, outside any pool.
+    """
+    connection = psycopg.connect(url, autocommit=True)
+    try:
+        connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
 
 _SCHOOLS = School.__tablename__
 _PERIODS = Period.__tablename__

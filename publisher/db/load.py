@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -41,8 +41,6 @@ from publisher.db.models import (
     WeekPlanDay,
     split_weekend,
 )
-
-T = TypeVar("T")
 
 
 def load_schools(
@@ -310,8 +308,3 @@ def all_school_ids(session: Session, active_only: bool = True) -> list[int]:
     if active_only:
         query = query.where(School.active.is_(True))
     return list(session.scalars(query))
-
-
-def iter_batches(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

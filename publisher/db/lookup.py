@@ -1,6 +1,9 @@
-"""Finding the school a user named on the command line: by numeric id, slug or public key."""
+"""Finding schools: the one a user named on the command line (by numeric id, slug or
+public key), and the slugs and public keys the commands report or compare."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,3 +33,21 @@ def resolve_school(session: Session, key: str) -> School:
     if school is None:
         raise ConfigError(f"no school {quote(key)} (give its id, slug or public key)")
     return school
+
+
+def school_slugs(session: Session, school_ids: Sequence[int]) -> list[str]:
+    """The slugs of the given schools, in id order."""
+    if not school_ids:
+        return []
+    query = select(School.slug).where(School.id.in_(school_ids)).order_by(School.id)
+    return list(session.scalars(query))
+
+
+def public_keys(session: Session) -> set[str]:
+    """Every school's public key, active or not: the names of the store's school folders."""
+    return set(session.scalars(select(School.public_key)))
+
+
+def slug_with_key(session: Session, key: str) -> str | None:
+    """The slug of the school whose public key is `key`, or None."""
+    return session.scalars(select(School.slug).where(School.public_key == key)).first()

@@ -90,10 +90,6 @@ class School(Base):
         back_populates="school", cascade="all, delete-orphan", order_by="Announcement.id"
     )
 
-    @property
-    def weekend_days(self) -> tuple[str, ...]:
-        return split_weekend(self.weekend)
-
     def __repr__(self) -> str:
         return f"<School {self.id} {self.slug!r} r{self.revision}>"
 

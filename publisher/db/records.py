@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from publisher.db.load import iter_batches
+from publisher.db.batches import iter_batches
 from publisher.db.models import PublishedObject, PublishState, School
 from publisher.db.session import upsert_insert
 from publisher.upload.plan import PlannedWrite, PublishedRecord
@@ -167,16 +167,3 @@ def changed_school_ids(session: Session, target: str) -> list[int]:
         .order_by(School.id)
     )
     return list(session.scalars(query))
-
-
-def school_states(session: Session, target: str) -> list[tuple[School, PublishState | None]]:
-    """Every school with its publish state in the target (None: never published there)."""
-    rows = session.execute(
-        select(School, PublishState)
-        .outerjoin(
-            PublishState,
-            and_(PublishState.school_id == School.id, PublishState.target == target),
-        )
-        .order_by(School.id)
-    ).all()
-    return [(school, state) for school, state in rows]

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import delete, event, inspect
 from sqlalchemy.orm import Session
 
-from publisher.db.load import iter_batches
+from publisher.db.batches import iter_batches
 from publisher.db.models import SCHEDULE_DATA, BellSchedule, Period, School, SchoolChange
 
 REVISION_FIELDS = frozenset({"revision", "revised_at"})

@@ -111,6 +111,11 @@ def upgrade_schema(engine: Engine, legacy_target: str | None = None) -> Upgrade:
     return Upgrade(before, head_revision(), legacy)
 
 
+def table_names(engine: Engine) -> list[str]:
+    """The database's tables, sorted by name."""
+    return sorted(inspect(engine).get_table_names())
+
+
 def require_schema(engine: Engine) -> None:
     """Fail with one line naming the command to run when the schema is missing or behind.
 

@@ -60,6 +60,12 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
+def in_memory(url: str) -> bool:
+    """Whether `url` names an in-memory SQLite database, which no other process can open."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
 def _lock_wait(seconds: Any, shown: str) -> int | None:
     """The wait for a lock a SQLite URL asks for (`?timeout=5`, in seconds), in milliseconds.
 
@@ -109,6 +115,13 @@ def upsert_insert(session: Session) -> Any:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     install_revision_listener()
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def engine_of(factory: sessionmaker[Session]) -> Engine:
+    """The engine `session_factory` bound the sessions to: what the schema functions take."""
+    engine = factory.kw["bind"]
+    assert isinstance(engine, Engine)
+    return engine
 
 
 @contextmanager

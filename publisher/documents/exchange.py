@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build.source import SchoolData
-from publisher.db import School, transaction
+from publisher.db import transaction
 from publisher.db.load import load_schools
-from publisher.db.lookup import resolve_school
+from publisher.db.lookup import resolve_school, slug_with_key
 from publisher.db.save import save_school
 from publisher.documents.parsing import parse_school
 from publisher.documents.reading import read_document
@@ -87,7 +86,7 @@ def _reason(error: Exception) -> str:
 def _check_key_is_free(session: Session, data: SchoolData, source: str) -> None:
     if not data.key:
         return
-    owner = session.scalars(select(School.slug).where(School.public_key == data.key)).first()
+    owner = slug_with_key(session, data.key)
     if owner is not None and owner != data.slug:
         raise ValidationError(f'{source}: key: already the key of school "{owner}"')
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.db.load import iter_batches
+from publisher.db.batches import iter_batches
 from publisher.db.records import forget_objects, recorded_day_keys
 from publisher.errors import StoreError
 from publisher.upload.s3 import DELETE_BATCH

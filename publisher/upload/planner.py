@@ -47,11 +47,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
-from sqlalchemy import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.config import PublishSettings
 from publisher.db import open_engine, session_factory
+from publisher.db.session import in_memory
 from publisher.page.build import PageBuild
 from publisher.upload.plan import SchoolPlan
 from publisher.upload.run import plan_batch
@@ -59,8 +59,7 @@ from publisher.upload.run import plan_batch
 
 def can_plan_elsewhere(database_url: str) -> bool:
     """Whether another process can open this database: not an in-memory SQLite one."""
-    url = make_url(database_url)
-    return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
+    return not in_memory(database_url)
 
 
 class PlanningProcess:

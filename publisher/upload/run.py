@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import Window
 from publisher.config import PublishSettings
+from publisher.db.batches import iter_batches
 from publisher.db.claims import claim_schools, new_owner, release_claims
-from publisher.db.load import iter_batches, load_schools
+from publisher.db.load import load_schools
 from publisher.db.records import (
     Attempt,
     load_published,

@@ -18,14 +18,14 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import SchoolData, Window, sha256_hex
 from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
 from publisher.config import PublishSettings
-from publisher.db.load import iter_batches, load_schools
-from publisher.db.models import School
+from publisher.db.batches import iter_batches
+from publisher.db.load import load_schools
+from publisher.db.lookup import public_keys
 from publisher.db.records import load_published, load_shared, record_writes
 from publisher.errors import BuildError, StoreError
 from publisher.page.build import PageBuild
@@ -280,7 +280,7 @@ def verify(
     store.check()
     listing = {stored.key: stored for stored in store.list(SCHOOLS)}
     with sessions() as session:
-        known = set(session.scalars(select(School.public_key)))
+        known = public_keys(session)
     report = VerifyReport(problems=unknown_folders(listing, known))
     report.day_files = plan_listing(sessions, store, list(listing.values()), now, keep_days)
     if page is not None:

@@ -1,0 +1,117 @@
+"""The layout's rule for the database: all SQL lives behind `publisher/db/`.
+
+Outside `publisher/db/`, a module of the package
+- never imports `publisher.db.models`, nor a model class through `publisher.db`
+  (`from publisher.db import School`): it calls a function of `publisher.db`,
+  which hands back plain values;
+- imports from SQLAlchemy only the type names of a session
+  (`from sqlalchemy.orm import Session, sessionmaker`: sessions are passed down
+  from the command line) and its exception classes (`from sqlalchemy.exc import
+  ...`: a database fault is caught where it is reported). Nothing else: no
+  `select`, no `text`, no `inspect`, no `make_url`, no `import sqlalchemy`.
+
+So a query, a statement or a question about a database URL has one place to
+live. Tests may use the models to set up data. docs/architecture.md states the
+same rule.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "publisher"
+DB = PACKAGE / "db"
+SESSION_TYPES = frozenset({"Session", "sessionmaker"})
+
+
+def model_names() -> frozenset[str]:
+    """The classes `publisher/db/models.py` defines."""
+    tree = ast.parse((DB / "models.py").read_text(encoding="utf-8"))
+    return frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
+
+
+def violations(source: str, models: frozenset[str]) -> Iterator[str]:
+    """Each import in `source` that breaks the rule, as `line: what`."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if not _allowed(alias.name, frozenset(), models):
+                    yield f"{node.lineno}: import {alias.name}"
+        elif isinstance(node, ast.ImportFrom) and node.module is not None:
+            names = frozenset(alias.name for alias in node.names)
+            if not _allowed(node.module, names, models):
+                yield f"{node.lineno}: from {node.module} import {', '.join(sorted(names))}"
+
+
+def _allowed(module: str, names: frozenset[str], models: frozenset[str]) -> bool:
+    """Whether importing `names` from `module` (none: the module itself) keeps the rule."""
+    if module == "publisher.db.models":
+        return False
+    if module == "publisher.db":
+        return not names & (models | {"models"})
+    if module == "sqlalchemy.orm":
+        return bool(names) and names <= SESSION_TYPES
+    if module == "sqlalchemy.exc":
+        return bool(names)
+    return module != "sqlalchemy" and not module.startswith("sqlalchemy.")
+
+
+def modules_outside_db() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if DB not in p.parents)
+
+
+def test_no_module_outside_db_queries_the_database() -> None:
+    models = model_names()
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{problem}"
+        for path in modules_outside_db()
+        for problem in violations(path.read_text(encoding="utf-8"), models)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from publisher.db.models import School",
+        "import publisher.db.models",
+        "from publisher.db import School, transaction",
+        "from publisher.db import models",
+        "from sqlalchemy import select",
+        "from sqlalchemy.orm import Session, joinedload",
+        "from sqlalchemy.engine import make_url",
+        "import sqlalchemy",
+        "def f():\n    from sqlalchemy import text\n",
+    ],
+    ids=[
+        "models module",
+        "import models module",
+        "model through db",
+        "models through db",
+        "select",
+        "orm beyond session types",
+        "engine helpers",
+        "whole library",
+        "inside a function",
+    ],
+)
+def test_the_rule_catches(source: str) -> None:
+    assert list(violations(source, model_names()))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from publisher.db import transaction",
+        "from publisher.db.records import changed_school_ids",
+        "from sqlalchemy.orm import Session, sessionmaker",
+        "from sqlalchemy.exc import SQLAlchemyError",
+    ],
+    ids=["transaction", "a db function", "session types", "exceptions"],
+)
+def test_the_rule_allows(source: str) -> None:
+    assert not list(violations(source, model_names()))
