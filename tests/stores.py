@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from publisher.errors import StoreError
-from publisher.upload.store import Store, StoredObject
+from publisher.stores.protocol import Store, StoredObject
 
 
 @dataclass

@@ -20,7 +20,7 @@ from publisher.build.source import AnnouncementRow, SubstitutionRow
 from publisher.config import CachePolicy, PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
-from publisher.upload.local import LocalStore
+from publisher.stores.local import LocalStore
 from publisher.upload.plan import CONTENT_CHANGED, HEADERS_CHANGED, NOT_YET_PUBLISHED
 from publisher.upload.run import plan_batches, publish
 

@@ -14,10 +14,10 @@ import pytest
 from moto import mock_aws
 
 from publisher.errors import ConfigError, StoreError
-from publisher.upload import local
-from publisher.upload.local import LocalStore
-from publisher.upload.s3 import S3Store, parse_s3_target
-from publisher.upload.targets import open_store
+from publisher.stores import local
+from publisher.stores.local import LocalStore
+from publisher.stores.open import open_store
+from publisher.stores.s3 import S3Store, parse_s3_target
 
 
 @pytest.fixture

@@ -27,11 +27,10 @@ from publisher.config import (
 )
 from publisher.db import open_engine, require_schema, session_factory
 from publisher.errors import ConfigError
+from publisher.stores import CHECKSUM_MODES, Store, StoreOptions, open_store, target_identity
+from publisher.stores.s3 import S3Store
 from publisher.upload.edges import check_edge_url
 from publisher.upload.invalidate import CdnTargets
-from publisher.upload.s3 import CHECKSUM_MODES, S3Options, S3Store
-from publisher.upload.store import Store
-from publisher.upload.targets import open_store, target_identity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -252,7 +251,7 @@ def open_target(
     target: str, endpoint_url: str | None, path_style: bool, checksum: str, concurrency: int = 16
 ) -> Store:
     """The store the target options name (no request is sent yet)."""
-    options = S3Options(
+    options = StoreOptions(
         endpoint_url=endpoint_url, path_style=path_style, checksum=checksum, concurrency=concurrency
     )
     return open_store(target, options)
@@ -266,7 +265,7 @@ an error of the database met anywhere later can name it."""
 def identify_target(target: str, endpoint_url: str | None, path_style: bool, checksum: str) -> str:
     """The identity (`Store.identity`) of the store the target options name, without
     opening it: the records of what was published are kept per target."""
-    options = S3Options(endpoint_url=endpoint_url, path_style=path_style, checksum=checksum)
+    options = StoreOptions(endpoint_url=endpoint_url, path_style=path_style, checksum=checksum)
     return target_identity(target, options)
 
 

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from publisher.db.load import iter_batches
 from publisher.db.records import forget_objects, recorded_day_keys
 from publisher.errors import StoreError
-from publisher.upload.s3 import DELETE_BATCH
-from publisher.upload.store import Store, StoredObject
+from publisher.stores.protocol import Store, StoredObject
+from publisher.stores.s3 import DELETE_BATCH
 
 DEFAULT_KEEP_DAYS = 14
 SCHOOLS = "schools/"

@@ -37,7 +37,7 @@ from publisher.build.layout import (
 from publisher.config import PublishSettings
 from publisher.errors import BuildError
 from publisher.page.build import PageBuild, content_type
-from publisher.upload.store import JSON_TYPE
+from publisher.stores.protocol import JSON_TYPE
 
 HTML_TYPE = "text/html; charset=utf-8"
 NOT_YET_PUBLISHED = "not yet published"

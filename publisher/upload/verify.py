@@ -29,6 +29,7 @@ from publisher.db.models import School
 from publisher.db.records import load_published, load_shared, record_writes
 from publisher.errors import BuildError, StoreError
 from publisher.page.build import PageBuild
+from publisher.stores.protocol import JSON_TYPE, Store, StoredObject
 from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 from publisher.upload.plan import (
     PlannedWrite,
@@ -39,7 +40,6 @@ from publisher.upload.plan import (
     plan_site,
 )
 from publisher.upload.run import BATCH_SIZE, SchoolResult, record_results
-from publisher.upload.store import JSON_TYPE, Store, StoredObject
 
 SCHOOLS = "schools/"
 MISSING = "missing"

@@ -17,7 +17,6 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,25 +31,10 @@ from botocore.exceptions import (
 )
 
 from publisher.errors import ConfigError, StoreError
-from publisher.upload.store import StoredObject, check_key
+from publisher.stores.protocol import CHECKSUM_MODES, StoredObject, StoreOptions, check_key
 
 DELETE_BATCH = 1000
 """DeleteObjects takes at most 1,000 keys per request."""
-
-CHECKSUM_MODES = ("when_supported", "when_required")
-
-
-@dataclass(frozen=True)
-class S3Options:
-    """How to reach the store; everything else comes from the standard AWS chain."""
-
-    endpoint_url: str | None = None
-    path_style: bool = False
-    checksum: str = "when_supported"  # "when_required" for stores that reject CRC headers
-    concurrency: int = 16
-    max_attempts: int = 8
-    connect_timeout: float = 5
-    read_timeout: float = 30
 
 
 def parse_s3_target(target: str) -> tuple[str, str]:
@@ -72,10 +56,10 @@ class S3Store:
         self._probe_lock = threading.Lock()
 
     @classmethod
-    def open(cls, target: str, options: S3Options | None = None) -> S3Store:
+    def open(cls, target: str, options: StoreOptions | None = None) -> S3Store:
         """A store for `target`. Sends no request: see `check`."""
         bucket, prefix = parse_s3_target(target)
-        options = options or S3Options()
+        options = options or StoreOptions()
         if options.checksum not in CHECKSUM_MODES:
             raise ConfigError(f"checksum mode {options.checksum!r}: use one of {CHECKSUM_MODES}")
         config = Config(

@@ -16,6 +16,27 @@ from publisher.errors import StoreError
 
 JSON_TYPE = "application/json; charset=utf-8"
 
+CHECKSUM_MODES = ("when_supported", "when_required")
+"""`StoreOptions.checksum`: when request checksums are sent (a store that rejects
+CRC headers needs `when_required`)."""
+
+
+@dataclass(frozen=True)
+class StoreOptions:
+    """How to reach a store over the network; each store reads what applies to it.
+
+    A local folder needs none of them; an S3 store reads them all. Credentials
+    are never here: they come from the store's own standard chain.
+    """
+
+    endpoint_url: str | None = None
+    path_style: bool = False  # the bucket in the path (MinIO-like stores), not the host name
+    checksum: str = "when_supported"  # one of CHECKSUM_MODES
+    concurrency: int = 16  # upload threads sharing one client (sizes its connection pool)
+    max_attempts: int = 8  # per request, the first try included
+    connect_timeout: float = 5
+    read_timeout: float = 30
+
 
 @dataclass(frozen=True)
 class StoredObject:

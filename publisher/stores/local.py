@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from publisher.errors import ConfigError, StoreError
-from publisher.upload.store import StoredObject, check_key
+from publisher.stores.protocol import StoredObject, check_key
 
 _TEMP_PREFIX = ".tmp-"
 
