@@ -24,7 +24,7 @@ from publisher.cli import main
 from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.models import WatcherState
-from publisher.stores.open import open_store
+from publisher.stores import open_store
 from publisher.upload.run import publish
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,8 +23,8 @@ from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
 from publisher.errors import StoreError
+from publisher.stores import open_store
 from publisher.stores.local import LocalStore
-from publisher.stores.open import open_store
 from publisher.stores.protocol import StoredObject
 from publisher.upload.gc import DAY_FILE_COUNTS, delete_garbage, find_garbage, plan_gc
 from publisher.upload.run import publish

@@ -28,7 +28,6 @@ from publisher.config import (
 from publisher.db import open_engine, require_schema, session_factory
 from publisher.errors import ConfigError
 from publisher.stores import CHECKSUM_MODES, Store, StoreOptions, open_store, target_identity
-from publisher.stores.s3 import S3Store
 from publisher.upload.edges import check_edge_url
 from publisher.upload.invalidate import CdnTargets
 
@@ -91,10 +90,9 @@ def cdn_targets(
     distribution_id: str | None, edge_urls: tuple[str, ...], store: Store, endpoint_url: str | None
 ) -> CdnTargets:
     """The CDNs a run tells about the manifests and pages it rewrote."""
-    if distribution_id and not isinstance(store, S3Store):
+    if distribution_id and store.scheme != "s3":
         raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
-    prefix = store.prefix if isinstance(store, S3Store) else ""
-    return CdnTargets(distribution_id, edge_urls, prefix, endpoint_url)
+    return CdnTargets(distribution_id, edge_urls, store.public_prefix(), endpoint_url)
 
 
 @contextmanager

@@ -29,9 +29,10 @@ from publisher.db.models import School
 from publisher.db.records import load_published, load_shared, record_writes
 from publisher.errors import BuildError, StoreError
 from publisher.page.build import PageBuild
-from publisher.stores.protocol import JSON_TYPE, Store, StoredObject
+from publisher.stores import Store, StoredObject
 from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 from publisher.upload.plan import (
+    JSON_TYPE,
     PlannedWrite,
     PublishedRecord,
     SchoolPlan,
@@ -165,11 +166,11 @@ def _mismatch(
 ) -> str | None:
     """Why the stored object is not the expected one, or None when it is.
 
-    A listed MD5 (an S3 ETag) that matches settles it; otherwise the bytes are
-    read, since KMS and multipart ETags are not MD5s of the content.
+    A listed MD5 that matches settles it; otherwise the bytes are read, since a
+    store may list none, or one that is not a digest of the content.
     """
     md5 = hashlib.md5(write.content, usedforsecurity=False).hexdigest()
-    if stored.size == len(write.content) and stored.md5 == md5:
+    if stored.size == len(write.content) and stored.content_md5 == md5:
         return None
     content = store.get(write.key)
     if content is None:
