@@ -130,7 +130,8 @@ class PublisherWorker:
         from publisher.config import PublishSettings
         from publisher.db import init_schema, open_engine, session_factory
         from publisher.page.build import current_page_build
-        from publisher.upload.s3 import S3Options, S3Store
+        from publisher.stores import StoreOptions
+        from publisher.stores.s3 import S3Store
 
         engine = open_engine(f"sqlite:///{database}")
         init_schema(engine)
@@ -138,7 +139,7 @@ class PublisherWorker:
         self.endpoint = endpoint
         self.edge_url = edge_url
         self.store = S3Store.open(
-            f"s3://{BUCKET}/{PREFIX}", S3Options(endpoint_url=endpoint, path_style=True)
+            f"s3://{BUCKET}/{PREFIX}", StoreOptions(endpoint_url=endpoint, path_style=True)
         )
         self.settings = PublishSettings()  # the defaults: 7 days, poll 60 s, max-age 60 s
         self.page = current_page_build()

@@ -40,7 +40,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from publisher.upload.s3 import S3Store
+from publisher.stores.s3 import S3Store
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",

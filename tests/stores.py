@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from publisher.errors import StoreError
-from publisher.upload.store import Store, StoredObject
+from publisher.stores.protocol import Store, StoredObject
 
 
 @dataclass
@@ -24,11 +24,18 @@ class RecordingStore:
     puts: list[str] = field(default_factory=list)
     checks: int = 0
 
+    @property
+    def scheme(self) -> str:
+        return self.inner.scheme
+
     def describe(self) -> str:
         return self.inner.describe()
 
     def identity(self) -> str:
         return self.inner.identity()
+
+    def public_prefix(self) -> str:
+        return self.inner.public_prefix()
 
     def check(self) -> None:
         self.inner.check()
@@ -52,9 +59,6 @@ class RecordingStore:
     def get(self, key: str) -> bytes | None:
         return self.inner.get(key)
 
-    def exists(self, key: str) -> bool:
-        return self.inner.exists(key)
-
     def list(self, prefix: str = "") -> Iterator[StoredObject]:
         return self.inner.list(prefix)
 
@@ -75,4 +79,5 @@ def assert_manifests_name_existing_files(store: Store) -> None:
     for key, manifest in manifests(store).items():
         folder = key.rsplit("/", 1)[0]
         for day in manifest["days"]:
-            assert store.exists(f"{folder}/{day['path']}"), f"{key} names missing {day['path']}"
+            found = store.get(f"{folder}/{day['path']}")
+            assert found is not None, f"{key} names missing {day['path']}"

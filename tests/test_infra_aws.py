@@ -24,8 +24,8 @@ import pytest
 
 from publisher.cli import main
 from publisher.page import TIMING
+from publisher.stores.s3 import parse_s3_target
 from publisher.upload.invalidate import invalidation_paths
-from publisher.upload.s3 import parse_s3_target
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "aws" / "publisher.yaml"

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.page.build import current_page_build
-from publisher.upload.local import LocalStore
+from publisher.stores.local import LocalStore
 from publisher.upload.planner import PlanningProcess, can_plan_elsewhere
 from publisher.upload.run import publish
 

@@ -20,7 +20,7 @@ from publisher.build.source import AnnouncementRow, SubstitutionRow
 from publisher.config import CachePolicy, PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
-from publisher.upload.local import LocalStore
+from publisher.stores.local import LocalStore
 from publisher.upload.plan import CONTENT_CHANGED, HEADERS_CHANGED, NOT_YET_PUBLISHED
 from publisher.upload.run import plan_batches, publish
 
@@ -165,7 +165,7 @@ def test_midnight_writes_nothing_and_the_window_moves_on_at_local_noon(sessions,
     run(sessions, store, [school_id], before_midnight)
     before = manifest_of(store, school_key)
     monday = next(d for d in before["days"] if d["date"] == "2026-11-23")
-    assert store.exists(f"schools/{school_key}/{monday['path']}")
+    assert store.get(f"schools/{school_key}/{monday['path']}") is not None
 
     # The file needed at midnight was there before it; the date changing writes nothing.
     for minutes in (1, 2, 121):  # Monday 00:00, 00:01 and 02:00 in Riyadh

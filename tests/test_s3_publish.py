@@ -51,8 +51,9 @@ from publisher.config import PublishSettings
 from publisher.db import open_engine, session_factory, transaction
 from publisher.db.save import save_school
 from publisher.page import asset_files
+from publisher.stores import StoreOptions
+from publisher.stores.s3 import S3Store
 from publisher.upload.run import publish
-from publisher.upload.s3 import S3Options, S3Store
 
 REPO = Path(__file__).resolve().parent.parent
 PREFIX = "site"
@@ -340,7 +341,9 @@ def test_transient_store_errors_are_retried_and_everything_is_published(
 def test_a_put_that_gets_no_answer_times_out_and_is_retried(sessions, now, aws_env, bucket, proxy):
     ids = save(sessions, riyadh_school("alpha"))
     proxy.add("/manifest.json", "hang", times=1)
-    store = S3Store.open(bucket.target(PREFIX), S3Options(endpoint_url=proxy.url, read_timeout=1))
+    store = S3Store.open(
+        bucket.target(PREFIX), StoreOptions(endpoint_url=proxy.url, read_timeout=1)
+    )
 
     summary = publish(sessions, store, ids, now, SETTINGS)
 
@@ -385,7 +388,7 @@ def test_a_put_failing_on_every_attempt_is_tried_max_attempts_times_then_fails_i
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
     beta = school_keys(sessions)["beta"]
     proxy.add(beta, "500 InternalError")
-    options = S3Options(endpoint_url=proxy.url, max_attempts=3)
+    options = StoreOptions(endpoint_url=proxy.url, max_attempts=3)
 
     summary = publish(sessions, S3Store.open(bucket.target(PREFIX), options), ids, now, SETTINGS)
 
@@ -435,7 +438,7 @@ def test_invariant_1_holds_after_every_single_write_to_s3(
 ):
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
     store = RecordingStore(
-        S3Store.open(bucket.target(PREFIX), S3Options(endpoint_url=moto_server.url)),
+        S3Store.open(bucket.target(PREFIX), StoreOptions(endpoint_url=moto_server.url)),
         check_manifests=True,
     )
     settings = PublishSettings(concurrency=1)  # one write at a time, each one checked

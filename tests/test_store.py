@@ -6,6 +6,7 @@ deletion, and creating immutable keys without ever replacing one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -14,10 +15,10 @@ import pytest
 from moto import mock_aws
 
 from publisher.errors import ConfigError, StoreError
-from publisher.upload import local
-from publisher.upload.local import LocalStore
-from publisher.upload.s3 import S3Store, parse_s3_target
-from publisher.upload.targets import open_store
+from publisher.stores import local
+from publisher.stores.local import LocalStore
+from publisher.stores.open import open_store
+from publisher.stores.s3 import S3Store, parse_s3_target
 
 
 @pytest.fixture
@@ -28,12 +29,10 @@ def store(target: str) -> LocalStore | S3Store:
 def test_put_then_get_returns_the_same_bytes(store):
     store.put("schools/k/days/a.json", b'{"a":1}', "application/json", "public")
     assert store.get("schools/k/days/a.json") == b'{"a":1}'
-    assert store.exists("schools/k/days/a.json")
 
 
 def test_a_missing_object_reads_as_none(store):
     assert store.get("nothing.json") is None
-    assert not store.exists("nothing.json")
 
 
 def test_put_replaces_a_mutable_object(store):
@@ -68,6 +67,29 @@ def test_delete_removes_objects_and_ignores_missing_ones(store):
     store.put("a.json", b"1", "t", "c")
     store.delete(["a.json", "never-there.json"])
     assert list(store.list()) == []
+
+
+def test_delete_takes_more_keys_than_one_request_can(store):
+    """Callers never batch for a store: S3 sends 1,000 keys per request, a folder one at a time."""
+    keys = [f"schools/k/days/{i:04}.json" for i in range(1001)]
+    for key in keys:
+        store.put(key, b"x", "t", "c")
+    store.put("schools/k/manifest.json", b"{}", "t", "c")
+    store.delete(keys)
+    assert [o.key for o in store.list()] == ["schools/k/manifest.json"]
+
+
+def test_a_listed_md5_is_none_or_the_md5_of_the_bytes(store):
+    store.put("m.json", b'{"a":1}', "application/json", "x")
+    (listed,) = store.list()
+    assert listed.content_md5 in (None, hashlib.md5(b'{"a":1}', usedforsecurity=False).hexdigest())
+
+
+def test_a_store_names_its_scheme_and_where_its_objects_are_served(store, target):
+    """What a CDN step asks instead of the store's class: CloudFront paths start
+    with the bucket prefix; a folder is served as the root."""
+    assert target.startswith(f"{store.scheme}://")
+    assert store.public_prefix() == {"file": "", "s3": "site/"}[store.scheme]
 
 
 def test_the_local_store_leaves_no_temporary_file(tmp_path):
@@ -112,9 +134,8 @@ BAD_KEYS = ["../escape.json", "/abs.json", "a/../../b.json", "a//b.json", "a/", 
 def test_every_store_refuses_keys_that_are_not_plain_relative_paths(store, key):
     with pytest.raises(StoreError, match="not a valid object key"):
         store.put(key, b"x", "t", "c")
-    for read in (store.get, store.exists):
-        with pytest.raises(StoreError, match="not a valid object key"):
-            read(key)
+    with pytest.raises(StoreError, match="not a valid object key"):
+        store.get(key)
     with pytest.raises(StoreError, match="not a valid object key"):
         store.delete(["fine.json", key])
     assert list(store.list()) == []
@@ -131,7 +152,7 @@ def test_s3_objects_carry_their_headers_and_sit_under_the_prefix(aws_credentials
             "application/json; charset=utf-8",
             "public, max-age=60",
         )
-        assert [o.md5 for o in store.list()] == [head["ETag"].strip('"')]
+        assert [o.content_md5 for o in store.list()] == [head["ETag"].strip('"')]
 
 
 def test_s3_deletes_in_batches_of_at_most_1000(aws_credentials):

@@ -23,10 +23,11 @@ from publisher.db import transaction
 from publisher.db.save import save_school
 from publisher.page import asset_files
 from publisher.page.build import current_page_build
-from publisher.upload.local import LocalStore
+from publisher.stores import StoreOptions
+from publisher.stores.local import LocalStore
+from publisher.stores.open import open_store, target_identity
+from publisher.stores.s3 import S3Store, endpoint_identity
 from publisher.upload.run import publish
-from publisher.upload.s3 import S3Options, S3Store, endpoint_identity
-from publisher.upload.targets import open_store, target_identity
 from publisher.upload.verify import MISSING, NOT_YET_PUBLISHED, verify
 
 SETTINGS = PublishSettings(concurrency=4)
@@ -40,8 +41,8 @@ def complete(store: RecordingStore, school_count: int) -> None:
     """Every school's manifest, and every file it names, is in the store, with the page."""
     assert len(manifests(store)) == school_count
     assert_manifests_name_existing_files(store)
-    assert store.exists("sw.js")
-    assert all(store.exists(f"assets/{PAGE.build_hash}/{name}") for name in asset_files())
+    assert store.get("sw.js") is not None
+    assert all(store.get(f"assets/{PAGE.build_hash}/{name}") is not None for name in asset_files())
 
 
 def test_invariant_9_every_target_gets_everything_whatever_was_published_elsewhere(
@@ -171,7 +172,7 @@ def test_a_target_s_identity_names_its_store_whatever_way_it_was_written(
     assert not (tmp_path / "other").exists()  # named, not created
 
     def s3(target: str, endpoint: str | None = None) -> str:
-        return S3Store.open(target, S3Options(endpoint_url=endpoint)).identity()
+        return S3Store.open(target, StoreOptions(endpoint_url=endpoint)).identity()
 
     assert s3("s3://screens") == s3("s3://screens/") == "s3://screens"
     assert s3("s3://screens/site/") == s3("s3://screens//site") == "s3://screens/site"

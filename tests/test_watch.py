@@ -34,9 +34,10 @@ from test_s3_publish import PREFIX, wait_until
 
 from publisher.config import PublishSettings
 from publisher.db import transaction
+from publisher.stores import StoreOptions
+from publisher.stores.local import LocalStore
+from publisher.stores.s3 import S3Store
 from publisher.upload.invalidate import CdnTargets
-from publisher.upload.local import LocalStore
-from publisher.upload.s3 import S3Options, S3Store
 from publisher.watch import Watcher, WatchOptions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -246,7 +247,9 @@ def test_a_storage_outage_is_logged_once_and_the_school_published_when_it_ends(
     sessions, aws_env, bucket, proxy, caplog
 ):
     save(sessions, riyadh_school("alpha"))
-    store = S3Store.open(bucket.target(PREFIX), S3Options(endpoint_url=proxy.url, max_attempts=1))
+    store = S3Store.open(
+        bucket.target(PREFIX), StoreOptions(endpoint_url=proxy.url, max_attempts=1)
+    )
     log = logging.getLogger("publisher.test")
     watcher = Watcher(
         sessions, store, SETTINGS, None, clock=FakeClock(utc(2026, 11, 22, 6)), log=log

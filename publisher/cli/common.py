@@ -27,11 +27,9 @@ from publisher.config import (
 )
 from publisher.db import open_engine, require_schema, session_factory
 from publisher.errors import ConfigError
+from publisher.stores import CHECKSUM_MODES, Store, StoreOptions, open_store, target_identity
 from publisher.upload.edges import check_edge_url
 from publisher.upload.invalidate import CdnTargets
-from publisher.upload.s3 import CHECKSUM_MODES, S3Options, S3Store
-from publisher.upload.store import Store
-from publisher.upload.targets import open_store, target_identity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,10 +90,9 @@ def cdn_targets(
     distribution_id: str | None, edge_urls: tuple[str, ...], store: Store, endpoint_url: str | None
 ) -> CdnTargets:
     """The CDNs a run tells about the manifests and pages it rewrote."""
-    if distribution_id and not isinstance(store, S3Store):
+    if distribution_id and store.scheme != "s3":
         raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
-    prefix = store.prefix if isinstance(store, S3Store) else ""
-    return CdnTargets(distribution_id, edge_urls, prefix, endpoint_url)
+    return CdnTargets(distribution_id, edge_urls, store.public_prefix(), endpoint_url)
 
 
 @contextmanager
@@ -252,7 +249,7 @@ def open_target(
     target: str, endpoint_url: str | None, path_style: bool, checksum: str, concurrency: int = 16
 ) -> Store:
     """The store the target options name (no request is sent yet)."""
-    options = S3Options(
+    options = StoreOptions(
         endpoint_url=endpoint_url, path_style=path_style, checksum=checksum, concurrency=concurrency
     )
     return open_store(target, options)
@@ -266,7 +263,7 @@ an error of the database met anywhere later can name it."""
 def identify_target(target: str, endpoint_url: str | None, path_style: bool, checksum: str) -> str:
     """The identity (`Store.identity`) of the store the target options name, without
     opening it: the records of what was published are kept per target."""
-    options = S3Options(endpoint_url=endpoint_url, path_style=path_style, checksum=checksum)
+    options = StoreOptions(endpoint_url=endpoint_url, path_style=path_style, checksum=checksum)
     return target_identity(target, options)
 
 

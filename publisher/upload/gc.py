@@ -22,10 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from publisher.db.batches import iter_batches
 from publisher.db.records import forget_objects, recorded_day_keys
 from publisher.errors import StoreError
-from publisher.upload.s3 import DELETE_BATCH
-from publisher.upload.store import Store, StoredObject
+from publisher.stores import Store, StoredObject
 
 DEFAULT_KEEP_DAYS = 14
+DELETE_STEP = 1000
+"""Day files deleted, then forgotten in the records, at a time: a store failing part
+way leaves the steps before it deleted and forgotten, and the rest untouched."""
 SCHOOLS = "schools/"
 MANIFEST = "manifest.json"
 
@@ -202,14 +204,14 @@ def _is_manifest(key: str) -> bool:
 
 
 def delete_garbage(sessions: sessionmaker[Session], store: Store, plan: GcPlan) -> GcResult:
-    """Delete the planned day files, a DeleteObjects batch at a time, and forget their records.
+    """Delete the planned day files, a `DELETE_STEP` at a time, and forget their records.
 
-    Stops at the first batch the store fails (naming a key and its error); the
-    batches before it stay deleted and forgotten (in this store's records only).
+    Stops at the first step the store fails (naming a key and its error); the
+    steps before it stay deleted and forgotten (in this store's records only).
     """
     keys = [stored.key for stored in plan.delete]
     deleted: list[str] = []
-    for batch in iter_batches(keys, DELETE_BATCH):
+    for batch in iter_batches(keys, DELETE_STEP):
         try:
             store.delete(batch)
         except StoreError as error:

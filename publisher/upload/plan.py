@@ -37,8 +37,8 @@ from publisher.build.layout import (
 from publisher.config import PublishSettings
 from publisher.errors import BuildError
 from publisher.page.build import PageBuild, content_type
-from publisher.upload.store import JSON_TYPE
 
+JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
 NOT_YET_PUBLISHED = "not yet published"
 CONTENT_CHANGED = "content changed"

@@ -34,8 +34,8 @@ from publisher.db.records import (
 )
 from publisher.errors import StoreError
 from publisher.page.build import PageBuild
+from publisher.stores.protocol import Store
 from publisher.upload.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
-from publisher.upload.store import Store
 
 BATCH_SIZE = 200
 """Schools loaded, built and applied together: bounds memory and queries per batch."""

@@ -29,8 +29,10 @@ from publisher.db.lookup import public_keys
 from publisher.db.records import load_published, load_shared, record_writes
 from publisher.errors import BuildError, StoreError
 from publisher.page.build import PageBuild
+from publisher.stores import Store, StoredObject
 from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 from publisher.upload.plan import (
+    JSON_TYPE,
     PlannedWrite,
     PublishedRecord,
     SchoolPlan,
@@ -39,7 +41,6 @@ from publisher.upload.plan import (
     plan_site,
 )
 from publisher.upload.run import BATCH_SIZE, SchoolResult, record_results
-from publisher.upload.store import JSON_TYPE, Store, StoredObject
 
 SCHOOLS = "schools/"
 MISSING = "missing"
@@ -165,11 +166,11 @@ def _mismatch(
 ) -> str | None:
     """Why the stored object is not the expected one, or None when it is.
 
-    A listed MD5 (an S3 ETag) that matches settles it; otherwise the bytes are
-    read, since KMS and multipart ETags are not MD5s of the content.
+    A listed MD5 that matches settles it; otherwise the bytes are read, since a
+    store may list none, or one that is not a digest of the content.
     """
     md5 = hashlib.md5(write.content, usedforsecurity=False).hexdigest()
-    if stored.size == len(write.content) and stored.md5 == md5:
+    if stored.size == len(write.content) and stored.content_md5 == md5:
         return None
     content = store.get(write.key)
     if content is None:

@@ -17,7 +17,6 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,25 +31,10 @@ from botocore.exceptions import (
 )
 
 from publisher.errors import ConfigError, StoreError
-from publisher.upload.store import StoredObject, check_key
+from publisher.stores.protocol import CHECKSUM_MODES, StoredObject, StoreOptions, check_key
 
-DELETE_BATCH = 1000
+_DELETE_BATCH = 1000
 """DeleteObjects takes at most 1,000 keys per request."""
-
-CHECKSUM_MODES = ("when_supported", "when_required")
-
-
-@dataclass(frozen=True)
-class S3Options:
-    """How to reach the store; everything else comes from the standard AWS chain."""
-
-    endpoint_url: str | None = None
-    path_style: bool = False
-    checksum: str = "when_supported"  # "when_required" for stores that reject CRC headers
-    concurrency: int = 16
-    max_attempts: int = 8
-    connect_timeout: float = 5
-    read_timeout: float = 30
 
 
 def parse_s3_target(target: str) -> tuple[str, str]:
@@ -64,6 +48,8 @@ def parse_s3_target(target: str) -> tuple[str, str]:
 
 
 class S3Store:
+    scheme = "s3"
+
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
         self.client = client
         self.bucket = bucket
@@ -72,10 +58,10 @@ class S3Store:
         self._probe_lock = threading.Lock()
 
     @classmethod
-    def open(cls, target: str, options: S3Options | None = None) -> S3Store:
+    def open(cls, target: str, options: StoreOptions | None = None) -> S3Store:
         """A store for `target`. Sends no request: see `check`."""
         bucket, prefix = parse_s3_target(target)
-        options = options or S3Options()
+        options = options or StoreOptions()
         if options.checksum not in CHECKSUM_MODES:
             raise ConfigError(f"checksum mode {options.checksum!r}: use one of {CHECKSUM_MODES}")
         config = Config(
@@ -110,6 +96,10 @@ class S3Store:
         base = f"s3://{self.bucket}/{prefix}" if prefix else f"s3://{self.bucket}"
         endpoint = endpoint_identity(self.client.meta.endpoint_url)
         return f"{base}?endpoint={endpoint}" if endpoint else base
+
+    def public_prefix(self) -> str:
+        """The prefix: a CDN or web server in front of the bucket serves its keys from the root."""
+        return self.prefix
 
     def check(self) -> None:
         """Fail with one line (ConfigError) when the bucket cannot be used.
@@ -215,28 +205,16 @@ class S3Store:
         except BotoCoreError as error:
             raise StoreError(f"{key}: {error}") from None
 
-    def exists(self, key: str) -> bool:
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self.prefix + check_key(key))
-            return True
-        except ClientError as error:
-            if _status(error) == 404:
-                return False
-            raise StoreError(f"{key}: {_reason(error)}") from None
-        except BotoCoreError as error:
-            raise StoreError(f"{key}: {error}") from None
-
     def list(self, prefix: str = "") -> Iterator[StoredObject]:
         paginator = self.client.get_paginator("list_objects_v2")
         try:
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
                 for item in page.get("Contents", []):
-                    etag = item.get("ETag", "").strip('"')
                     yield StoredObject(
                         key=item["Key"].removeprefix(self.prefix),
                         size=item["Size"],
                         modified=item["LastModified"],
-                        md5=etag if len(etag) == 32 else None,  # multipart ETags are not MD5s
+                        content_md5=_etag_md5(item.get("ETag", "")),
                     )
         except ClientError as error:
             raise StoreError(f"listing {self.describe()}{prefix}: {_reason(error)}") from None
@@ -244,11 +222,15 @@ class S3Store:
             raise StoreError(f"listing {self.describe()}{prefix}: {error}") from None
 
     def delete(self, keys: Sequence[str]) -> None:
-        """Delete in batches of 1,000, checking every key's own result."""
+        """One DeleteObjects request per 1,000 keys, checking every key's own result.
+
+        Stops at the first request with a failed key; the requests before it
+        stay done.
+        """
         for key in keys:
             check_key(key)
-        for start in range(0, len(keys), DELETE_BATCH):
-            batch = keys[start : start + DELETE_BATCH]
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch = keys[start : start + _DELETE_BATCH]
             try:
                 response = self.client.delete_objects(
                     Bucket=self.bucket,
@@ -294,6 +276,17 @@ def endpoint_identity(endpoint_url: str | None) -> str | None:
         host = f"{host}:{port}"
     path = parts.path.rstrip("/")
     return f"{scheme}://{host}{path}"
+
+
+def _etag_md5(etag: str) -> str | None:
+    """The MD5 an ETag may be, for `StoredObject.content_md5`.
+
+    The ETag of an object stored by a single PUT is the MD5 of its bytes,
+    except under SSE-KMS (a hint that does not match costs one read). A
+    multipart upload's ETag (`<hex>-<parts>`) never is one: None.
+    """
+    etag = etag.strip('"')
+    return etag if len(etag) == 32 else None
 
 
 def _status(error: ClientError) -> int | None:

@@ -18,12 +18,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from publisher.errors import ConfigError, StoreError
-from publisher.upload.store import StoredObject, check_key
+from publisher.stores.protocol import StoredObject, check_key
 
 _TEMP_PREFIX = ".tmp-"
 
 
 class LocalStore:
+    scheme = "file"
+
     def __init__(self, root: Path) -> None:
         self.root = root
 
@@ -44,6 +46,10 @@ class LocalStore:
     def identity(self) -> str:
         """`file:///absolute/path`: the folder however it was named (relative, via a link)."""
         return self.root.resolve().as_uri()
+
+    def public_prefix(self) -> str:
+        """Nothing: a web server in front of the folder serves it as its root."""
+        return ""
 
     def _path(self, key: str) -> Path:
         return self.root / check_key(key)
@@ -87,9 +93,6 @@ class LocalStore:
         except OSError as error:
             raise StoreError(f"{key}: {error.strerror or error}") from None
 
-    def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
-
     def list(self, prefix: str = "") -> Iterator[StoredObject]:
         for folder, _dirs, files in os.walk(self.root):
             for name in files:
@@ -103,6 +106,7 @@ class LocalStore:
                     yield StoredObject(key, stat.st_size, modified)
 
     def delete(self, keys: Sequence[str]) -> None:
+        """One file at a time."""
         for key in keys:
             try:
                 self._path(key).unlink(missing_ok=True)
