@@ -37,7 +37,7 @@ from publisher.db import init_schema, open_engine, session_factory, transaction
 from publisher.db.save import save_schools
 from publisher.demo import demo_schools
 from publisher.page.build import current_page_build
-from publisher.upload.local import LocalStore
+from publisher.stores.local import LocalStore
 from publisher.upload.run import publish
 
 TODAY = dt.date(2026, 11, 22)
