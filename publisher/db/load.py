@@ -1,19 +1,25 @@
 """Reading whole schools as `SchoolData` values, many at a time.
 
-Loading a batch of schools costs one query per table, whatever the batch's
-size, and reads plain rows (no ORM objects): a school has hundreds of lessons,
-and a publish run reads every school.
+`load_schools` reads a batch of schools with one query per table, whatever the
+batch's size: a small loader per table selects the columns it needs, reads
+each row by column name and returns the build's frozen values grouped by
+school (or, for periods, by bell schedule); `load_schools` then assembles one
+`SchoolData` per school. Rows are plain Core rows, not ORM objects: a school
+has hundreds of lessons, and a publish run reads every school. Rows are read
+by column name (`row["subject"]`), except lessons, nine rows in ten of a
+batch: their loop names the columns beside the select, since a lookup by name
+per value makes the whole load a sixth slower (a `Row`'s attributes, slower
+still).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, RowMapping, select
 from sqlalchemy.orm import Session
 
 from publisher.build.day import Window
@@ -28,6 +34,7 @@ from publisher.build.source import (
     SchoolData,
     SubstitutionRow,
 )
+from publisher.db.bounds import Bounds
 from publisher.db.models import (
     Announcement,
     BellSchedule,
@@ -41,6 +48,11 @@ from publisher.db.models import (
     WeekPlanDay,
     split_weekend,
 )
+
+T = TypeVar("T")
+
+Names = dict[int, dict[int, str]]
+"""school id -> row id -> name: a school's bell schedules or classes."""
 
 
 def load_schools(
@@ -59,39 +71,110 @@ def load_schools(
     if not school_ids:
         return []
     ids = list(school_ids)
-    schools = session.execute(
-        select(
-            School.id,
-            School.public_key,
-            School.slug,
-            School.name,
-            School.timezone,
-            School.locale,
-            School.active,
-            School.weekend,
-            School.revision,
-            School.revised_at,
-        )
-        .where(School.id.in_(ids))
-        .order_by(School.id)
-    ).all()
-    bounds = _Bounds.of(schools, window)
-
+    schools = _load_school_rows(session, ids)
+    bounds = Bounds.of(schools, window)
     connection = session.connection()  # plain rows: Core is cheaper than the ORM's loading
+    schedules = _load_schedule_names(connection, ids)
+    periods = _load_periods(connection, ids)
+    classes = _load_class_names(connection, ids)
+    week = _load_week(connection, ids, schedules)
+    calendar = _load_calendar(connection, ids, bounds, schedules)
+    lessons = _load_lessons(connection, ids, bounds, classes)
+    substitutions = _load_substitutions(connection, ids, bounds, classes)
+    duties = _load_duties(connection, ids, bounds)
+    announcements = _load_announcements(connection, ids, bounds)
+    return [
+        SchoolData(
+            id=school["id"],
+            key=school["public_key"],
+            slug=school["slug"],
+            name=school["name"],
+            timezone=school["timezone"],
+            locale=school["locale"],
+            active=school["active"],
+            weekend=split_weekend(school["weekend"]),
+            revision=school["revision"],
+            revised_at=_as_utc(school["revised_at"]),
+            bell_schedules=tuple(
+                BellScheduleRow(name, tuple(periods[schedule_id]))
+                for schedule_id, name in schedules[school["id"]].items()
+            ),
+            week=tuple(week[school["id"]]),
+            calendar=tuple(calendar[school["id"]]),
+            classes=tuple(classes[school["id"]].values()),
+            lessons=tuple(lessons[school["id"]]),
+            substitutions=tuple(substitutions[school["id"]]),
+            duties=tuple(duties[school["id"]]),
+            announcements=tuple(announcements[school["id"]]),
+        ).normalized()
+        for school in schools
+    ]
 
-    def grouped(query: Any) -> dict[int, list[Any]]:
-        """Rows by their first column (the school or schedule id), without it."""
-        groups: dict[int, list[Any]] = defaultdict(list)
-        for row in connection.execute(query):
-            groups[row[0]].append(row[1:])
-        return groups
 
-    schedules = grouped(
+def _load_school_rows(session: Session, ids: list[int]) -> Sequence[RowMapping]:
+    # Through the session (unlike the tables below), which flushes pending changes first.
+    return (
+        session.execute(
+            select(
+                School.id,
+                School.public_key,
+                School.slug,
+                School.name,
+                School.timezone,
+                School.locale,
+                School.active,
+                School.weekend,
+                School.revision,
+                School.revised_at,
+            )
+            .where(School.id.in_(ids))
+            .order_by(School.id)
+        )
+        .mappings()
+        .all()
+    )
+
+
+def _grouped(
+    connection: Connection, query: Any, key: str, value: Callable[[RowMapping], T]
+) -> defaultdict[int, list[T]]:
+    """`value` of each row the query returns, grouped by the row's `key` column."""
+    groups: defaultdict[int, list[T]] = defaultdict(list)
+    for row in connection.execute(query).mappings():
+        groups[row[key]].append(value(row))
+    return groups
+
+
+def _names(connection: Connection, query: Any) -> Names:
+    """Rows of `school_id`, `id` and `name`, in the query's order, by school."""
+    names: Names = defaultdict(dict)
+    for row in connection.execute(query).mappings():
+        names[row["school_id"]][row["id"]] = row["name"]
+    return names
+
+
+def _load_schedule_names(connection: Connection, ids: list[int]) -> Names:
+    return _names(
+        connection,
         select(BellSchedule.school_id, BellSchedule.id, BellSchedule.name).where(
             BellSchedule.school_id.in_(ids)
-        )
+        ),
     )
-    periods = grouped(
+
+
+def _load_class_names(connection: Connection, ids: list[int]) -> Names:
+    """Each school's classes in screen order."""
+    return _names(
+        connection,
+        select(SchoolClass.school_id, SchoolClass.id, SchoolClass.name)
+        .where(SchoolClass.school_id.in_(ids))
+        .order_by(SchoolClass.school_id, SchoolClass.position),
+    )
+
+
+def _load_periods(connection: Connection, ids: list[int]) -> defaultdict[int, list[PeriodRow]]:
+    """Periods by bell schedule id."""
+    query = (
         select(
             Period.bell_schedule_id,
             Period.index,
@@ -103,197 +186,168 @@ def load_schools(
         .join(BellSchedule)
         .where(BellSchedule.school_id.in_(ids))
     )
-    classes = grouped(
-        select(SchoolClass.school_id, SchoolClass.id, SchoolClass.name)
-        .where(SchoolClass.school_id.in_(ids))
-        .order_by(SchoolClass.school_id, SchoolClass.position)
+    return _grouped(
+        connection,
+        query,
+        "bell_schedule_id",
+        lambda row: PeriodRow(
+            row["index"], row["kind"], row["label"], row["starts_at"], row["ends_at"]
+        ),
     )
-    week = grouped(
-        select(WeekPlanDay.school_id, WeekPlanDay.weekday, WeekPlanDay.bell_schedule_id).where(
-            WeekPlanDay.school_id.in_(ids)
-        )
+
+
+def _load_week(
+    connection: Connection, ids: list[int], schedules: Names
+) -> defaultdict[int, list[tuple[str, str]]]:
+    """(weekday, bell schedule name) by school."""
+    query = select(WeekPlanDay.school_id, WeekPlanDay.weekday, WeekPlanDay.bell_schedule_id).where(
+        WeekPlanDay.school_id.in_(ids)
     )
-    calendar = grouped(
-        bounds.ending_from(
-            select(
-                CalendarOverride.school_id,
-                CalendarOverride.kind,
-                CalendarOverride.first_date,
-                CalendarOverride.last_date,
-                CalendarOverride.label,
-                CalendarOverride.bell_schedule_id,
-            ).where(CalendarOverride.school_id.in_(ids)),
+    return _grouped(
+        connection,
+        query,
+        "school_id",
+        lambda row: (
+            WEEKDAYS[row["weekday"]],
+            schedules[row["school_id"]][row["bell_schedule_id"]],
+        ),
+    )
+
+
+def _load_calendar(
+    connection: Connection, ids: list[int], bounds: Bounds, schedules: Names
+) -> defaultdict[int, list[CalendarRow]]:
+    query = bounds.ending_from(
+        select(
             CalendarOverride.school_id,
+            CalendarOverride.kind,
+            CalendarOverride.first_date,
             CalendarOverride.last_date,
-        )
+            CalendarOverride.label,
+            CalendarOverride.bell_schedule_id,
+        ).where(CalendarOverride.school_id.in_(ids)),
+        CalendarOverride.school_id,
+        CalendarOverride.last_date,
     )
-    lessons = grouped(
-        bounds.on_weekdays(
-            select(
-                Lesson.school_id,
-                Lesson.weekday,
-                Lesson.period_index,
-                Lesson.class_id,
-                Lesson.subject,
-                Lesson.teacher,
-            ).where(Lesson.school_id.in_(ids)),
+    return _grouped(
+        connection,
+        query,
+        "school_id",
+        lambda row: CalendarRow(
+            row["kind"],
+            row["first_date"],
+            row["last_date"],
+            row["label"],
+            schedules[row["school_id"]].get(row["bell_schedule_id"]),  # None: a holiday
+        ),
+    )
+
+
+def _load_lessons(
+    connection: Connection, ids: list[int], bounds: Bounds, classes: Names
+) -> defaultdict[int, list[LessonRow]]:
+    query = bounds.on_weekdays(
+        select(
             Lesson.school_id,
             Lesson.weekday,
-        )
+            Lesson.period_index,
+            Lesson.class_id,
+            Lesson.subject,
+            Lesson.teacher,
+        ).where(Lesson.school_id.in_(ids)),
+        Lesson.school_id,
+        Lesson.weekday,
     )
-    substitutions = grouped(
-        bounds.touching(
-            select(
-                Substitution.school_id,
-                Substitution.date,
-                Substitution.period_index,
-                Substitution.class_id,
-                Substitution.teacher,
-                Substitution.cancelled,
-            ).where(Substitution.school_id.in_(ids)),
+    # Nine rows in ten of a batch: the loop names the columns in the select's
+    # order, as looking each value up by name would slow the whole load (above).
+    lessons: defaultdict[int, list[LessonRow]] = defaultdict(list)
+    for school_id, weekday, period_index, class_id, subject, teacher in connection.execute(query):
+        lessons[school_id].append(
+            LessonRow(
+                WEEKDAYS[weekday], period_index, classes[school_id][class_id], subject, teacher
+            )
+        )
+    return lessons
+
+
+def _load_substitutions(
+    connection: Connection, ids: list[int], bounds: Bounds, classes: Names
+) -> defaultdict[int, list[SubstitutionRow]]:
+    query = bounds.touching(
+        select(
             Substitution.school_id,
             Substitution.date,
-            Substitution.date,
-        )
+            Substitution.period_index,
+            Substitution.class_id,
+            Substitution.teacher,
+            Substitution.cancelled,
+        ).where(Substitution.school_id.in_(ids)),
+        Substitution.school_id,
+        Substitution.date,
+        Substitution.date,
     )
-    duties = grouped(
-        bounds.weekly_or_dated(
-            select(Duty.school_id, Duty.teacher, Duty.place, Duty.weekday, Duty.date)
-            .where(Duty.school_id.in_(ids))
-            .order_by(Duty.id),
-            Duty.school_id,
-            Duty.weekday,
-            Duty.date,
-        )
+    return _grouped(
+        connection,
+        query,
+        "school_id",
+        lambda row: SubstitutionRow(
+            row["date"],
+            row["period_index"],
+            classes[row["school_id"]][row["class_id"]],
+            row["teacher"],
+            row["cancelled"],
+        ),
     )
-    announcements = grouped(
-        bounds.touching(
-            select(
-                Announcement.school_id,
-                Announcement.text,
-                Announcement.first_date,
-                Announcement.last_date,
-            )
-            .where(Announcement.school_id.in_(ids))
-            .order_by(Announcement.id),
+
+
+def _load_duties(
+    connection: Connection, ids: list[int], bounds: Bounds
+) -> defaultdict[int, list[DutyRow]]:
+    """Duties in the order they were added: the order on screen."""
+    query = bounds.weekly_or_dated(
+        select(Duty.school_id, Duty.teacher, Duty.place, Duty.weekday, Duty.date)
+        .where(Duty.school_id.in_(ids))
+        .order_by(Duty.id),
+        Duty.school_id,
+        Duty.weekday,
+        Duty.date,
+    )
+    return _grouped(
+        connection,
+        query,
+        "school_id",
+        lambda row: DutyRow(
+            row["teacher"],
+            row["place"],
+            None if row["weekday"] is None else WEEKDAYS[row["weekday"]],
+            row["date"],
+        ),
+    )
+
+
+def _load_announcements(
+    connection: Connection, ids: list[int], bounds: Bounds
+) -> defaultdict[int, list[AnnouncementRow]]:
+    """Announcements in the order they were added: the order on screen."""
+    query = bounds.touching(
+        select(
             Announcement.school_id,
+            Announcement.text,
             Announcement.first_date,
             Announcement.last_date,
         )
+        .where(Announcement.school_id.in_(ids))
+        .order_by(Announcement.id),
+        Announcement.school_id,
+        Announcement.first_date,
+        Announcement.last_date,
     )
-
-    loaded = []
-    for school in schools:
-        schedule_name = {sid: name for sid, name in schedules[school.id]}
-        class_name = {cid: name for cid, name in classes[school.id]}
-        loaded.append(
-            SchoolData(
-                id=school.id,
-                key=school.public_key,
-                slug=school.slug,
-                name=school.name,
-                timezone=school.timezone,
-                locale=school.locale,
-                active=school.active,
-                weekend=split_weekend(school.weekend),
-                revision=school.revision,
-                revised_at=_as_utc(school.revised_at),
-                bell_schedules=tuple(
-                    BellScheduleRow(name, tuple(PeriodRow(*row) for row in periods[sid]))
-                    for sid, name in schedules[school.id]
-                ),
-                week=tuple(
-                    (WEEKDAYS[weekday], schedule_name[sid]) for weekday, sid in week[school.id]
-                ),
-                calendar=tuple(
-                    CalendarRow(kind, first, last, label, schedule_name.get(sid or 0))
-                    for kind, first, last, label, sid in calendar[school.id]
-                ),
-                classes=tuple(class_name.values()),
-                lessons=tuple(
-                    LessonRow(WEEKDAYS[weekday], period, class_name[cid], subject, teacher)
-                    for weekday, period, cid, subject, teacher in lessons[school.id]
-                ),
-                substitutions=tuple(
-                    SubstitutionRow(date, period, class_name[cid], teacher, cancelled)
-                    for date, period, cid, teacher, cancelled in substitutions[school.id]
-                ),
-                duties=tuple(
-                    DutyRow(
-                        teacher, place, WEEKDAYS[weekday] if weekday is not None else None, date
-                    )
-                    for teacher, place, weekday, date in duties[school.id]
-                ),
-                announcements=tuple(AnnouncementRow(*row) for row in announcements[school.id]),
-            ).normalized()
-        )
-    return loaded
-
-
-@dataclass(frozen=True)
-class _Span:
-    """Schools whose windows are the same dates (one time-zone offset, usually)."""
-
-    school_ids: tuple[int, ...]
-    first: dt.date
-    last: dt.date
-    weekdays: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class _Bounds:
-    """What a batch's windows need to read, as conditions on queries.
-
-    The batch's schools are grouped by their window's dates (a batch spans a
-    handful of UTC offsets at most), and each table is still read with one
-    query: an OR of one condition per group.
-    """
-
-    spans: tuple[_Span, ...] | None = None  # None: no window, read everything
-
-    @classmethod
-    def of(cls, schools: Sequence[Any], window: Window | None) -> _Bounds:
-        if window is None:
-            return cls()
-        groups: dict[tuple[dt.date, ...], list[int]] = defaultdict(list)
-        for school in schools:
-            groups[tuple(window.dates(school.timezone))].append(school.id)
-        return cls(
-            tuple(
-                _Span(tuple(ids), dates[0], dates[-1], tuple(sorted({d.weekday() for d in dates})))
-                for dates, ids in groups.items()
-            )
-        )
-
-    def _where(self, query: Any, school_id: Any, condition: Any) -> Any:
-        if self.spans is None:
-            return query
-        return query.where(
-            or_(*(school_id.in_(span.school_ids) & condition(span) for span in self.spans))
-        )
-
-    def ending_from(self, query: Any, school_id: Any, last: Any) -> Any:
-        """Rows still in force on or after the first date."""
-        return self._where(query, school_id, lambda span: last >= span.first)
-
-    def touching(self, query: Any, school_id: Any, first: Any, last: Any) -> Any:
-        """Rows whose dates overlap the window."""
-        return self._where(
-            query, school_id, lambda span: (last >= span.first) & (first <= span.last)
-        )
-
-    def on_weekdays(self, query: Any, school_id: Any, weekday: Any) -> Any:
-        return self._where(query, school_id, lambda span: weekday.in_(span.weekdays))
-
-    def weekly_or_dated(self, query: Any, school_id: Any, weekday: Any, date: Any) -> Any:
-        """Rows for one of the window's weekdays (no date), or dated within it."""
-        return self._where(
-            query,
-            school_id,
-            lambda span: (
-                (date.is_(None) & weekday.in_(span.weekdays)) | date.between(span.first, span.last)
-            ),
-        )
+    return _grouped(
+        connection,
+        query,
+        "school_id",
+        lambda row: AnnouncementRow(row["text"], row["first_date"], row["last_date"]),
+    )
 
 
 def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
