@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
@@ -17,7 +18,31 @@ from sqlalchemy.orm import Session
 from publisher.db.batches import iter_batches
 from publisher.db.models import PublishedObject, PublishState, School
 from publisher.db.session import upsert_insert
-from publisher.upload.plan import PlannedWrite, PublishedRecord
+
+
+@dataclass(frozen=True)
+class PublishedRecord:
+    """What the database remembers of one stored object: the plan compares with it."""
+
+    key: str
+    sha256: str
+    fingerprint: str
+    local_date: dt.date | None = None
+
+
+class StoredWrite(Protocol):
+    """What recording a written object reads of it (a planned write, once stored)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def local_date(self) -> dt.date | None: ...
 
 
 @dataclass(frozen=True)
@@ -73,7 +98,7 @@ def recorded_day_keys(session: Session, target: str, since: dt.date) -> set[str]
 def record_writes(
     session: Session,
     target: str,
-    written: Sequence[tuple[int | None, PlannedWrite]],
+    written: Sequence[tuple[int | None, StoredWrite]],
     now: dt.datetime,
 ) -> None:
     """Remember objects stored in the target (school id None for shared ones), replacing

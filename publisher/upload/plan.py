@@ -35,6 +35,7 @@ from publisher.build.layout import (
     school_prefix,
 )
 from publisher.config import PublishSettings
+from publisher.db.records import PublishedRecord
 from publisher.errors import BuildError
 from publisher.page.build import PageBuild, content_type
 
@@ -43,16 +44,6 @@ HTML_TYPE = "text/html; charset=utf-8"
 NOT_YET_PUBLISHED = "not yet published"
 CONTENT_CHANGED = "content changed"
 HEADERS_CHANGED = "headers changed"
-
-
-@dataclass(frozen=True)
-class PublishedRecord:
-    """What the database remembers of one stored object."""
-
-    key: str
-    sha256: str
-    fingerprint: str
-    local_date: dt.date | None = None
 
 
 @dataclass(frozen=True)

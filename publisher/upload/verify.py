@@ -26,7 +26,7 @@ from publisher.config import PublishSettings
 from publisher.db.batches import iter_batches
 from publisher.db.load import load_schools
 from publisher.db.lookup import public_keys
-from publisher.db.records import load_published, load_shared, record_writes
+from publisher.db.records import PublishedRecord, load_published, load_shared, record_writes
 from publisher.errors import BuildError, StoreError
 from publisher.page.build import PageBuild
 from publisher.stores import Store, StoredObject
@@ -34,7 +34,6 @@ from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 from publisher.upload.plan import (
     JSON_TYPE,
     PlannedWrite,
-    PublishedRecord,
     SchoolPlan,
     build_window,
     plan_school,
