@@ -229,7 +229,10 @@ def test_an_invalid_document_is_rejected_with_one_line_naming_file_and_field(pat
     ],
 )  # fmt: skip
 def test_these_variations_are_valid(document):
-    parse_school(document, "school.yaml")
+    """Accepted, and kept whole: the school exports to a document that reads back the same."""
+    school = parse_school(document, "school.yaml")
+    assert school.slug == BASE["slug"]
+    assert parse_school(school_document(school), "exported.yaml") == school
 
 
 def test_the_order_of_rows_does_not_matter():
