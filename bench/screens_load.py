@@ -11,7 +11,7 @@ S3 server that logs every request it receives. The simulated day runs from
 Riyadh's midnight (21:00 UTC) and London's (00:00 UTC) and every bell of every
 school. Meanwhile the publisher runs as `publisher watch` would: a full pass
 every simulated hour, with an admin's edit of a few schools at mid-day, each
-followed by a refresh of the edge (`publisher.upload.edges.refresh_edges`).
+followed by a refresh of the edge (`publisher.cdn.edges.refresh_edges`).
 
 Time is compressed: the simulated clock runs `--speed` times faster than real
 time, and the one thing the edge is told differently is its hour for manifests
@@ -180,10 +180,10 @@ class PublisherWorker:
         """One pass at simulated `now` over every school (or those named), then the refresh."""
         from sqlalchemy import select
 
+        from publisher.cdn.edges import refresh_edges
         from publisher.db.load import all_school_ids
         from publisher.db.models import School as SchoolRow
         from publisher.errors import PublisherError
-        from publisher.upload.edges import refresh_edges
         from publisher.upload.run import publish
 
         with self.sessions() as session:

@@ -39,6 +39,7 @@ import psycopg
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.cdn import CdnTargets
 from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.changes import listen, settle_changes
@@ -50,7 +51,6 @@ from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
 from publisher.page.build import PageBuild
 from publisher.stores.protocol import Store
-from publisher.upload.invalidate import CdnTargets
 from publisher.upload.run import RunSummary, publish
 
 MAX_BACKOFF = 300.0

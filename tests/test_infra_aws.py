@@ -22,10 +22,10 @@ import cfnlint.decode
 import click
 import pytest
 
+from publisher.cdn.cloudfront import invalidation_paths
 from publisher.cli import main
 from publisher.page import TIMING
 from publisher.stores.s3 import parse_s3_target
-from publisher.upload.invalidate import invalidation_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "aws" / "publisher.yaml"

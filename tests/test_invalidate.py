@@ -10,13 +10,13 @@ from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 from schools import riyadh_school, save
 
-from publisher.db import School, transaction
-from publisher.upload.invalidate import (
+from publisher.cdn.cloudfront import (
     MAX_PATHS,
     cloudfront_client,
     invalidate,
     invalidation_paths,
 )
+from publisher.db import School, transaction
 
 DISTRIBUTION = {
     "CallerReference": "screens",

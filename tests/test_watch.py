@@ -32,12 +32,12 @@ from stores import RecordingStore, assert_manifests_name_existing_files, manifes
 from test_publish import LONDON
 from test_s3_publish import PREFIX, wait_until
 
+from publisher.cdn import CdnTargets
 from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.stores import StoreOptions
 from publisher.stores.local import LocalStore
 from publisher.stores.s3 import S3Store
-from publisher.upload.invalidate import CdnTargets
 from publisher.watch import Watcher, WatchOptions
 
 REPO = Path(__file__).resolve().parent.parent

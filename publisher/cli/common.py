@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.cdn import CdnTargets, check_edge_url
 from publisher.cli.output import error, say
 from publisher.config import (
     DEFAULT_CONCURRENCY,
@@ -28,8 +29,6 @@ from publisher.config import (
 from publisher.db import open_engine, require_schema, session_factory
 from publisher.errors import ConfigError
 from publisher.stores import CHECKSUM_MODES, Store, StoreOptions, open_store, target_identity
-from publisher.upload.edges import check_edge_url
-from publisher.upload.invalidate import CdnTargets
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.cdn import CdnReport, InvalidationError
 from publisher.cli.common import (
     cdn_targets,
     concurrency_option,
@@ -52,7 +53,6 @@ from publisher.db.status import SchoolStatus, read_status
 from publisher.db.watchers import Heartbeat
 from publisher.errors import ConfigError
 from publisher.page.build import PageBuild, current_page_build
-from publisher.upload.invalidate import InvalidationError, Told
 from publisher.upload.plan import PlannedWrite
 from publisher.upload.planner import PlanningProcess, can_plan_elsewhere
 from publisher.upload.run import (
@@ -147,7 +147,7 @@ def publish_command(
             planner=planner.plan if planner else None,
         )
     problems = list(summary.failed.values())
-    told: Told | None = None
+    told: CdnReport | None = None
     if cdns and summary.mutable_written:
         try:
             told = cdns.tell(summary.mutable_written)
@@ -262,7 +262,7 @@ def _print_plan(
 
 
 def _summary_document(
-    summary: RunSummary, busy: list[str], told: Told | None, seconds: float
+    summary: RunSummary, busy: list[str], told: CdnReport | None, seconds: float
 ) -> dict[str, Any]:
     """The `publish --json` document (docs/json.md): lists of schools, then their counts."""
     counts = {

@@ -1,9 +1,10 @@
-"""Telling the CDN that mutable objects changed, so an admin's republish shows at once.
+"""CloudFront invalidation, and `CdnTargets`: every CDN a run must tell what changed.
 
 For CloudFront: one invalidation per run, naming only the mutable paths that
 were rewritten (manifests, pages), never `/*`: immutable day files are new keys
 and need none. For self-hosted nginx edges: one refresh per rewritten object
-and edge (`edges.py`). `CdnTargets` does whichever are configured.
+and edge (`edges.py`). `CdnTargets` does whichever are configured, so an
+admin's republish shows at once.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from publisher.cdn.edges import EdgeRefreshError, refresh_edges
 from publisher.errors import PublisherError, mask_userinfo
-from publisher.upload.edges import EdgeRefreshError, refresh_edges
 
 MAX_PATHS = 3000
 """CloudFront accepts at most this many paths in progress; past it, one wildcard per prefix."""
@@ -69,7 +70,7 @@ def invalidate(client: Any, distribution_id: str, paths: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Told:
+class CdnReport:
     """What one `CdnTargets.tell` did."""
 
     invalidation: str | None  # the CloudFront invalidation's id
@@ -99,7 +100,7 @@ class CdnTargets:
     def __bool__(self) -> bool:
         return bool(self.distribution_id or self.edge_urls)
 
-    def tell(self, keys: Sequence[str]) -> Told:
+    def tell(self, keys: Sequence[str]) -> CdnReport:
         """Invalidate and refresh `keys` everywhere configured.
 
         Every target is tried; one failing raises an InvalidationError naming
@@ -122,4 +123,4 @@ class CdnTargets:
             raise InvalidationError("; ".join(problems))
         # Shown in `--json` summaries and log lines: without any password.
         edges = tuple(mask_userinfo(url) for url in self.edge_urls)
-        return Told(invalidation, edges, len(set(keys)))
+        return CdnReport(invalidation, edges, len(set(keys)))
