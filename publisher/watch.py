@@ -50,11 +50,9 @@ from publisher.db.watchers import forget_dead_watchers, forget_watcher, record_b
 from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
 from publisher.page.build import PageBuild
+from publisher.retry import watch_backoff
 from publisher.stores.protocol import Store
 from publisher.upload.run import RunSummary, publish
-
-MAX_BACKOFF = 300.0
-"""The longest wait between retries after an outage or a school's failure, in seconds."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +137,7 @@ class Outage:
                 extra={"event": f"{self.name}_down", "reason": reason},
             )
         self.failures += 1
-        wait = min(MAX_BACKOFF, self.first_wait * 2 ** (self.failures - 1))
-        self.retry_at = self.monotonic() + wait
+        self.retry_at = self.monotonic() + watch_backoff(self.first_wait, self.failures)
 
     def recovered(self) -> None:
         if self.down:
@@ -343,7 +340,7 @@ class Watcher:
                     self.log.error(error, extra={"event": "school_failed", "school": slug})
                     failing = FailingSchool(slug, error, 0, 0.0)
                 failing.failures += 1
-                delay = min(MAX_BACKOFF, self.options.interval * 2 ** (failing.failures - 1))
+                delay = watch_backoff(self.options.interval, failing.failures)
                 failing.retry_at = self.monotonic() + delay
                 self.failing[school_id] = failing
             elif failing is not None and school_id not in summary.busy:

@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from publisher.cdn.edges import EdgeRefreshError, refresh_edges
 from publisher.errors import PublisherError, mask_userinfo
+from publisher.retry import CLOUDFRONT_ATTEMPTS, botocore_retries
 
 MAX_PATHS = 3000
 """CloudFront accepts at most this many paths in progress; past it, one wildcard per prefix."""
@@ -42,9 +43,7 @@ def invalidation_paths(keys: Sequence[str], prefix: str) -> list[str]:
 
 
 def cloudfront_client(endpoint_url: str | None = None) -> Any:
-    # Standard retry mode retries throttling (TooManyInvalidationsInProgress is not
-    # retryable: it is reported) with exponential backoff and jitter.
-    config = Config(retries={"mode": "standard", "max_attempts": 8})
+    config = Config(retries=botocore_retries(CLOUDFRONT_ATTEMPTS))  # see publisher.retry
     return boto3.session.Session().client("cloudfront", endpoint_url=endpoint_url, config=config)
 
 

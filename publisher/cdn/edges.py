@@ -12,23 +12,27 @@ The edge answers a refresh with `X-Cache-Status: BYPASS`. Any other answer means
 it did not refresh (the header was ignored, usually because this host is not in
 its list of publishers) and is reported, so a misconfigured edge does not go
 unnoticed for an hour.
+
+One urllib3 pool per run keeps a connection to each edge open for all of that
+run's refreshes; how a failing refresh is retried is `publisher.retry.EDGE_RETRY`.
 """
 
 from __future__ import annotations
 
-import base64
-import http.client
-import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import unquote, urlsplit
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import urllib3
+from urllib3.exceptions import HTTPError, MaxRetryError
 
 from publisher.errors import ConfigError, PublisherError
+from publisher.retry import EDGE_RETRY
 
 REFRESH_HEADER = "X-Publisher-Refresh"
-ATTEMPTS = 3  # a refused connection or a 5xx is tried again after 0.5 s, then 1 s
-TIMEOUT_SECONDS = 10.0
-CONNECTIONS = 8  # refreshes in flight
+TIMEOUT_SECONDS = 10.0  # to connect, and then for each read
+CONNECTIONS = 8  # refreshes in flight, and connections kept per edge
 
 
 class EdgeRefreshError(PublisherError):
@@ -49,58 +53,60 @@ def check_edge_url(url: str) -> str:
     return url.rstrip("/")
 
 
+@dataclass(frozen=True)
+class _Edge:
+    """One edge as it is asked: its URL as given (for messages, which mask a password),
+    the URL requests go to, and the headers of a refresh."""
+
+    url: str
+    base: str  # without user and password: they go as Basic auth instead
+    headers: dict[str, str]
+
+    @classmethod
+    def of(cls, url: str) -> _Edge:
+        parts = urlsplit(url)
+        headers = {REFRESH_HEADER: "1"}
+        if parts.username is not None:
+            credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            headers.update(urllib3.make_headers(basic_auth=credentials))
+        host = parts.netloc.rpartition("@")[2]
+        return cls(url, urlunsplit((parts.scheme, host, parts.path, "", "")), headers)
+
+
 def refresh_edges(urls: Sequence[str], keys: Sequence[str]) -> None:
     """Refresh every key (relative to the published prefix) at every edge.
 
     All of them are tried; the error names the first failure and how many there were.
     """
-    edges = [check_edge_url(url) for url in urls]
-    urls_and_keys = [(edge, key) for edge in edges for key in sorted(set(keys))]
-    with ThreadPoolExecutor(CONNECTIONS) as pool:
-        results = pool.map(lambda pair: _refresh(*pair), urls_and_keys)
+    edges = [_Edge.of(check_edge_url(url)) for url in urls]
+    edges_and_keys = [(edge, key) for edge in edges for key in sorted(set(keys))]
+    with (
+        urllib3.PoolManager(
+            num_pools=max(1, len(edges)),
+            maxsize=CONNECTIONS,
+            retries=EDGE_RETRY,
+            timeout=urllib3.Timeout(connect=TIMEOUT_SECONDS, read=TIMEOUT_SECONDS),
+        ) as http,
+        ThreadPoolExecutor(CONNECTIONS) as pool,
+    ):
+        results = pool.map(lambda pair: _refresh(http, *pair), edges_and_keys)
         failures = [problem for problem in results if problem]
     if failures:
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
         raise EdgeRefreshError(f"{failures[0]}{more}")
 
 
-def _refresh(edge_url: str, key: str) -> str | None:
-    """One refresh, tried up to ATTEMPTS times; a description of the failure, or None."""
-    url = f"{edge_url}/{key}"
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            status, cache = _get(url)
-        except OSError as error:
-            problem = f"edge {edge_url}: {key}: {error}"
-        else:
-            if status == 200 and cache == "BYPASS":
-                return None
-            problem = f"edge {edge_url}: {key}: HTTP {status}, X-Cache-Status {cache or 'missing'}"
-            if status < 500:  # an answer, but not a refresh: trying again will not help
-                if status == 200:
-                    problem += " (is this host allowed to refresh? see the edge's geo list)"
-                return problem
-        if attempt < ATTEMPTS:
-            time.sleep(0.5 * attempt)
-    return problem
-
-
-def _get(url: str) -> tuple[int, str | None]:
-    """GET with the refresh header; a user and password in the URL go as Basic auth
-    (http.client would take them for part of the host name)."""
-    parts = urlsplit(url)
-    connection_class = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    )
-    headers = {REFRESH_HEADER: "1"}
-    if parts.username is not None:
-        credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-        headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
-    connection = connection_class(parts.hostname or "", parts.port, timeout=TIMEOUT_SECONDS)
+def _refresh(http: urllib3.PoolManager, edge: _Edge, key: str) -> str | None:
+    """One refresh, retried as `EDGE_RETRY` says; a description of the failure, or None."""
     try:
-        connection.request("GET", parts.path, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status, response.getheader("X-Cache-Status")
-    finally:
-        connection.close()
+        response = http.request("GET", f"{edge.base}/{key}", headers=edge.headers, redirect=False)
+    except (HTTPError, OSError) as error:
+        reason = error.reason if isinstance(error, MaxRetryError) else error
+        return f"edge {edge.url}: {key}: {reason}"
+    cache = response.headers.get("X-Cache-Status")
+    if response.status == 200 and cache == "BYPASS":
+        return None
+    problem = f"edge {edge.url}: {key}: HTTP {response.status}, X-Cache-Status {cache or 'missing'}"
+    if response.status == 200:
+        problem += " (is this host allowed to refresh? see the edge's geo list)"
+    return problem

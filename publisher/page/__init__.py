@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from publisher.retry import PAGE_BACKOFF
+
 SITE = resources.files("publisher") / "site"
 """The page's files, wherever the package is installed (a checkout, site-packages)."""
 ASSET_FOLDERS = ("js", "css", "fonts")
@@ -38,10 +40,11 @@ PRELOADED_FONTS = {
 TIMING: dict[str, Any] = {
     "first_timeout_ms": 15_000,  # the first load may meet a cold CDN
     "poll_timeout_ms": 9_000,
-    "backoff_base_ms": 2_000,  # retries after a failure: 2 s x 1.5^n, capped at 30 s,
-    "backoff_factor": 1.5,  # each with up to a quarter taken off at random
-    "backoff_cap_ms": 30_000,
-    "backoff_jitter": 0.25,
+    # retries after a failure: the policy and its reasons are in publisher.retry
+    "backoff_base_ms": PAGE_BACKOFF.base_ms,
+    "backoff_factor": PAGE_BACKOFF.factor,
+    "backoff_cap_ms": PAGE_BACKOFF.cap_ms,
+    "backoff_jitter": PAGE_BACKOFF.jitter,
     "poll_offset_window_ms": 30_000,  # fixed per-school offset: FNV-1a(key) mod 30 s
     "poll_jitter_ms": 15_000,  # random per-screen jitter on top of it
     "stale_after_polls": 3,  # regular polls' worth of time without success -> stale marker

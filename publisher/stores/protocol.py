@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from publisher.errors import StoreError
+from publisher.retry import S3_ATTEMPTS
 
 CHECKSUM_MODES = ("when_supported", "when_required")
 """`StoreOptions.checksum`: when request checksums are sent (a store that rejects
@@ -33,7 +34,7 @@ class StoreOptions:
     path_style: bool = False  # the bucket in the path (MinIO-like stores), not the host name
     checksum: str = "when_supported"  # one of CHECKSUM_MODES
     concurrency: int = 16  # upload threads sharing one client (sizes its connection pool)
-    max_attempts: int = 8  # per request, the first try included
+    max_attempts: int = S3_ATTEMPTS  # per request, the first try included
     connect_timeout: float = 5
     read_timeout: float = 30
 

@@ -31,6 +31,7 @@ from botocore.exceptions import (
 )
 
 from publisher.errors import ConfigError, StoreError
+from publisher.retry import botocore_retries
 from publisher.stores.protocol import CHECKSUM_MODES, StoredObject, StoreOptions, check_key
 
 _DELETE_BATCH = 1000
@@ -65,9 +66,7 @@ class S3Store:
         if options.checksum not in CHECKSUM_MODES:
             raise ConfigError(f"checksum mode {options.checksum!r}: use one of {CHECKSUM_MODES}")
         config = Config(
-            # `total_max_attempts` counts the first try; botocore's `max_attempts`
-            # would count only the retries and so make one attempt more than asked.
-            retries={"mode": "standard", "total_max_attempts": options.max_attempts},
+            retries=botocore_retries(options.max_attempts),  # the policy: publisher.retry
             max_pool_connections=options.concurrency + 4,
             connect_timeout=options.connect_timeout,
             read_timeout=options.read_timeout,

@@ -34,14 +34,12 @@ from publisher.db.records import (
 )
 from publisher.errors import StoreError
 from publisher.page.build import PageBuild
+from publisher.retry import BUSY_RETRY_SECONDS
 from publisher.stores.protocol import Store
 from publisher.upload.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
 
 BATCH_SIZE = 200
 """Schools loaded, built and applied together: bounds memory and queries per batch."""
-
-BUSY_RETRY_SECONDS = 0.25
-"""How often a run waiting for schools another publisher holds tries to claim them."""
 
 
 @dataclass(frozen=True)
