@@ -78,8 +78,8 @@ def watch_backoff(first_wait: float, failures: int) -> float:
     """Seconds `watch` waits after the `failures`-th failure in a row (1, 2, ...).
 
     Doubling from `first_wait` (a second for the database and the store, the
-    polling interval for a failing school), so a long outage costs a few log-free
-    tries an hour rather than one every interval; capped at `WATCH_MAX_WAIT`.
+    polling interval for a failing school), so a long outage costs at most twelve
+    quiet tries an hour rather than one every interval; capped at `WATCH_MAX_WAIT`.
     """
     return min(WATCH_MAX_WAIT, first_wait * 2 ** (failures - 1))
 
