@@ -31,16 +31,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from moto.core import enable_iam_authentication
-from s3_server import (  # noqa: F401  (the fixtures register by being imported)
-    Bucket,
-    FaultProxy,
-    MotoServer,
-    aws_env_fixture,
-    bucket_fixture,
-    closed_port,
-    moto_server_fixture,
-    proxy_fixture,
-)
 from schools import riyadh_school, save
 from sqlalchemy import text
 from stores import RecordingStore
@@ -54,6 +44,16 @@ from publisher.page import asset_files
 from publisher.stores import StoreOptions
 from publisher.stores.s3 import S3Store
 from publisher.upload.run import publish
+from testsupport.s3_server import (  # noqa: F401  (the fixtures register by being imported)
+    Bucket,
+    FaultProxy,
+    MotoServer,
+    aws_env_fixture,
+    bucket_fixture,
+    closed_port,
+    moto_server_fixture,
+    proxy_fixture,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 PREFIX = "site"
