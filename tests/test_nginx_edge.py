@@ -2,7 +2,7 @@
 
 Each test publishes a school with the command line to a bucket on moto's S3
 server and starts Debian's nginx with the shipped configuration (see
-tests/edge.py), its store pointed at `origin`: moto behind a proxy that counts
+testsupport/edge.py), its store pointed at `origin`: moto behind a proxy that counts
 the edge's requests and can fail, go down or answer slowly. Screens are played
 by plain HTTP requests to the edge.
 """
