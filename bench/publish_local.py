@@ -1,6 +1,6 @@
 """Benchmark: load, first publish and no-op publish of many demo schools on SQLite and a folder.
 
-    python bench/publish_local.py [--schools 2000] [--days 7]
+    python -m bench.publish_local [--schools 2000] [--days 7]
 
 Each phase runs in a fresh process so that its peak memory is its own. Prints
 a table of wall seconds, SQL statements issued, objects written and peak RSS.
@@ -81,7 +81,7 @@ def main() -> None:
         rows = []
         for phase in ("load", "first publish", "no-op publish"):
             output = subprocess.run(
-                [sys.executable, __file__, "--phase", phase, "--workdir", folder]
+                [sys.executable, "-m", __spec__.name, "--phase", phase, "--workdir", folder]
                 + ["--schools", str(args.schools), "--days", str(args.days)],
                 check=True,
                 capture_output=True,

@@ -1,6 +1,6 @@
 """Benchmark: publishing demo schools to a local moto S3 server, beside aws, rclone and raw boto3.
 
-    .venv/bin/python bench/publish_s3.py [--schools 2000] [--days 3] [--pairs 3]
+    .venv/bin/python -m bench.publish_s3 [--schools 2000] [--days 3] [--pairs 3]
 
 Our runs go through the real command line (`cli.py publish --all`) against a
 moto server on 127.0.0.1 that counts every request it receives. The same
@@ -42,10 +42,9 @@ from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+from bench.s3_counter import CountingMotoServer, Counts
 
-from s3_counter import CountingMotoServer, Counts  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CLI = ROOT / "cli.py"
 BATCH = 200
@@ -292,7 +291,7 @@ class Bench:
         return Finished(seconds, stdout, peak_kib / 1024, cpu, server_cpu)
 
     def phase(self, name: str, **options: Any) -> dict[str, Any]:
-        argv = [sys.executable, __file__, "--phase", name]
+        argv = [sys.executable, "-m", __spec__.name, "--phase", name]
         for key, value in options.items():
             argv += [f"--{key.replace('_', '-')}", str(value)]
         return json.loads(self.run(argv).stdout)  # type: ignore[no-any-return]
@@ -403,7 +402,15 @@ class Bench:
         self.load_start = os.getloadavg()[0]
         print(f"Loading {args.schools} demo schools ...", file=sys.stderr)
         loaded = self.run(
-            [sys.executable, __file__, "--phase", "load", "--database", str(self.database)]
+            [
+                sys.executable,
+                "-m",
+                __spec__.name,
+                "--phase",
+                "load",
+                "--database",
+                str(self.database),
+            ]
             + ["--schools", str(args.schools), "--today", today.isoformat()]
         )
         shutil.copyfile(self.database, self.tree_database)

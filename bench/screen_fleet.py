@@ -31,8 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from edge_client import EdgeClient, RequestFailed, Response
-from screen_model import (
+from bench.edge_client import EdgeClient, RequestFailed, Response
+from bench.screen_model import (
     Entry,
     PageTiming,
     keep_days,

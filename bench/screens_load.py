@@ -1,6 +1,6 @@
 """Benchmark: the load of a fleet of display screens on the nginx edge and the store, over a day.
 
-    .venv/bin/python bench/screens_load.py [--schools 200] [--screens 10] [--speed 60]
+    .venv/bin/python -m bench.screens_load [--schools 200] [--screens 10] [--speed 60]
 
 2,000 screens (10 in each of 200 demo schools, in Riyadh and London) play the
 display page's real polling schedule (bench/screen_model.py, checked against
@@ -39,12 +39,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
-
-from edge import EDGE_CONF, start_edge  # noqa: E402
-from edge_client import EdgeClient  # noqa: E402
-from screen_fleet import (  # noqa: E402
+from bench.edge_client import EdgeClient
+from bench.screen_fleet import (
     Fleet,
     School,
     SimClock,
@@ -53,8 +49,11 @@ from screen_fleet import (  # noqa: E402
     make_school,
     make_screens,
 )
-from screen_model import PageTiming  # noqa: E402
-from screens_report import Pass, Run, print_report, write_minutes  # noqa: E402
+from bench.screen_model import PageTiming
+from bench.screens_report import Pass, Run, print_report, write_minutes
+from testsupport.edge import EDGE_CONF, start_edge
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BUCKET = "screens"
 PREFIX = "site"
@@ -269,7 +268,8 @@ class Child:
     async def start(cls, phase: str, *options: str, env: dict[str, str]) -> Child:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
-            __file__,
+            "-m",
+            __spec__.name,
             "--phase",
             phase,
             *options,

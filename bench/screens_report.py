@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edge_client import USER_AGENT
-from screen_fleet import School, Screen, SimClock, Tally, kind_of, local_times
-from screen_model import PageTiming
-
+from bench.edge_client import USER_AGENT
+from bench.screen_fleet import School, Screen, SimClock, Tally, kind_of, local_times
+from bench.screen_model import PageTiming
 from publisher.build import WINDOW_MOVES_AT
 
 KINDS = ("manifest", "page", "day", "asset", "sw")

@@ -1,6 +1,6 @@
 """Benchmark: from an SQL edit to the new manifest in the store, and several publishers at once.
 
-    .venv/bin/python bench/watch_latency.py [--schools 50] [--edits 20] [--big 2000]
+    .venv/bin/python -m bench.watch_latency [--schools 50] [--edits 20] [--big 2000]
 
 Part 1, edit to published: a `publisher watch` process runs against a database
 (PostgreSQL from pgserver, then SQLite) and a moto S3 server on 127.0.0.1. Another
@@ -38,10 +38,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+from bench.s3_counter import CountingMotoServer
 
-from s3_counter import CountingMotoServer  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CLI = ROOT / "cli.py"
 PREFIX = "site"

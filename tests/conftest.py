@@ -4,6 +4,17 @@ Every database test runs twice: on SQLite (a file in the test's temporary folder
 and on a real PostgreSQL server, either `PUBLISHER_TEST_POSTGRES_URL` or one
 started for the session by `pgserver`. Each PostgreSQL test gets a database of
 its own, dropped afterwards.
+
+Where shared things live:
+- fixtures used by more than one test module are defined here, once (`cli`,
+  `publisher`, `store`, `target`, `two_schools`, ...); a module may override one by name
+  (test_publish.py wraps its store in a `RecordingStore`);
+- plain helpers only the tests use are modules of this folder, imported by their bare
+  names (`from schools import riyadh_school`, `from stores import RecordingStore`,
+  `from page_server import ...`): pytest puts this folder on `sys.path`;
+- helpers the benchmarks use too (moto's S3 server and fault proxy, the nginx edge,
+  `wait_until`) live in `testsupport/` at the top of the checkout, imported as
+  `testsupport.x`: pyproject.toml's `pythonpath` puts the checkout on `sys.path`.
 """
 
 from __future__ import annotations
@@ -21,12 +32,15 @@ import boto3
 import pytest
 from click.testing import CliRunner, Result
 from moto import mock_aws
+from schools import riyadh_school, save
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.cli import main
 from publisher.db import init_schema, open_engine, session_factory
+from publisher.stores import open_store
+from publisher.stores.protocol import Store
 
 
 @pytest.fixture(scope="session")
@@ -147,3 +161,22 @@ class Cli:
 @pytest.fixture
 def cli(database_url: str, tmp_path: Path) -> Cli:
     return Cli(database_url=database_url, target=tmp_path / "public")
+
+
+@pytest.fixture
+def publisher(cli: Cli, target: str) -> Callable[..., Result]:
+    """`publisher ...` on the command line, against the test's target."""
+    return lambda *args: cli(*args, env={"PUBLISHER_TARGET": target})
+
+
+@pytest.fixture
+def store(target: str) -> Store:
+    """The test's target opened as a store (a test module may wrap it instead)."""
+    return open_store(target)
+
+
+@pytest.fixture
+def two_schools(sessions: sessionmaker[Session]) -> dict[str, int]:
+    """Two Riyadh schools saved through the library, "alpha" and "beta": their ids."""
+    alpha, beta = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    return {"alpha": alpha, "beta": beta}

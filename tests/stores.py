@@ -1,10 +1,12 @@
-"""A store wrapper for tests: records every write, fails on demand, checks invariant 1."""
+"""Stores for tests: a wrapper that records every write, fails on demand and checks
+invariant 1, and what a folder or a store holds."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from publisher.errors import StoreError
 from publisher.stores.protocol import Store, StoredObject
@@ -81,3 +83,8 @@ def assert_manifests_name_existing_files(store: Store) -> None:
         for day in manifest["days"]:
             found = store.get(f"{folder}/{day['path']}")
             assert found is not None, f"{key} names missing {day['path']}"
+
+
+def files(folder: Path) -> list[str]:
+    """The paths of every file under `folder`, relative to it, sorted."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())

@@ -11,8 +11,6 @@ rhythm, this fails until the model follows.
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,11 +18,8 @@ from page_server import chromium_fixture  # noqa: F401  (the fixtures register b
 from playwright.sync_api import Page
 from test_page_modules import modules  # noqa: F401  (the page the module tests use)
 
+from bench import screen_model
 from publisher.page import TIMING, asset_build_hash, asset_files
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import screen_model  # noqa: E402
 
 TIMING_MODEL = screen_model.PageTiming.from_page()
 

@@ -6,23 +6,13 @@ import json
 import re
 
 import pytest
-from schools import riyadh_school, save
 from sqlalchemy import text
+from stores import files
 
 from publisher.db import School, transaction
 from publisher.page import asset_files
 
-
-@pytest.fixture
-def two_schools(sessions):
-    return save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
-
-
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js
-
-
-def files(folder):
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def test_publish_all_writes_every_school_and_says_so(cli, two_schools):

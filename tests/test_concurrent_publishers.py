@@ -15,15 +15,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from s3_server import (  # noqa: F401  (the fixtures register by being imported)
+from schools import riyadh_school, save
+from test_s3_publish import PREFIX, checked_manifests, wait_for_puts
+
+from testsupport.s3_server import (  # noqa: F401  (the fixtures register by being imported)
     Bucket,
     aws_env_fixture,
     bucket_fixture,
     moto_server_fixture,
     proxy_fixture,
 )
-from schools import riyadh_school, save
-from test_s3_publish import PREFIX, checked_manifests, wait_for_puts
 
 REPO = Path(__file__).resolve().parent.parent
 DAYS = 2

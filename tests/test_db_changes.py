@@ -84,12 +84,6 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-@pytest.fixture
-def two_schools(sessions) -> dict[str, int]:
-    alpha, beta = save(sessions, riyadh_school(ALPHA), riyadh_school("beta"))
-    return {"alpha": alpha, "beta": beta}
-
-
 # -- Edits outside the library ---------------------------------------------------------------------
 
 

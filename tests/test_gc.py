@@ -23,7 +23,6 @@ from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
 from publisher.errors import StoreError
-from publisher.stores import open_store
 from publisher.stores.local import LocalStore
 from publisher.stores.protocol import StoredObject
 from publisher.upload.gc import DAY_FILE_COUNTS, delete_garbage, find_garbage, plan_gc
@@ -159,17 +158,6 @@ def test_plan_gc_counts_what_it_keeps_and_why():
         "awaiting_gc": 1,
         "skipped": 0,
     }
-
-
-@pytest.fixture
-def store(target):
-    return open_store(target)
-
-
-@pytest.fixture
-def publisher(cli, target):
-    """`publisher ...` on the command line, against the test's target."""
-    return lambda *args: cli(*args, env={"PUBLISHER_TARGET": target})
 
 
 def keys(store):

@@ -2,7 +2,7 @@
 
 Each test publishes a school with the command line to a bucket on moto's S3
 server and starts Debian's nginx with the shipped configuration (see
-tests/edge.py), its store pointed at `origin`: moto behind a proxy that counts
+testsupport/edge.py), its store pointed at `origin`: moto behind a proxy that counts
 the edge's requests and can fail, go down or answer slowly. Screens are played
 by plain HTTP requests to the edge.
 """
@@ -26,8 +26,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from edge import NGINX, Answer, Edge, Origin, start_edge
-from s3_server import (  # noqa: F401  (the fixtures register by being imported)
+from schools import riyadh_school, save
+
+from testsupport.edge import NGINX, Answer, Edge, Origin, start_edge
+from testsupport.s3_server import (  # noqa: F401  (the fixtures register by being imported)
     Bucket,
     MotoServer,
     Rule,
@@ -35,7 +37,6 @@ from s3_server import (  # noqa: F401  (the fixtures register by being imported)
     bucket_fixture,
     moto_server_fixture,
 )
-from schools import riyadh_school, save
 
 pytestmark = pytest.mark.skipif(
     NGINX is None, reason="nginx is not installed (apt-get install nginx; CI installs it)"

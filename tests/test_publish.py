@@ -19,7 +19,6 @@ from stores import RecordingStore, assert_manifests_name_existing_files, manifes
 from publisher.build.source import AnnouncementRow, SubstitutionRow
 from publisher.config import CachePolicy, PublishSettings
 from publisher.db import transaction
-from publisher.db.save import save_school
 from publisher.stores.local import LocalStore
 from publisher.upload.plan import CONTENT_CHANGED, HEADERS_CHANGED, NOT_YET_PUBLISHED
 from publisher.upload.run import plan_batches, publish
@@ -44,11 +43,6 @@ def run(sessions, store, ids, now, settings=SETTINGS):
     return publish(sessions, store, ids, now, settings)
 
 
-def update(sessions, data):
-    with transaction(sessions) as session:
-        save_school(session, data)
-
-
 def with_substitute_tomorrow(school, tomorrow):
     extra = SubstitutionRow(tomorrow, 1, "1A", "Nadia", False)
     return dataclasses.replace(school, substitutions=(*school.substitutions, extra))
@@ -69,7 +63,7 @@ def test_invariant_1_a_manifest_only_ever_names_files_already_stored(sessions, s
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
     store.check_manifests = True
     run(sessions, store, ids, now)
-    update(
+    save(
         sessions,
         riyadh_school(
             "alpha",
@@ -102,7 +96,7 @@ def test_invariant_3_publishing_twice_with_nothing_changed_writes_nothing(sessio
     )
 
     tomorrow = now.date() + dt.timedelta(days=1)
-    update(sessions, with_substitute_tomorrow(riyadh_school("alpha"), tomorrow))
+    save(sessions, with_substitute_tomorrow(riyadh_school("alpha"), tomorrow))
     changed = run(sessions, store, ids, now)
     alpha = key_of(sessions, ids[0])
     assert changed.published == ["alpha"]
@@ -118,7 +112,7 @@ def test_unchanged_days_keep_their_keys_when_the_revision_moves(sessions, store,
     run(sessions, store, [school_id], now)
     before = manifest_of(store, key_of(sessions, school_id))
     tomorrow = now.date() + dt.timedelta(days=1)
-    update(sessions, with_substitute_tomorrow(riyadh_school("alpha"), tomorrow))
+    save(sessions, with_substitute_tomorrow(riyadh_school("alpha"), tomorrow))
     run(sessions, store, [school_id], now)
     after = manifest_of(store, key_of(sessions, school_id))
     assert after["revision"] == before["revision"] + 1
@@ -260,7 +254,7 @@ def test_new_cache_headers_rewrite_the_same_bytes_with_reason_headers_changed(se
 def test_a_changed_day_gets_a_new_key_with_reason_content_changed(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"))
     run(sessions, store, ids, now)
-    update(sessions, riyadh_school("alpha", name="Renamed"))
+    save(sessions, riyadh_school("alpha", name="Renamed"))
     [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, SETTINGS))
     # The name is in the manifest only: no day file changes.
     assert [w.reason for w in plan.writes] == [CONTENT_CHANGED]

@@ -20,10 +20,8 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +29,19 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from moto.core import enable_iam_authentication
-from s3_server import (  # noqa: F401  (the fixtures register by being imported)
+from schools import riyadh_school, save
+from sqlalchemy import text
+from stores import RecordingStore
+
+from publisher.build.source import AnnouncementRow
+from publisher.cli import main
+from publisher.config import PublishSettings
+from publisher.db import open_engine, session_factory, transaction
+from publisher.page import asset_files
+from publisher.stores import StoreOptions
+from publisher.stores.s3 import S3Store
+from publisher.upload.run import publish
+from testsupport.s3_server import (  # noqa: F401  (the fixtures register by being imported)
     Bucket,
     FaultProxy,
     MotoServer,
@@ -41,19 +51,7 @@ from s3_server import (  # noqa: F401  (the fixtures register by being imported)
     moto_server_fixture,
     proxy_fixture,
 )
-from schools import riyadh_school, save
-from sqlalchemy import text
-from stores import RecordingStore
-
-from publisher.build.source import AnnouncementRow
-from publisher.cli import main
-from publisher.config import PublishSettings
-from publisher.db import open_engine, session_factory, transaction
-from publisher.db.save import save_school
-from publisher.page import asset_files
-from publisher.stores import StoreOptions
-from publisher.stores.s3 import S3Store
-from publisher.upload.run import publish
+from testsupport.wait import wait_until
 
 REPO = Path(__file__).resolve().parent.parent
 PREFIX = "site"
@@ -97,11 +95,6 @@ def s3(cli, aws_env, bucket: Bucket, moto_server: MotoServer) -> S3Cli:
     return S3Cli(cli, bucket, moto_server.url)
 
 
-@pytest.fixture
-def two_schools(sessions) -> list[int]:
-    return save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
-
-
 def school_keys(sessions) -> dict[str, str]:
     with transaction(sessions) as session:
         rows = session.execute(text("SELECT slug, public_key FROM schools"))
@@ -119,12 +112,6 @@ def with_new_announcement(slug: str) -> Any:
         f"Notice for {slug}", today - dt.timedelta(days=2), today + dt.timedelta(days=14)
     )
     return riyadh_school(slug, announcements=(notice,))
-
-
-def update(sessions, *schools) -> None:
-    with transaction(sessions) as session:
-        for data in schools:
-            save_school(session, data)
 
 
 def summary_of(result: Result) -> dict[str, Any]:
@@ -163,13 +150,6 @@ def checked_manifests(bucket: Bucket) -> int:
         for day in json.loads(bucket.fetch(key).body)["days"]:
             assert f"{folder}{day['path']}" in stored, f"{key} names missing {day['path']}"
     return len(found)
-
-
-def wait_until(condition: Callable[[], bool], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"still waiting after {seconds} s"
-        time.sleep(0.005)
 
 
 def wait_for_puts(proxy: FaultProxy, count: int, process: subprocess.Popen) -> None:
@@ -361,7 +341,7 @@ def test_a_school_whose_uploads_are_refused_fails_alone_and_keeps_its_manifest(
     assert s3("publish", "--all").exit_code == 0
     keys = school_keys(sessions)
     before = {slug: bucket.fetch(manifest_key(key)).body for slug, key in keys.items()}
-    update(sessions, with_new_announcement("alpha"), with_new_announcement("beta"))
+    save(sessions, with_new_announcement("alpha"), with_new_announcement("beta"))
     proxy.add(keys["beta"], "403 AccessDenied")  # every time: say, a policy on its prefix
 
     result = s3("publish", "--all", "--json", endpoint=proxy.url)
@@ -446,7 +426,7 @@ def test_invariant_1_holds_after_every_single_write_to_s3(
     publish(sessions, store, ids, now, settings)
     tomorrow = now.date() + dt.timedelta(days=1)
     notice = AnnouncementRow("Changed", tomorrow, tomorrow + dt.timedelta(days=2))
-    update(sessions, riyadh_school("alpha", announcements=(notice,)))
+    save(sessions, riyadh_school("alpha", announcements=(notice,)))
     publish(sessions, store, ids, now, settings)
 
     # The new notice replaces alpha's old one: four days change, then its manifest.
@@ -488,7 +468,7 @@ def test_a_body_corrupted_on_the_way_is_refused_and_never_published(
     assert s3("publish", "--all").exit_code == 0
     keys = school_keys(sessions)
     before = bucket.fetch(manifest_key(keys["alpha"])).body
-    update(sessions, with_new_announcement("alpha"), with_new_announcement("beta"))
+    save(sessions, with_new_announcement("alpha"), with_new_announcement("beta"))
     proxy.verify_md5 = True  # S3's own check, which moto does not make
     proxy.add(f"{keys['alpha']}/days/", "corrupt")  # one flipped bit, headers untouched
 

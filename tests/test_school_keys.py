@@ -7,11 +7,10 @@ empty, short or not URL-safe fails that school alone, and nothing is written.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from schools import riyadh_school, save
 from sqlalchemy import text
+from stores import files
 
 from publisher.db import transaction
 
@@ -24,10 +23,6 @@ BAD_KEYS = {
     "a space": "abcdefghijk mnopqrstuvwxyz",
     "not ASCII": "مفتاحمفتاحمفتاحمفتاحمفتاح",
 }
-
-
-def files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 @pytest.mark.parametrize("bad_key", BAD_KEYS.values(), ids=BAD_KEYS.keys())

@@ -21,11 +21,6 @@ from publisher.stores.open import open_store
 from publisher.stores.s3 import S3Store, parse_s3_target
 
 
-@pytest.fixture
-def store(target: str) -> LocalStore | S3Store:
-    return open_store(target)
-
-
 def test_put_then_get_returns_the_same_bytes(store):
     store.put("schools/k/days/a.json", b'{"a":1}', "application/json", "public")
     assert store.get("schools/k/days/a.json") == b'{"a":1}'

@@ -22,7 +22,6 @@ from publisher.db import transaction
 from publisher.db.load import all_school_ids
 from publisher.db.save import save_school
 from publisher.page import asset_files
-from publisher.stores import open_store
 from publisher.upload.gc import find_garbage
 from publisher.upload.plan import JSON_TYPE
 from publisher.upload.run import publish
@@ -40,17 +39,6 @@ from publisher.upload.verify import (
 
 SETTINGS = PublishSettings(concurrency=2)
 WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days
-
-
-@pytest.fixture
-def store(target):
-    return open_store(target)
-
-
-@pytest.fixture
-def publisher(cli, target):
-    """`publisher ...` on the command line, against the test's target."""
-    return lambda *args: cli(*args, env={"PUBLISHER_TARGET": target})
 
 
 def check(sessions, store, now, repair=False):

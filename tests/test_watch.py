@@ -20,12 +20,6 @@ import time
 from pathlib import Path
 
 import pytest
-from s3_server import (  # noqa: F401  (the fixtures register by being imported)
-    aws_env_fixture,
-    bucket_fixture,
-    moto_server_fixture,
-    proxy_fixture,
-)
 from schools import riyadh_school, save
 from sqlalchemy import create_engine, text
 from stores import RecordingStore, assert_manifests_name_existing_files, manifests
@@ -39,6 +33,12 @@ from publisher.stores import StoreOptions
 from publisher.stores.local import LocalStore
 from publisher.stores.s3 import S3Store
 from publisher.watch import Watcher, WatchOptions
+from testsupport.s3_server import (  # noqa: F401  (the fixtures register by being imported)
+    aws_env_fixture,
+    bucket_fixture,
+    moto_server_fixture,
+    proxy_fixture,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = PublishSettings(days=3, concurrency=2)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from s3_server import Exchange, FaultProxy, closed_port
+from testsupport.s3_server import Exchange, FaultProxy, closed_port
 
 EDGE_CONF = Path(__file__).resolve().parent.parent / "infra" / "nginx" / "publisher-edge.conf"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
