@@ -183,8 +183,8 @@ class PublisherWorker:
         from publisher.db.load import all_school_ids
         from publisher.db.models import School as SchoolRow
         from publisher.errors import PublisherError
+        from publisher.publish.run import publish
         from publisher.upload.edges import refresh_edges
-        from publisher.upload.run import publish
 
         with self.sessions() as session:
             if slugs is None:

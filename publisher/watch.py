@@ -49,9 +49,9 @@ from publisher.db.watchers import forget_dead_watchers, forget_watcher, record_b
 from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
 from publisher.page.build import PageBuild
+from publisher.publish.run import RunSummary, publish
 from publisher.stores.protocol import Store
 from publisher.upload.invalidate import CdnTargets
-from publisher.upload.run import RunSummary, publish
 
 MAX_BACKOFF = 300.0
 """The longest wait between retries after an outage or a school's failure, in seconds."""

@@ -18,7 +18,7 @@ from publisher.build.source import (
 )
 from publisher.db.load import load_schools
 from publisher.errors import BuildError
-from publisher.upload.plan import build_window
+from publisher.publish.plan import build_window
 
 LONDON = dict(
     timezone="Europe/London",

@@ -20,9 +20,9 @@ from publisher.build.source import AnnouncementRow, SubstitutionRow
 from publisher.config import CachePolicy, PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
+from publisher.publish.plan import CONTENT_CHANGED, HEADERS_CHANGED, NOT_YET_PUBLISHED
+from publisher.publish.run import plan_batches, publish
 from publisher.stores.local import LocalStore
-from publisher.upload.plan import CONTENT_CHANGED, HEADERS_CHANGED, NOT_YET_PUBLISHED
-from publisher.upload.run import plan_batches, publish
 
 SETTINGS = PublishSettings(concurrency=4)
 WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days

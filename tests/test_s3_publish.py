@@ -51,9 +51,9 @@ from publisher.config import PublishSettings
 from publisher.db import open_engine, session_factory, transaction
 from publisher.db.save import save_school
 from publisher.page import asset_files
+from publisher.publish.run import publish
 from publisher.stores import StoreOptions
 from publisher.stores.s3 import S3Store
-from publisher.upload.run import publish
 
 REPO = Path(__file__).resolve().parent.parent
 PREFIX = "site"

@@ -23,11 +23,11 @@ from publisher.db import transaction
 from publisher.db.save import save_school
 from publisher.page import asset_files
 from publisher.page.build import current_page_build
+from publisher.publish.run import publish
 from publisher.stores import StoreOptions
 from publisher.stores.local import LocalStore
 from publisher.stores.open import open_store, target_identity
 from publisher.stores.s3 import S3Store, endpoint_identity
-from publisher.upload.run import publish
 from publisher.upload.verify import MISSING, NOT_YET_PUBLISHED, verify
 
 SETTINGS = PublishSettings(concurrency=4)

@@ -22,10 +22,10 @@ from publisher.db import transaction
 from publisher.db.load import all_school_ids
 from publisher.db.save import save_school
 from publisher.page import asset_files
+from publisher.publish.plan import JSON_TYPE
+from publisher.publish.run import publish
 from publisher.stores import open_store
 from publisher.upload.gc import find_garbage
-from publisher.upload.plan import JSON_TYPE
-from publisher.upload.run import publish
 from publisher.upload.verify import (
     CORRUPTED,
     FOREIGN,

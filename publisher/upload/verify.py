@@ -29,9 +29,7 @@ from publisher.db.lookup import public_keys
 from publisher.db.records import PublishedRecord, load_published, load_shared, record_writes
 from publisher.errors import BuildError, StoreError
 from publisher.page.build import PageBuild
-from publisher.stores import Store, StoredObject
-from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
-from publisher.upload.plan import (
+from publisher.publish.plan import (
     JSON_TYPE,
     PlannedWrite,
     SchoolPlan,
@@ -39,7 +37,9 @@ from publisher.upload.plan import (
     plan_school,
     plan_site,
 )
-from publisher.upload.run import BATCH_SIZE, SchoolResult, record_results
+from publisher.publish.run import BATCH_SIZE, SchoolResult, record_results
+from publisher.stores import Store, StoredObject
+from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 
 SCHOOLS = "schools/"
 MISSING = "missing"

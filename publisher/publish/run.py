@@ -34,8 +34,8 @@ from publisher.db.records import (
 )
 from publisher.errors import StoreError
 from publisher.page.build import PageBuild
+from publisher.publish.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
 from publisher.stores.protocol import Store
-from publisher.upload.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
 
 BATCH_SIZE = 200
 """Schools loaded, built and applied together: bounds memory and queries per batch."""
@@ -247,7 +247,7 @@ def publish(
     the next run and the run ends once those under way are recorded.
 
     `planner` plans a batch (default: `plan_batch` in this thread); see
-    `publisher.upload.planner` for planning in another process.
+    `publisher.publish.planner` for planning in another process.
     """
     summary = RunSummary()
     target = store.identity()
