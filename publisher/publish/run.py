@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.build import Window
+from publisher.build import Window, records_since
 from publisher.config import PublishSettings
 from publisher.db.batches import iter_batches
 from publisher.db.claims import claim_schools, new_owner, release_claims
@@ -115,8 +115,7 @@ def plan_batch(
     page: PageBuild | None = None,
 ) -> list[SchoolPlan]:
     """Load a batch of schools and what was published of them to `target`, and plan each."""
-    # No school's local date is more than a day behind UTC's.
-    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    since = records_since(now)
     with sessions() as session:
         schools = load_schools(session, school_ids, Window(now, settings.days))
         published = load_published(session, target, school_ids, since)

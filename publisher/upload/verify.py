@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.build import SchoolData, Window, sha256_hex
+from publisher.build import SchoolData, Window, records_since, sha256_hex
 from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
 from publisher.config import PublishSettings
 from publisher.db.batches import iter_batches
@@ -292,7 +292,7 @@ def verify(
             report.repaired.extend(
                 w.key for w in repair_shared(sessions, store, writes, problems, now)
             )
-    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    since = records_since(now)
     for batch in iter_batches(school_ids, batch_size):
         with sessions() as session:
             schools = load_schools(session, batch, Window(now, settings.days))
