@@ -3,6 +3,10 @@
     database -> load -> SchoolData -> plan_for -> SchoolPlan -> apply_school -> store
                                                                    -> record_results -> database
 
+The plan is `publisher.publish.plan`, the write loop `publisher.publish.apply`;
+this module only orchestrates them: claims, batches, upload threads and the
+planning process (`publisher.publish.planner`).
+
 Planning reads the database once per batch of schools (a fixed number of
 queries) and never the store. Applying writes each school's day files before its
 manifest; a school whose build or upload fails is reported and left as it was
@@ -32,8 +36,8 @@ from publisher.db.records import (
     record_attempts,
     record_writes,
 )
-from publisher.errors import StoreError
 from publisher.page.build import PageBuild
+from publisher.publish.apply import apply_writes
 from publisher.publish.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
 from publisher.stores.protocol import Store
 
@@ -156,10 +160,9 @@ def publish_site(
     Runs before any school's page is written, so no page names a missing asset.
     A failure stops the run (StoreError): no school's page may go up without them.
     """
-    for write in writes:
-        store.put(
-            write.key, write.content, write.content_type, write.cache_control, write.create_only
-        )
+    applied = apply_writes(store, writes)
+    if applied.error is not None:
+        raise applied.error
     with sessions() as session, session.begin():
         record_writes(session, store.identity(), [(None, w) for w in writes], now)
 
@@ -177,16 +180,10 @@ def apply_school(
         return SchoolResult(plan, stopped=True)
     if plan.error is not None:
         return SchoolResult(plan, error=plan.error)
-    written: list[PlannedWrite] = []
-    for write in plan.writes:
-        try:
-            store.put(
-                write.key, write.content, write.content_type, write.cache_control, write.create_only
-            )
-        except StoreError as error:
-            return SchoolResult(plan, tuple(written), f"school {plan.label}: {error}")
-        written.append(write)
-    return SchoolResult(plan, tuple(written))
+    applied = apply_writes(store, plan.writes)
+    if applied.error is not None:
+        return SchoolResult(plan, applied.written, f"school {plan.label}: {applied.error}")
+    return SchoolResult(plan, applied.written)
 
 
 def record_results(
