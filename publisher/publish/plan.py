@@ -4,7 +4,8 @@ The plan compares freshly built files with the fingerprints recorded when they
 were last published (no store listing), so a run with nothing changed plans no
 write at all. A day file whose content is already published keeps its key (and
 so its place in screens' and CDNs' caches); only changed dates get new keys.
-Writes are ordered day files first, manifest last (invariant 1).
+Writes are ordered day files first, manifest last (invariant 1), and each
+carries its `Reason`; `publisher.publish.apply` writes them.
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def _reason(write: PlannedWrite, record: PublishedRecord | None) -> Reason | Non
     return None
 
 
-def build_window(school: SchoolData, now: dt.datetime, days: int) -> list[DaySnapshot]:
+def snapshot_window(school: SchoolData, now: dt.datetime, days: int) -> list[DaySnapshot]:
     """A school's day snapshots for its window at `now` (`window_dates`). Raises BuildError."""
     local_now = now.astimezone(school_zone(school))
     return [build_day(school, date) for date in window_dates(local_now, days)]
@@ -220,7 +221,7 @@ def plan_for(
     it fails alone and its published files stay as they were.
     """
     try:
-        days = build_window(school, now, settings.days)
+        days = snapshot_window(school, now, settings.days)
         return plan_school(school, days, published, settings, page)
     except BuildError as error:
         return SchoolPlan(school, error=str(error))

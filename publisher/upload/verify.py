@@ -36,9 +36,9 @@ from publisher.publish.plan import (
     PlannedWrite,
     Reason,
     SchoolPlan,
-    build_window,
     plan_school,
     plan_site,
+    snapshot_window,
 )
 from publisher.publish.run import BATCH_SIZE, SchoolResult, record_results
 from publisher.stores import Store, StoredObject
@@ -98,7 +98,7 @@ def plan_window(
     # Without the records of mutable objects, the plan always writes the manifest in full.
     day_records = {k: r for k, r in published.items() if r.local_date is not None}
     try:
-        days = build_window(school, now, settings.days)
+        days = snapshot_window(school, now, settings.days)
         plan = plan_school(school, days, day_records, settings, page)
     except BuildError as error:
         return SchoolPlan(school, error=str(error))
