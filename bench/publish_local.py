@@ -25,8 +25,8 @@ from publisher.db import init_schema, open_engine, session_factory, transaction
 from publisher.db.load import all_school_ids
 from publisher.db.save import save_schools
 from publisher.demo import demo_schools
+from publisher.publish.run import publish
 from publisher.stores import open_store
-from publisher.upload.run import publish
 
 NOW = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
 

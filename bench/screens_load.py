@@ -183,7 +183,7 @@ class PublisherWorker:
         from publisher.db.load import all_school_ids
         from publisher.db.models import School as SchoolRow
         from publisher.errors import PublisherError
-        from publisher.upload.run import publish
+        from publisher.publish.run import publish
 
         with self.sessions() as session:
             if slugs is None:

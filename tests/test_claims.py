@@ -17,8 +17,8 @@ from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.claims import CLAIM_SECONDS, claim_schools, release_claims
 from publisher.db.models import PublishClaim
+from publisher.publish.run import publish
 from publisher.stores.local import LocalStore
-from publisher.upload.run import publish
 
 NOW = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
 SETTINGS = PublishSettings(days=2, concurrency=2)

@@ -24,8 +24,8 @@ from publisher.cli import main
 from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.models import WatcherState
+from publisher.publish.run import publish
 from publisher.stores import open_store
-from publisher.upload.run import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")

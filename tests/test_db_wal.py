@@ -13,8 +13,8 @@ from schools import riyadh_school, save
 from publisher.cli import main
 from publisher.config import PublishSettings
 from publisher.db import open_engine, session_factory
+from publisher.publish.run import publish
 from publisher.stores.local import LocalStore
-from publisher.upload.run import publish
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from sqlalchemy import text
 from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.page.build import current_page_build
+from publisher.publish.planner import PlanningProcess, can_plan_elsewhere
+from publisher.publish.run import publish
 from publisher.stores.local import LocalStore
-from publisher.upload.planner import PlanningProcess, can_plan_elsewhere
-from publisher.upload.run import publish
 
 SETTINGS = PublishSettings(concurrency=4)
 SCHOOLS = 9

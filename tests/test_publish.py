@@ -19,9 +19,9 @@ from stores import RecordingStore, assert_manifests_name_existing_files, manifes
 from publisher.build.source import AnnouncementRow, SubstitutionRow
 from publisher.config import CachePolicy, PublishSettings
 from publisher.db import transaction
+from publisher.publish.plan import Reason
+from publisher.publish.run import plan_batches, publish
 from publisher.stores.local import LocalStore
-from publisher.upload.plan import CONTENT_CHANGED, HEADERS_CHANGED, NOT_YET_PUBLISHED
-from publisher.upload.run import plan_batches, publish
 
 SETTINGS = PublishSettings(concurrency=4)
 WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days
@@ -232,7 +232,7 @@ def test_a_dry_run_plans_exactly_what_a_real_run_writes(sessions, store, now):
         for w in p.writes
     ]
     assert list(store.list()) == []
-    assert {reason for _, reason in planned} == {NOT_YET_PUBLISHED}
+    assert {reason for _, reason in planned} == {Reason.NOT_YET_PUBLISHED}
     run(sessions, store, ids, now)
     assert sorted(store.puts) == sorted(key for key, _ in planned)
 
@@ -243,11 +243,11 @@ def test_new_cache_headers_rewrite_the_same_bytes_with_reason_headers_changed(se
     longer = PublishSettings(cache=CachePolicy(mutable_max_age=120))
     [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, longer))
     assert [(w.key.rsplit("/", 1)[-1], w.reason) for w in plan.writes] == [
-        ("manifest.json", HEADERS_CHANGED)
+        ("manifest.json", Reason.HEADERS_CHANGED)
     ]
     immutable = PublishSettings(cache=CachePolicy(immutable="public, max-age=600"))
     [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, immutable))
-    assert [w.reason for w in plan.writes] == [HEADERS_CHANGED] * WINDOW
+    assert [w.reason for w in plan.writes] == [Reason.HEADERS_CHANGED] * WINDOW
     assert all(store.get(w.key) == w.content for w in plan.writes)
 
 
@@ -257,7 +257,7 @@ def test_a_changed_day_gets_a_new_key_with_reason_content_changed(sessions, stor
     save(sessions, riyadh_school("alpha", name="Renamed"))
     [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, SETTINGS))
     # The name is in the manifest only: no day file changes.
-    assert [w.reason for w in plan.writes] == [CONTENT_CHANGED]
+    assert [w.reason for w in plan.writes] == [Reason.CONTENT_CHANGED]
     assert plan.writes[0].key.endswith("manifest.json")
 
 

@@ -37,8 +37,8 @@ from publisher.db import init_schema, open_engine, session_factory, transaction
 from publisher.db.save import save_schools
 from publisher.demo import demo_schools
 from publisher.page.build import current_page_build
+from publisher.publish.run import publish
 from publisher.stores.local import LocalStore
-from publisher.upload.run import publish
 
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)

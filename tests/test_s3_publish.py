@@ -38,9 +38,9 @@ from publisher.cli import main
 from publisher.config import PublishSettings
 from publisher.db import open_engine, session_factory, transaction
 from publisher.page import asset_files
+from publisher.publish.run import publish
 from publisher.stores import StoreOptions
 from publisher.stores.s3 import S3Store
-from publisher.upload.run import publish
 from testsupport.s3_server import (  # noqa: F401  (the fixtures register by being imported)
     Bucket,
     FaultProxy,

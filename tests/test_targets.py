@@ -23,12 +23,13 @@ from publisher.db import transaction
 from publisher.db.save import save_school
 from publisher.page import asset_files
 from publisher.page.build import current_page_build
+from publisher.publish.plan import Reason
+from publisher.publish.run import publish
 from publisher.stores import StoreOptions
 from publisher.stores.local import LocalStore
 from publisher.stores.open import open_store, target_identity
 from publisher.stores.s3 import S3Store, endpoint_identity
-from publisher.upload.run import publish
-from publisher.upload.verify import MISSING, NOT_YET_PUBLISHED, verify
+from publisher.upload.verify import MISSING, verify
 
 SETTINGS = PublishSettings(concurrency=4)
 WINDOW = SETTINGS.days + 1  # dates a manifest names
@@ -193,7 +194,9 @@ def test_verify_compares_a_target_with_its_own_records_and_repair_completes_it(
     publish(sessions, a, ids, now, SETTINGS, page=PAGE)
 
     report = verify(sessions, b, ids, now, SETTINGS, page=PAGE)
-    assert {(p.kind, p.reason) for p in report.problems} == {(MISSING, NOT_YET_PUBLISHED)}
+    assert {(p.kind, p.reason) for p in report.problems} == {
+        (MISSING, Reason.PENDING_FIRST_PUBLISH)
+    }
     assert len(report.problems) == PER_SCHOOL + SHARED
 
     repaired = verify(sessions, b, ids, now, SETTINGS, repair=True, page=PAGE)

@@ -22,17 +22,13 @@ from publisher.db import transaction
 from publisher.db.load import all_school_ids
 from publisher.db.save import save_school
 from publisher.page import asset_files
+from publisher.publish.plan import JSON_TYPE, Reason
+from publisher.publish.run import publish
 from publisher.upload.gc import find_garbage
-from publisher.upload.plan import JSON_TYPE
-from publisher.upload.run import publish
 from publisher.upload.verify import (
-    CORRUPTED,
     FOREIGN,
-    LOST,
     MISMATCHED,
     MISSING,
-    NOT_YET_PUBLISHED,
-    PUBLISH_PENDING,
     UNEXPECTED,
     verify,
 )
@@ -95,14 +91,22 @@ def unknown_folder(store, _key):
 
 
 TAMPERING = [
-    pytest.param(_tamper(("delete", "day")), "alpha", MISSING, LOST, id="day-file-deleted"),
-    pytest.param(_tamper(("delete", "manifest")), "alpha", MISSING, LOST, id="manifest-deleted"),
-    pytest.param(_tamper(("forge", "day")), "alpha", MISMATCHED, CORRUPTED, id="day-file-forged"),
+    pytest.param(_tamper(("delete", "day")), "alpha", MISSING, Reason.LOST, id="day-file-deleted"),
     pytest.param(
-        _tamper(("flip", "day")), "alpha", MISMATCHED, CORRUPTED, id="day-file-same-size-forged"
+        _tamper(("delete", "manifest")), "alpha", MISSING, Reason.LOST, id="manifest-deleted"
     ),
     pytest.param(
-        _tamper(("forge", "manifest")), "alpha", MISMATCHED, CORRUPTED, id="manifest-forged"
+        _tamper(("forge", "day")), "alpha", MISMATCHED, Reason.CORRUPTED, id="day-file-forged"
+    ),
+    pytest.param(
+        _tamper(("flip", "day")),
+        "alpha",
+        MISMATCHED,
+        Reason.CORRUPTED,
+        id="day-file-same-size-forged",
+    ),
+    pytest.param(
+        _tamper(("forge", "manifest")), "alpha", MISMATCHED, Reason.CORRUPTED, id="manifest-forged"
     ),
     pytest.param(foreign_file, "alpha", UNEXPECTED, FOREIGN, id="foreign-file-in-school-folder"),
     pytest.param(
@@ -179,8 +183,8 @@ def test_a_database_change_not_yet_published_is_reported_as_pending(sessions, st
 
     report = check(sessions, store, now)
     assert [(p.kind, p.key.rsplit("/", 1)[-1][:10], p.reason) for p in report.problems] == [
-        (MISSING, tomorrow.isoformat(), NOT_YET_PUBLISHED),
-        (MISMATCHED, "manifest.j", PUBLISH_PENDING),
+        (MISSING, tomorrow.isoformat(), Reason.PENDING_FIRST_PUBLISH),
+        (MISMATCHED, "manifest.j", Reason.PUBLISH_PENDING),
     ]
     # A repair publishes it, and records it so that publish has nothing left to do.
     assert len(check(sessions, store, now, repair=True).repaired) == 2
@@ -224,8 +228,8 @@ def test_verify_on_the_command_line_prints_problems_and_exits_1_until_repaired(
     result = publisher("verify")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"alpha\tmissing\t{day}\t{LOST}",
-        f"alpha\tmissing\t{manifest(store, key)}\t{LOST}",
+        f"alpha\tmissing\t{day}\t{Reason.LOST}",
+        f"alpha\tmissing\t{manifest(store, key)}\t{Reason.LOST}",
     ]
     assert result.stderr.startswith(
         f"1 schools checked: 2 missing, 0 mismatched, 0 unexpected; {WINDOW - 1} day files: "

@@ -10,6 +10,7 @@ from publisher.build.day import (
     build_day,
     local_today,
     plan_day,
+    records_since,
     school_zone,
     window_dates,
 )
@@ -30,5 +31,6 @@ __all__ = [
     "plan_day",
     "school_zone",
     "sha256_hex",
+    "records_since",
     "window_dates",
 ]

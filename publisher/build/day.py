@@ -80,6 +80,16 @@ def window_dates(local_now: dt.datetime, days: int) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range(days + 1)]
 
 
+def records_since(now: dt.datetime) -> dt.date:
+    """The first local date whose day files may still be named by a manifest at `now`.
+
+    No school's local date is more than a day behind UTC's, so a day file dated
+    before yesterday (UTC) is out of every school's window: publish and verify
+    read the records from this date on, and gc keeps every file from it on.
+    """
+    return (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+
+
 @dataclass(frozen=True)
 class Window:
     """The local dates a run builds: each school's `window_dates` at `now`."""

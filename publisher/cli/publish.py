@@ -53,9 +53,9 @@ from publisher.db.status import SchoolStatus, read_status
 from publisher.db.watchers import Heartbeat
 from publisher.errors import ConfigError
 from publisher.page.build import PageBuild, current_page_build
-from publisher.upload.plan import PlannedWrite
-from publisher.upload.planner import PlanningProcess, can_plan_elsewhere
-from publisher.upload.run import (
+from publisher.publish.plan import PlannedWrite
+from publisher.publish.planner import PlanningProcess, can_plan_elsewhere
+from publisher.publish.run import (
     BATCH_SIZE,
     RunSummary,
     plan_batches,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.build import records_since
 from publisher.db.batches import iter_batches
 from publisher.db.records import forget_objects, recorded_day_keys
 from publisher.errors import StoreError
@@ -102,7 +103,7 @@ def plan_gc(
         except ValueError as error:
             unreadable[key] = str(error)
     skipped_folders = tuple(key.removesuffix(MANIFEST) for key in unreadable)
-    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    since = records_since(now)
     cutoff = now - dt.timedelta(days=keep_days)
     chosen: list[StoredObject] = []
     kept: list[tuple[str, str]] = []
@@ -192,7 +193,7 @@ def plan_listing(
     manifest_keys = [s.key for s in listing if _is_manifest(s.key)]
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         manifests = dict(zip(manifest_keys, pool.map(store.get, manifest_keys), strict=True))
-    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    since = records_since(now)
     with sessions() as session:
         recorded = recorded_day_keys(session, store.identity(), since)
     return plan_gc(listing, manifests, recorded, now, keep_days)

@@ -20,26 +20,29 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.build import SchoolData, Window, sha256_hex
+from publisher.build import SchoolData, Window, records_since, sha256_hex
 from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
 from publisher.config import PublishSettings
 from publisher.db.batches import iter_batches
 from publisher.db.load import load_schools
 from publisher.db.lookup import public_keys
 from publisher.db.records import PublishedRecord, load_published, load_shared, record_writes
-from publisher.errors import BuildError, StoreError
+from publisher.errors import BuildError
 from publisher.page.build import PageBuild
-from publisher.stores import Store, StoredObject
-from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
-from publisher.upload.plan import (
+from publisher.publish.apply import apply_writes
+from publisher.publish.plan import (
     JSON_TYPE,
+    UNSETTLED,
     PlannedWrite,
+    Reason,
     SchoolPlan,
-    build_window,
     plan_school,
     plan_site,
+    snapshot_window,
 )
-from publisher.upload.run import BATCH_SIZE, SchoolResult, record_results
+from publisher.publish.run import BATCH_SIZE, SchoolResult, record_results
+from publisher.stores import Store, StoredObject
+from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 
 SCHOOLS = "schools/"
 MISSING = "missing"
@@ -48,10 +51,6 @@ UNEXPECTED = "unexpected"
 NO_SCHOOL = "-"
 """The school column of a problem in a folder that belongs to no school."""
 
-PUBLISH_PENDING = "differs from the database (publish pending)"
-NOT_YET_PUBLISHED = "not yet published (publish pending)"
-LOST = "recorded as published, absent from the store"
-CORRUPTED = "content differs from what was published"
 FOREIGN = "neither published nor recorded by this publisher"
 
 
@@ -99,7 +98,7 @@ def plan_window(
     # Without the records of mutable objects, the plan always writes the manifest in full.
     day_records = {k: r for k, r in published.items() if r.local_date is not None}
     try:
-        days = build_window(school, now, settings.days)
+        days = snapshot_window(school, now, settings.days)
         plan = plan_school(school, days, day_records, settings, page)
     except BuildError as error:
         return SchoolPlan(school, error=str(error))
@@ -111,7 +110,13 @@ def plan_window(
         key = school_prefix(school.key) + entry["path"]
         day = by_date[dt.date.fromisoformat(entry["date"])]
         reused = PlannedWrite(
-            key, day.content, JSON_TYPE, settings.cache.immutable, "", day.date, immutable=True
+            key,
+            day.content,
+            JSON_TYPE,
+            settings.cache.immutable,
+            UNSETTLED,
+            day.date,
+            immutable=True,
         )
         objects.append(writes.get(key, reused))
     objects.extend(write for write in plan.writes if write.mutable)
@@ -151,7 +156,7 @@ def _compare(
     for write in writes:
         stored = listing.get(write.key)
         if stored is None:
-            reason = LOST if write.key in recorded else NOT_YET_PUBLISHED
+            reason = Reason.LOST if write.key in recorded else Reason.PENDING_FIRST_PUBLISH
             problems.append(Problem(label, MISSING, write.key, reason))
         else:
             mismatch = _mismatch(store, stored, write, recorded.get(write.key))
@@ -162,7 +167,7 @@ def _compare(
 
 def _mismatch(
     store: Store, stored: StoredObject, write: PlannedWrite, record: PublishedRecord | None
-) -> str | None:
+) -> Reason | None:
     """Why the stored object is not the expected one, or None when it is.
 
     A listed MD5 that matches settles it; otherwise the bytes are read, since a
@@ -173,12 +178,12 @@ def _mismatch(
         return None
     content = store.get(write.key)
     if content is None:
-        return "vanished while being verified"
+        return Reason.VANISHED
     if content == write.content:
         return None
     if record is not None and sha256_hex(content) == record.sha256:
-        return PUBLISH_PENDING
-    return CORRUPTED
+        return Reason.PUBLISH_PENDING
+    return Reason.CORRUPTED
 
 
 def unknown_folders(listing: Mapping[str, StoredObject], known: set[str]) -> list[Problem]:
@@ -205,24 +210,27 @@ def repair_school(store: Store, plan: SchoolPlan, problems: Sequence[Problem]) -
     overwritten with the bytes its name promises. Stops at the first failure,
     so the manifest is never written ahead of a day file it names.
     """
-    kinds = {p.key: p for p in problems if p.kind != UNEXPECTED}
-    writes = [
-        dataclasses.replace(write, reason=kinds[write.key].reason)
-        for write in plan.writes
-        if write.key in kinds
-    ]
-    plan = dataclasses.replace(plan, writes=tuple(writes))
-    written: list[PlannedWrite] = []
-    for write in writes:
-        create_only = not write.mutable and kinds[write.key].kind == MISSING
-        try:
-            store.put(
-                write.key, write.content, write.content_type, write.cache_control, create_only
-            )
-        except StoreError as error:
-            return SchoolResult(plan, tuple(written), f"school {plan.label}: {error}")
-        written.append(write)
-    return SchoolResult(plan, tuple(written))
+    plan = dataclasses.replace(plan, writes=_repairs(plan.writes, problems))
+    applied = apply_writes(store, plan.writes)
+    if applied.error is not None:
+        return SchoolResult(plan, applied.written, f"school {plan.label}: {applied.error}")
+    return SchoolResult(plan, applied.written)
+
+
+def _repairs(
+    writes: Sequence[PlannedWrite], problems: Sequence[Problem]
+) -> tuple[PlannedWrite, ...]:
+    """The expected writes that have a problem, in order, each with the problem's reason.
+
+    The reason decides the create-only rule (`Reason.replaces`): a missing
+    immutable object is only created, a mismatched one is overwritten.
+    """
+    reasons = {p.key: Reason(p.reason) for p in problems if p.kind != UNEXPECTED}
+    return tuple(
+        dataclasses.replace(write, reason=reasons[write.key])
+        for write in writes
+        if write.key in reasons
+    )
 
 
 def check_shared(
@@ -246,13 +254,12 @@ def repair_shared(
     writes: Sequence[PlannedWrite],
     problems: Sequence[Problem],
     now: dt.datetime,
-) -> list[PlannedWrite]:
+) -> tuple[PlannedWrite, ...]:
     """Rewrite the shared objects that are missing or wrong (assets before sw.js); record them."""
-    broken = {p.key: p for p in problems}
-    repaired = [w for w in writes if w.key in broken]
-    for write in repaired:
-        create_only = write.immutable and broken[write.key].kind == MISSING
-        store.put(write.key, write.content, write.content_type, write.cache_control, create_only)
+    repaired = _repairs(writes, problems)
+    applied = apply_writes(store, repaired)
+    if applied.error is not None:
+        raise applied.error
     with sessions() as session, session.begin():
         record_writes(session, store.identity(), [(None, w) for w in repaired], now)
     return repaired
@@ -292,7 +299,7 @@ def verify(
             report.repaired.extend(
                 w.key for w in repair_shared(sessions, store, writes, problems, now)
             )
-    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    since = records_since(now)
     for batch in iter_batches(school_ids, batch_size):
         with sessions() as session:
             schools = load_schools(session, batch, Window(now, settings.days))

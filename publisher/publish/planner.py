@@ -53,8 +53,8 @@ from publisher.config import PublishSettings
 from publisher.db import open_engine, session_factory
 from publisher.db.session import in_memory
 from publisher.page.build import PageBuild
-from publisher.upload.plan import SchoolPlan
-from publisher.upload.run import plan_batch
+from publisher.publish.plan import SchoolPlan
+from publisher.publish.run import plan_batch
 
 
 def can_plan_elsewhere(database_url: str) -> bool:

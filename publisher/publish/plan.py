@@ -4,7 +4,8 @@ The plan compares freshly built files with the fingerprints recorded when they
 were last published (no store listing), so a run with nothing changed plans no
 write at all. A day file whose content is already published keeps its key (and
 so its place in screens' and CDNs' caches); only changed dates get new keys.
-Writes are ordered day files first, manifest last (invariant 1).
+Writes are ordered day files first, manifest last (invariant 1), and each
+carries its `Reason`; `publisher.publish.apply` writes them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 
 from publisher.build import (
@@ -41,9 +43,37 @@ from publisher.page.build import PageBuild, content_type
 
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
-NOT_YET_PUBLISHED = "not yet published"
-CONTENT_CHANGED = "content changed"
-HEADERS_CHANGED = "headers changed"
+
+
+class Reason(StrEnum):
+    """Why an object is (re)written: printed as is by `--dry-run`, `-v` and `verify`.
+
+    A StrEnum, so the words (its value) are what f-strings and JSON show.
+    """
+
+    NOT_YET_PUBLISHED = "not yet published"
+    CONTENT_CHANGED = "content changed"
+    HEADERS_CHANGED = "headers changed"
+    # What `verify --repair` rewrites, and why.
+    LOST = "recorded as published, absent from the store"
+    PENDING_FIRST_PUBLISH = "not yet published (publish pending)"
+    PUBLISH_PENDING = "differs from the database (publish pending)"
+    CORRUPTED = "content differs from what was published"
+    VANISHED = "vanished while being verified"
+
+    @property
+    def replaces(self) -> bool:
+        """Whether the write replaces an object under the same key, which may hold other bytes
+        or headers; otherwise an immutable object is only created."""
+        return self in _REPLACING
+
+
+UNSETTLED = Reason.NOT_YET_PUBLISHED
+"""The reason of a write built before it is compared with its record (`_reason` settles it)."""
+
+_REPLACING = frozenset(
+    {Reason.HEADERS_CHANGED, Reason.PUBLISH_PENDING, Reason.CORRUPTED, Reason.VANISHED}
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +82,7 @@ class PlannedWrite:
     content: bytes
     content_type: str
     cache_control: str
-    reason: str
+    reason: Reason
     local_date: dt.date | None = None  # set for day files
     immutable: bool = False  # day files and page assets: a key never changes meaning
 
@@ -71,8 +101,8 @@ class PlannedWrite:
 
     @property
     def create_only(self) -> bool:
-        """Immutable objects are only ever created, except to give them new headers."""
-        return self.immutable and self.reason != HEADERS_CHANGED
+        """Immutable objects are only ever created, except to replace what is under their key."""
+        return self.immutable and not self.reason.replaces
 
 
 @dataclass(frozen=True)
@@ -129,11 +159,11 @@ def plan_school(
             reason = (
                 None
                 if same_content[0].fingerprint == day_fingerprint[day.sha256]
-                else (HEADERS_CHANGED)
+                else Reason.HEADERS_CHANGED
             )
         else:
             key = day_key(school.key, day_name(day.date, school.revision, day.sha256))
-            reason = CONTENT_CHANGED if day.date in by_date else NOT_YET_PUBLISHED
+            reason = Reason.CONTENT_CHANGED if day.date in by_date else Reason.NOT_YET_PUBLISHED
         if reason is not None:
             writes.append(
                 PlannedWrite(key, day.content, JSON_TYPE, immutable, reason, day.date, True)
@@ -142,13 +172,13 @@ def plan_school(
 
     content = build_manifest(school, entries, settings.poll_interval)
     manifest = PlannedWrite(
-        manifest_key(school.key), content, JSON_TYPE, settings.cache.mutable, ""
+        manifest_key(school.key), content, JSON_TYPE, settings.cache.mutable, UNSETTLED
     )
     mutable = [manifest]
     if page is not None:
         index = page.index(school.key, school.locale)
         mutable.append(
-            PlannedWrite(page_key(school.key), index, HTML_TYPE, settings.cache.mutable, "")
+            PlannedWrite(page_key(school.key), index, HTML_TYPE, settings.cache.mutable, UNSETTLED)
         )
     for write in mutable:
         reason = _reason(write, published.get(write.key))
@@ -162,17 +192,17 @@ def plan_school(
     )
 
 
-def _reason(write: PlannedWrite, record: PublishedRecord | None) -> str | None:
+def _reason(write: PlannedWrite, record: PublishedRecord | None) -> Reason | None:
     if record is None:
-        return NOT_YET_PUBLISHED
+        return Reason.NOT_YET_PUBLISHED
     if record.sha256 != write.sha256:
-        return CONTENT_CHANGED
+        return Reason.CONTENT_CHANGED
     if record.fingerprint != write.fingerprint:
-        return HEADERS_CHANGED
+        return Reason.HEADERS_CHANGED
     return None
 
 
-def build_window(school: SchoolData, now: dt.datetime, days: int) -> list[DaySnapshot]:
+def snapshot_window(school: SchoolData, now: dt.datetime, days: int) -> list[DaySnapshot]:
     """A school's day snapshots for its window at `now` (`window_dates`). Raises BuildError."""
     local_now = now.astimezone(school_zone(school))
     return [build_day(school, date) for date in window_dates(local_now, days)]
@@ -191,7 +221,7 @@ def plan_for(
     it fails alone and its published files stay as they were.
     """
     try:
-        days = build_window(school, now, settings.days)
+        days = snapshot_window(school, now, settings.days)
         return plan_school(school, days, published, settings, page)
     except BuildError as error:
         return SchoolPlan(school, error=str(error))
@@ -210,13 +240,17 @@ def plan_site(
             content,
             content_type(path),
             settings.cache.immutable,
-            "",
+            UNSETTLED,
             immutable=True,
         )
         for path, content in sorted(page.assets.items())
     ]
     worker = PlannedWrite(
-        SERVICE_WORKER_KEY, page.service_worker, content_type("sw.js"), settings.cache.mutable, ""
+        SERVICE_WORKER_KEY,
+        page.service_worker,
+        content_type("sw.js"),
+        settings.cache.mutable,
+        UNSETTLED,
     )
     writes = []
     for write in [*assets, worker]:

@@ -3,6 +3,10 @@
     database -> load -> SchoolData -> plan_for -> SchoolPlan -> apply_school -> store
                                                                    -> record_results -> database
 
+The plan is `publisher.publish.plan`, the write loop `publisher.publish.apply`;
+this module only orchestrates them: claims, batches, upload threads and the
+planning process (`publisher.publish.planner`).
+
 Planning reads the database once per batch of schools (a fixed number of
 queries) and never the store. Applying writes each school's day files before its
 manifest; a school whose build or upload fails is reported and left as it was
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.build import Window
+from publisher.build import Window, records_since
 from publisher.config import PublishSettings
 from publisher.db.batches import iter_batches
 from publisher.db.claims import claim_schools, new_owner, release_claims
@@ -32,11 +36,11 @@ from publisher.db.records import (
     record_attempts,
     record_writes,
 )
-from publisher.errors import StoreError
 from publisher.page.build import PageBuild
+from publisher.publish.apply import apply_writes
+from publisher.publish.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
 from publisher.retry import BUSY_RETRY_SECONDS
 from publisher.stores.protocol import Store
-from publisher.upload.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
 
 BATCH_SIZE = 200
 """Schools loaded, built and applied together: bounds memory and queries per batch."""
@@ -113,8 +117,7 @@ def plan_batch(
     page: PageBuild | None = None,
 ) -> list[SchoolPlan]:
     """Load a batch of schools and what was published of them to `target`, and plan each."""
-    # No school's local date is more than a day behind UTC's.
-    since = (now.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
+    since = records_since(now)
     with sessions() as session:
         schools = load_schools(session, school_ids, Window(now, settings.days))
         published = load_published(session, target, school_ids, since)
@@ -155,10 +158,9 @@ def publish_site(
     Runs before any school's page is written, so no page names a missing asset.
     A failure stops the run (StoreError): no school's page may go up without them.
     """
-    for write in writes:
-        store.put(
-            write.key, write.content, write.content_type, write.cache_control, write.create_only
-        )
+    applied = apply_writes(store, writes)
+    if applied.error is not None:
+        raise applied.error
     with sessions() as session, session.begin():
         record_writes(session, store.identity(), [(None, w) for w in writes], now)
 
@@ -176,16 +178,10 @@ def apply_school(
         return SchoolResult(plan, stopped=True)
     if plan.error is not None:
         return SchoolResult(plan, error=plan.error)
-    written: list[PlannedWrite] = []
-    for write in plan.writes:
-        try:
-            store.put(
-                write.key, write.content, write.content_type, write.cache_control, write.create_only
-            )
-        except StoreError as error:
-            return SchoolResult(plan, tuple(written), f"school {plan.label}: {error}")
-        written.append(write)
-    return SchoolResult(plan, tuple(written))
+    applied = apply_writes(store, plan.writes)
+    if applied.error is not None:
+        return SchoolResult(plan, applied.written, f"school {plan.label}: {applied.error}")
+    return SchoolResult(plan, applied.written)
 
 
 def record_results(
@@ -245,7 +241,7 @@ def publish(
     the next run and the run ends once those under way are recorded.
 
     `planner` plans a batch (default: `plan_batch` in this thread); see
-    `publisher.upload.planner` for planning in another process.
+    `publisher.publish.planner` for planning in another process.
     """
     summary = RunSummary()
     target = store.identity()

@@ -1,0 +1,1 @@
+"""Publishing: plan (pure, with reasons), apply (the one write loop), run (orchestration)."""
