@@ -13,7 +13,7 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.cdn import CdnTargets, check_edge_url
-from publisher.cli.output import error, say
+from publisher.cli.output import say
 from publisher.config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_DATABASE_URL,
@@ -276,8 +276,3 @@ def open_database(url: str, *, need_schema: bool = True) -> sessionmaker[Session
     if need_schema:
         require_schema(engine)
     return session_factory(engine)
-
-
-def warn(message: str) -> None:
-    """One line on stderr, for problems that do not stop the command (shown even with -q)."""
-    error(message)
