@@ -23,10 +23,10 @@ from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
 from publisher.errors import StoreError
+from publisher.maintain.gc import DAY_FILE_COUNTS, delete_garbage, find_garbage, plan_gc
 from publisher.publish.run import publish
 from publisher.stores.local import LocalStore
 from publisher.stores.protocol import StoredObject
-from publisher.upload.gc import DAY_FILE_COUNTS, delete_garbage, find_garbage, plan_gc
 
 SETTINGS = PublishSettings(concurrency=2)
 WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days

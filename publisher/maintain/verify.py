@@ -28,6 +28,7 @@ from publisher.db.load import load_schools
 from publisher.db.lookup import public_keys
 from publisher.db.records import PublishedRecord, load_published, load_shared, record_writes
 from publisher.errors import BuildError
+from publisher.maintain.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 from publisher.page.build import PageBuild
 from publisher.publish.apply import apply_writes
 from publisher.publish.plan import (
@@ -42,7 +43,6 @@ from publisher.publish.plan import (
 )
 from publisher.publish.run import BATCH_SIZE, SchoolResult, record_results
 from publisher.stores import Store, StoredObject
-from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 
 SCHOOLS = "schools/"
 MISSING = "missing"

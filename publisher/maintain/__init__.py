@@ -1,0 +1,6 @@
+"""Looking after a published store: `verify` (compare it with the database, repair what
+is missing or wrong) and `gc` (delete old day files no screen can still need).
+
+Publishing only ever adds to a store and trusts its records; this room checks that
+trust and tidies up after it.
+"""
