@@ -43,7 +43,7 @@ from publisher.cli.status_view import (
     status_table,
     unhealthy,
 )
-from publisher.config import PublishSettings
+from publisher.config import BATCH_SIZE, PublishSettings
 from publisher.db.changes import settle_changes
 from publisher.db.claims import CLAIM_SECONDS
 from publisher.db.load import all_school_ids
@@ -53,11 +53,11 @@ from publisher.db.status import SchoolStatus, read_status
 from publisher.db.watchers import Heartbeat
 from publisher.errors import ConfigError
 from publisher.page.build import PageBuild, current_page_build
-from publisher.publish.plan import PlannedWrite
-from publisher.publish.planner import PlanningProcess, can_plan_elsewhere
-from publisher.publish.run import (
-    BATCH_SIZE,
+from publisher.publish import (
+    PlannedWrite,
+    PlanningProcess,
     RunSummary,
+    can_plan_elsewhere,
     plan_batches,
     plan_site_writes,
     publish,

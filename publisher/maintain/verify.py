@@ -22,26 +22,29 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import SchoolData, Window, records_since, sha256_hex
 from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
-from publisher.config import PublishSettings
+from publisher.config import BATCH_SIZE, PublishSettings
 from publisher.db.batches import iter_batches
 from publisher.db.load import load_schools
 from publisher.db.lookup import public_keys
-from publisher.db.records import PublishedRecord, load_published, load_shared, record_writes
+from publisher.db.records import PublishedRecord, load_published, load_shared
 from publisher.errors import BuildError
 from publisher.maintain.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 from publisher.page.build import PageBuild
-from publisher.publish.apply import apply_writes
-from publisher.publish.plan import (
+from publisher.publish import (
     JSON_TYPE,
     UNSETTLED,
     PlannedWrite,
     Reason,
     SchoolPlan,
+    SchoolResult,
+    apply_school,
+    apply_writes,
     plan_school,
     plan_site,
+    record_results,
+    record_shared,
     snapshot_window,
 )
-from publisher.publish.run import BATCH_SIZE, SchoolResult, record_results
 from publisher.stores import Store, StoredObject
 
 SCHOOLS = "schools/"
@@ -210,11 +213,7 @@ def repair_school(store: Store, plan: SchoolPlan, problems: Sequence[Problem]) -
     overwritten with the bytes its name promises. Stops at the first failure,
     so the manifest is never written ahead of a day file it names.
     """
-    plan = dataclasses.replace(plan, writes=_repairs(plan.writes, problems))
-    applied = apply_writes(store, plan.writes)
-    if applied.error is not None:
-        return SchoolResult(plan, applied.written, f"school {plan.label}: {applied.error}")
-    return SchoolResult(plan, applied.written)
+    return apply_school(store, dataclasses.replace(plan, writes=_repairs(plan.writes, problems)))
 
 
 def _repairs(
@@ -260,8 +259,7 @@ def repair_shared(
     applied = apply_writes(store, repaired)
     if applied.error is not None:
         raise applied.error
-    with sessions() as session, session.begin():
-        record_writes(session, store.identity(), [(None, w) for w in repaired], now)
+    record_shared(sessions, store.identity(), repaired, now)
     return repaired
 
 

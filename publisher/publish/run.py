@@ -25,33 +25,17 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import Window, records_since
-from publisher.config import PublishSettings
+from publisher.config import BATCH_SIZE, PublishSettings
 from publisher.db.batches import iter_batches
 from publisher.db.claims import claim_schools, new_owner, release_claims
 from publisher.db.load import load_schools
-from publisher.db.records import (
-    Attempt,
-    load_published,
-    load_shared,
-    record_attempts,
-    record_writes,
-)
+from publisher.db.records import load_published, load_shared
 from publisher.page.build import PageBuild
-from publisher.publish.apply import apply_writes
+from publisher.publish.apply import apply_school, apply_writes
 from publisher.publish.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
+from publisher.publish.results import SchoolResult, record_results, record_shared
 from publisher.retry import BUSY_RETRY_SECONDS
 from publisher.stores.protocol import Store
-
-BATCH_SIZE = 200
-"""Schools loaded, built and applied together: bounds memory and queries per batch."""
-
-
-@dataclass(frozen=True)
-class SchoolResult:
-    plan: SchoolPlan
-    written: tuple[PlannedWrite, ...] = ()
-    error: str | None = None
-    stopped: bool = False  # not started: the run was asked to stop first
 
 
 @dataclass
@@ -161,58 +145,7 @@ def publish_site(
     applied = apply_writes(store, writes)
     if applied.error is not None:
         raise applied.error
-    with sessions() as session, session.begin():
-        record_writes(session, store.identity(), [(None, w) for w in writes], now)
-
-
-def apply_school(
-    store: Store, plan: SchoolPlan, stop: threading.Event | None = None
-) -> SchoolResult:
-    """Write a school's planned objects in order; stop at the first failure.
-
-    The plan lists day files before the manifest, so a failure leaves the old
-    manifest in place, still naming files that exist (invariant 1). A school
-    not yet started when `stop` is set is left alone; one under way finishes.
-    """
-    if stop is not None and stop.is_set():
-        return SchoolResult(plan, stopped=True)
-    if plan.error is not None:
-        return SchoolResult(plan, error=plan.error)
-    applied = apply_writes(store, plan.writes)
-    if applied.error is not None:
-        return SchoolResult(plan, applied.written, f"school {plan.label}: {applied.error}")
-    return SchoolResult(plan, applied.written)
-
-
-def record_results(
-    sessions: sessionmaker[Session],
-    target: str,
-    results: Sequence[SchoolResult],
-    now: dt.datetime,
-) -> None:
-    """Remember what was stored in `target`, and each school's state there, in one transaction."""
-    results = [r for r in results if not r.stopped]
-    if not results:
-        return
-    attempts = []
-    for result in results:
-        school, plan = result.plan.school, result.plan
-        assert school.id is not None
-        attempts.append(
-            Attempt(
-                school.id,
-                school.revision,
-                plan.first_date,
-                plan.last_date,
-                result.error,
-                wrote=bool(result.written),
-            )
-        )
-    with sessions() as session, session.begin():
-        record_writes(
-            session, target, [(r.plan.school.id, w) for r in results for w in r.written], now
-        )
-        record_attempts(session, target, attempts, now)
+    record_shared(sessions, store.identity(), writes, now)
 
 
 def publish(
