@@ -261,6 +261,20 @@ def test_a_changed_day_gets_a_new_key_with_reason_content_changed(sessions, stor
     assert plan.writes[0].key.endswith("manifest.json")
 
 
+def test_a_plan_names_the_entries_of_its_manifest_written_now_or_before(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"))
+    run(sessions, store, ids, now)
+    save(sessions, riyadh_school("alpha", name="Renamed"))
+    [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, SETTINGS))
+    [manifest] = [w for w in plan.writes if w.key.endswith("manifest.json")]
+    named = [(d["date"], d["path"], d["sha256"]) for d in json.loads(manifest.content)["days"]]
+    assert [(e.date.isoformat(), e.path, e.sha256) for e in plan.entries] == named
+    assert len(plan.entries) == WINDOW
+    # Only the manifest is written: its entries name the day files the first run published.
+    for entry in plan.entries:
+        assert store.get(f"schools/{plan.school.key}/{entry.path}") is not None
+
+
 def test_loading_schools_costs_the_same_queries_for_5_or_50_schools(sessions, now):
     ids = save(sessions, *[riyadh_school(f"s{i:02}") for i in range(50)])
     engine = sessions.kw["bind"]

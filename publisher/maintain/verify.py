@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import SchoolData, Window, records_since, sha256_hex
-from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
+from publisher.build.layout import SERVICE_WORKER_KEY, school_prefix
 from publisher.config import BATCH_SIZE, PublishSettings
 from publisher.db.batches import iter_batches
 from publisher.db.load import load_schools
@@ -106,12 +105,11 @@ def plan_window(
     except BuildError as error:
         return SchoolPlan(school, error=str(error))
     writes = {write.key: write for write in plan.writes}
-    manifest = writes[manifest_key(school.key)]
     by_date = {day.date: day for day in days}
     objects: list[PlannedWrite] = []
-    for entry in json.loads(manifest.content)["days"]:
-        key = school_prefix(school.key) + entry["path"]
-        day = by_date[dt.date.fromisoformat(entry["date"])]
+    for entry in plan.entries:
+        key = school_prefix(school.key) + entry.path
+        day = by_date[entry.date]
         reused = PlannedWrite(
             key,
             day.content,

@@ -107,13 +107,18 @@ class PlannedWrite:
 
 @dataclass(frozen=True)
 class SchoolPlan:
-    """Everything one school needs this run: its writes in order, or why it cannot publish."""
+    """Everything one school needs this run: its writes in order, or why it cannot publish.
+
+    `entries` are the day files its manifest names, written now or already
+    published, so a reader of the plan never parses the manifest's bytes.
+    """
 
     school: SchoolData
     first_date: dt.date | None = None
     last_date: dt.date | None = None
     writes: tuple[PlannedWrite, ...] = ()
     error: str | None = None
+    entries: tuple[ManifestEntry, ...] = ()
 
     @property
     def label(self) -> str:
@@ -189,6 +194,7 @@ def plan_school(
         first_date=days[0].date if days else None,
         last_date=days[-1].date if days else None,
         writes=tuple(writes),
+        entries=tuple(entries),
     )
 
 
