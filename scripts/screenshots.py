@@ -28,7 +28,7 @@ from publisher.config import PublishSettings
 from publisher.demo.schools import demo_schools
 from publisher.page.build import current_page_build
 from publisher.page.preview import PreviewHandler, make_server
-from publisher.publish import apply_writes, plan_school, plan_site
+from publisher.publish import apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
 
 CHROMIUM = "/usr/bin/chromium"
@@ -80,7 +80,7 @@ def publish(root: Path) -> dict[str, str]:
         for school in demo_schools(WEEK_START)
     ]
     page, settings = current_page_build(), PublishSettings()
-    writes = list(plan_site(page, {}, settings))
+    writes = list(plan_shared_objects(page, {}, settings))
     for school in schools:
         week = [build_day(school, WEEK_START + dt.timedelta(days=n)) for n in range(7)]
         writes.extend(plan_school(school, week, {}, settings, page).writes)

@@ -14,7 +14,7 @@ Import the `*_fixture` functions into a test module to use them (`chromium`, `si
 
 `Site.add_school` publishes a school the way the publisher does: the publish room
 plans the page's shared objects and the school's day files, manifest and page
-(`plan_site`, `plan_school`), and its one write loop (`apply_writes`) writes them to
+(`plan_shared_objects`, `plan_school`), and its one write loop (`apply_writes`) writes them to
 the tree as a local store.
 """
 
@@ -39,7 +39,7 @@ from publisher.build.layout import school_prefix
 from publisher.config import PublishSettings
 from publisher.page.build import PageBuild, current_page_build
 from publisher.page.preview import PreviewHandler, make_server
-from publisher.publish import PlannedWrite, apply_writes, plan_school, plan_site
+from publisher.publish import PlannedWrite, apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -127,12 +127,12 @@ class Site:
         settings = PublishSettings(poll_interval=poll_interval)
         snapshots = [build_day(school, first + dt.timedelta(days=n)) for n in range(days)]
         plan = plan_school(school, snapshots, {}, settings, self.page)
-        self.publish([*plan_site(self.page, {}, settings), *plan.writes])
+        self.publish([*plan_shared_objects(self.page, {}, settings), *plan.writes])
         return self.url(school.key)
 
     def add_page(self) -> None:
         """Publishes the page's shared objects only (its assets and sw.js)."""
-        self.publish(plan_site(self.page, {}, PublishSettings()))
+        self.publish(plan_shared_objects(self.page, {}, PublishSettings()))
 
     def publish(self, writes: Sequence[PlannedWrite]) -> None:
         """Writes planned objects into the tree through the publish room's write loop."""

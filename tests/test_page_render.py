@@ -18,7 +18,7 @@ from publisher.page import (
     render_service_worker,
 )
 from publisher.page.build import current_page_build
-from publisher.publish import plan_school, plan_site
+from publisher.publish import plan_school, plan_shared_objects
 
 KEY = "q2N8f0aZbWc3Yk5Lr7Tx9A"
 
@@ -171,7 +171,7 @@ def test_service_worker_precaches_its_build_and_is_canonical() -> None:
 def test_a_publish_plans_every_page_object_assets_first() -> None:
     page, settings = current_page_build(), PublishSettings()
     build = asset_build_hash(asset_files())
-    shared = plan_site(page, {}, settings)
+    shared = plan_shared_objects(page, {}, settings)
     assert [w.key for w in shared] == [
         *(f"assets/{build}/{p}" for p in sorted(asset_files())),
         "sw.js",

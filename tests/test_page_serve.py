@@ -28,7 +28,7 @@ from publisher.config import CachePolicy, PublishSettings
 from publisher.page import asset_build_hash, asset_files
 from publisher.page.build import current_page_build
 from publisher.page.preview import make_server, screen_paths, screens
-from publisher.publish import apply_writes, plan_school, plan_site
+from publisher.publish import apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
 
 KEY = "q2N8f0aZbWc3Yk5Lr7Tx9A"
@@ -43,7 +43,9 @@ def publish_school(root: Path) -> None:
     """The page, and SCHOOL's page, manifest and Sunday, written as a publish writes them."""
     page, settings = current_page_build(), PublishSettings()
     plan = plan_school(SCHOOL, [SUNDAY], {}, settings, page)
-    applied = apply_writes(LocalStore.open(root), [*plan_site(page, {}, settings), *plan.writes])
+    applied = apply_writes(
+        LocalStore.open(root), [*plan_shared_objects(page, {}, settings), *plan.writes]
+    )
     assert applied.error is None
 
 

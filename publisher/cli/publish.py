@@ -58,8 +58,8 @@ from publisher.publish import (
     PlanningProcess,
     RunSummary,
     can_plan_elsewhere,
-    plan_batches,
-    plan_site_writes,
+    plan_schools_in_batches,
+    plan_shared_objects_for_target,
     publish,
 )
 
@@ -241,9 +241,9 @@ def _print_plan(
         else:
             click.echo(f"{label}\t{write.key}\t{write.reason}")
 
-    for write in plan_site_writes(sessions, target, page, settings):
+    for write in plan_shared_objects_for_target(sessions, target, page, settings):
         show("-", write)
-    for plans in plan_batches(sessions, target, school_ids, now, settings, page=page):
+    for plans in plan_schools_in_batches(sessions, target, school_ids, now, settings, page=page):
         for plan in plans:
             schools += 1
             if plan.error is not None:

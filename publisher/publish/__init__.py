@@ -13,23 +13,25 @@ command line) import them from here, never from a module inside.
 
 from publisher.publish.apply import Applied, apply_school, apply_writes
 from publisher.publish.plan import (
-    HTML_TYPE,
     JSON_TYPE,
     UNSETTLED,
     PlannedWrite,
     Reason,
     SchoolPlan,
-    plan_for,
     plan_school,
-    plan_site,
-    snapshot_window,
+    plan_school_window,
+    plan_shared_objects,
 )
 from publisher.publish.planner import PlanningProcess, can_plan_elsewhere
 from publisher.publish.results import SchoolResult, record_results, record_shared
-from publisher.publish.run import RunSummary, plan_batch, plan_batches, plan_site_writes, publish
+from publisher.publish.run import (
+    RunSummary,
+    plan_schools_in_batches,
+    plan_shared_objects_for_target,
+    publish,
+)
 
 __all__ = [
-    "HTML_TYPE",
     "JSON_TYPE",
     "UNSETTLED",
     "Applied",
@@ -42,14 +44,12 @@ __all__ = [
     "apply_school",
     "apply_writes",
     "can_plan_elsewhere",
-    "plan_batch",
-    "plan_batches",
-    "plan_for",
     "plan_school",
-    "plan_site",
-    "plan_site_writes",
+    "plan_school_window",
+    "plan_schools_in_batches",
+    "plan_shared_objects",
+    "plan_shared_objects_for_target",
     "publish",
     "record_results",
     "record_shared",
-    "snapshot_window",
 ]
