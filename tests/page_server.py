@@ -14,8 +14,8 @@ Import the `*_fixture` functions into a test module to use them (`chromium`, `si
 
 `Site.add_school` publishes a school the way the publisher does: the publish room
 plans the page's shared objects and the school's day files, manifest and page
-(`plan_shared_objects`, `plan_school`), and its one write loop (`apply_writes`) writes them to
-the tree as a local store.
+(`plan_shared_objects`, `plan_school`), and its one write loop (`apply_writes`)
+writes them to the tree as a local store.
 """
 
 from __future__ import annotations

@@ -229,12 +229,12 @@ def publish(
         return [pool.submit(apply_school, store, plan, stop) for plan in plans]
 
     if page is not None:
-        site = plan_shared_objects_for_target(sessions, target, page, settings)
-        if site:
+        shared = plan_shared_objects_for_target(sessions, target, page, settings)
+        if shared:
             store.check()
             checked = True
-            publish_shared_objects(sessions, store, site, now)
-            summary.add_shared(site)
+            publish_shared_objects(sessions, store, shared, now)
+            summary.add_shared(shared)
 
     busy: list[int] = []
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
