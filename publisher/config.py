@@ -18,6 +18,9 @@ DEFAULT_MUTABLE_MAX_AGE = 60
 DEFAULT_STALE_WHILE_REVALIDATE = 60
 DEFAULT_STALE_IF_ERROR = 7 * 24 * 3600
 IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+BATCH_SIZE = 200
+"""Schools loaded, built, applied and recorded together (publish, verify): bounds the
+memory a run holds and the queries it makes per batch, whatever the number of schools."""
 
 
 @dataclass(frozen=True)

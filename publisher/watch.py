@@ -50,7 +50,7 @@ from publisher.db.watchers import forget_dead_watchers, forget_watcher, record_b
 from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
 from publisher.page.build import PageBuild
-from publisher.publish.run import RunSummary, publish
+from publisher.publish import RunSummary, publish
 from publisher.retry import watch_backoff
 from publisher.stores.protocol import Store
 

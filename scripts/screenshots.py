@@ -22,11 +22,14 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from publisher.build import ManifestEntry, build_day, build_manifest
-from publisher.build.layout import day_name, manifest_key, school_prefix
+from publisher.build import build_day
+from publisher.build.layout import school_prefix
+from publisher.config import PublishSettings
 from publisher.demo.schools import demo_schools
-from publisher.page import page_objects
+from publisher.page.build import current_page_build
 from publisher.page.preview import PreviewHandler, make_server
+from publisher.publish import apply_writes, plan_school, plan_shared_objects
+from publisher.stores.local import LocalStore
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -66,27 +69,24 @@ class NoDateHandler(PreviewHandler):
 
 
 def publish(root: Path) -> dict[str, str]:
-    """Writes the demo schools' page, manifests and a week of day files; slug -> page path."""
+    """Publishes the demo schools' page, manifests and a week of day files, planned and
+    written by the publish room as a run would; slug -> page path."""
     schools = [
         dataclasses.replace(
             school,
-            key=f"demo-{school.slug}",
+            key=f"demo-screen-{school.slug}",  # a school key is 22 characters or more
             revised_at=dt.datetime(2026, 11, 20, 13, 5, tzinfo=dt.UTC),
         )
         for school in demo_schools(WEEK_START)
     ]
-    objects: dict[str, bytes] = dict(page_objects((s.key, s.locale) for s in schools))
+    page, settings = current_page_build(), PublishSettings()
+    writes = list(plan_shared_objects(page, {}, settings))
     for school in schools:
-        entries = []
-        for offset in range(7):
-            snapshot = build_day(school, WEEK_START + dt.timedelta(days=offset))
-            name = day_name(snapshot.date, school.revision, snapshot.sha256)
-            objects[f"{school_prefix(school.key)}{name}"] = snapshot.content
-            entries.append(ManifestEntry(snapshot.date, name, snapshot.sha256))
-        objects[manifest_key(school.key)] = build_manifest(school, entries, 60)
-    for path, content in objects.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(content)
+        week = [build_day(school, WEEK_START + dt.timedelta(days=n)) for n in range(7)]
+        writes.extend(plan_school(school, week, {}, settings, page).writes)
+    applied = apply_writes(LocalStore.open(root), writes)
+    if applied.error is not None:
+        raise applied.error
     return {s.slug: f"/{school_prefix(s.key)}index.html" for s in schools}
 
 

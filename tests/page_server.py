@@ -12,8 +12,10 @@ Import the `*_fixture` functions into a test module to use them (`chromium`, `si
 - `context`: a 1920x1080 browser context with service workers blocked, so `page.route`
   sees every request; the offline test makes its own context with them allowed.
 
-`Site.add_school` publishes a school the way the publisher does: the page files from
-`publisher.page`, day files and a manifest from `publisher.build`.
+`Site.add_school` publishes a school the way the publisher does: the publish room
+plans the page's shared objects and the school's day files, manifest and page
+(`plan_shared_objects`, `plan_school`), and its one write loop (`apply_writes`)
+writes them to the tree as a local store.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import dataclasses
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,10 +34,13 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from publisher.build import ManifestEntry, SchoolData, build_day, build_manifest
-from publisher.build.layout import day_name, manifest_key, school_prefix
-from publisher.page import page_objects
+from publisher.build import SchoolData, build_day
+from publisher.build.layout import school_prefix
+from publisher.config import PublishSettings
+from publisher.page.build import PageBuild, current_page_build
 from publisher.page.preview import PreviewHandler, make_server
+from publisher.publish import PlannedWrite, apply_writes, plan_school, plan_shared_objects
+from publisher.stores.local import LocalStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -96,7 +101,7 @@ class Site:
     root: Path
     base_url: str
     server: Any
-    schools: dict[str, SchoolData] = field(default_factory=dict)
+    page: PageBuild = field(default_factory=current_page_build)
 
     @property
     def requests(self) -> list[str]:
@@ -113,25 +118,33 @@ class Site:
     def add_school(
         self, school: SchoolData, first: dt.date, days: int = 7, poll_interval: int = 60
     ) -> str:
-        """Publishes `school` (its `key` must be set) for `days` dates from `first`; its URL."""
+        """Publishes `school` (its `key` must be set) for `days` dates from `first`; its URL.
+
+        Nothing is recorded, so everything is written again each time: a school added
+        twice gets the files of its new data, as a publish after an edit would.
+        """
         assert school.key, "give the test school a key"
-        self.schools[school.key] = school
-        entries = []
-        for offset in range(days):
-            snapshot = build_day(school, first + dt.timedelta(days=offset))
-            name = day_name(snapshot.date, school.revision, snapshot.sha256)
-            self._write(f"{school_prefix(school.key)}{name}", snapshot.content)
-            entries.append(ManifestEntry(snapshot.date, name, snapshot.sha256))
-        self._write(manifest_key(school.key), build_manifest(school, entries, poll_interval))
-        pairs = [(key, data.locale) for key, data in self.schools.items()]
-        for path, content in page_objects(pairs).items():
-            self._write(path, content)
+        settings = PublishSettings(poll_interval=poll_interval)
+        snapshots = [build_day(school, first + dt.timedelta(days=n)) for n in range(days)]
+        plan = plan_school(school, snapshots, {}, settings, self.page)
+        self.publish([*plan_shared_objects(self.page, {}, settings), *plan.writes])
         return self.url(school.key)
+
+    def add_page(self) -> None:
+        """Publishes the page's shared objects only (its assets and sw.js)."""
+        self.publish(plan_shared_objects(self.page, {}, PublishSettings()))
+
+    def publish(self, writes: Sequence[PlannedWrite]) -> None:
+        """Writes planned objects into the tree through the publish room's write loop."""
+        applied = apply_writes(LocalStore(self.root), writes)
+        if applied.error is not None:
+            raise applied.error
 
     def url(self, key: str) -> str:
         return f"{self.base_url}/{school_prefix(key)}index.html"
 
-    def _write(self, path: str, content: bytes) -> None:
+    def write_file(self, path: str, content: bytes) -> None:
+        """A file of the test's own beside the published tree (not a published object)."""
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)

@@ -1,6 +1,6 @@
 """`publisher gc`: which day files may go (a table of rules), and deleting them from a store.
 
-The rules are tested on `plan_gc` directly with a fixed clock. The rest runs on
+The rules are tested on `choose_garbage` directly with a fixed clock. The rest runs on
 SQLite and PostgreSQL, and on a local folder and S3 (moto). Local files are aged
 with os.utime; S3 cannot backdate an object, so the S3 runs move `now` forward
 instead, or use --keep-days 0.
@@ -23,10 +23,10 @@ from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
 from publisher.errors import StoreError
+from publisher.maintain.gc import DAY_FILE_COUNTS, choose_garbage, delete_garbage, find_garbage
 from publisher.publish.run import publish
 from publisher.stores.local import LocalStore
 from publisher.stores.protocol import StoredObject
-from publisher.upload.gc import DAY_FILE_COUNTS, delete_garbage, find_garbage, plan_gc
 
 SETTINGS = PublishSettings(concurrency=2)
 WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days
@@ -141,15 +141,15 @@ RULES = [
 @pytest.mark.parametrize(
     ("listing", "manifests_found", "recorded", "keep_days", "deleted", "unreadable"), RULES
 )
-def test_plan_gc_rules(listing, manifests_found, recorded, keep_days, deleted, unreadable):
-    plan = plan_gc(listing, manifests_found, recorded, NOW, keep_days)
+def test_choose_garbage_rules(listing, manifests_found, recorded, keep_days, deleted, unreadable):
+    plan = choose_garbage(listing, manifests_found, recorded, NOW, keep_days)
     assert [s.key for s in plan.delete] == deleted
     assert sorted(plan.unreadable) == unreadable
 
 
-def test_plan_gc_counts_what_it_keeps_and_why():
+def test_choose_garbage_counts_what_it_keeps_and_why():
     listing = [stored(NAMED, 400), stored(OLD, 1), stored(OLD.replace("old", "older"), 90)]
-    plan = plan_gc(listing, A_MANIFEST, (), NOW, 14)
+    plan = choose_garbage(listing, A_MANIFEST, (), NOW, 14)
     assert plan.counts() == {
         "day_files": 3,
         "referenced": 1,

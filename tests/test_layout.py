@@ -1,4 +1,5 @@
-"""The layout's rule for the database: all SQL lives behind `publisher/db/`.
+"""The layout's rules: all SQL lives behind `publisher/db/`; the publish room is used
+through the names its package exports.
 
 Outside `publisher/db/`, a module of the package
 - never imports `publisher.db.models`, nor a model class through `publisher.db`
@@ -13,6 +14,12 @@ Outside `publisher/db/`, a module of the package
 So a query, a statement or a question about a database URL has one place to
 live. Tests may use the models to set up data. docs/architecture.md states the
 same rule.
+
+Outside `publisher/publish/`, a module of the package imports the publish room
+as `from publisher.publish import ...`, never from a module inside it
+(`publisher.publish.run`, ...): `publisher/publish/__init__.py` lists what the
+room offers on purpose, and its modules may be re-cut without touching the
+other rooms. Tests may reach inside, to test a module on its own.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "publisher"
 DB = PACKAGE / "db"
+PUBLISH = PACKAGE / "publish"
 SESSION_TYPES = frozenset({"Session", "sessionmaker"})
 
 
@@ -115,3 +123,42 @@ def test_the_rule_catches(source: str) -> None:
 )
 def test_the_rule_allows(source: str) -> None:
     assert not list(violations(source, model_names()))
+
+
+def inside_publish(source: str) -> Iterator[str]:
+    """Each import in `source` of a module inside the publish room, as `line: what`."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module is not None:
+            modules = [node.module]
+        else:
+            continue
+        for module in modules:
+            if module.startswith("publisher.publish."):
+                yield f"{node.lineno}: {module}"
+
+
+def test_other_rooms_use_the_publish_room_through_its_package() -> None:
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{problem}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if PUBLISH not in path.parents
+        for problem in inside_publish(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("source", "caught"),
+    [
+        ("from publisher.publish.run import publish", True),
+        ("import publisher.publish.plan", True),
+        ("def f():\n    from publisher.publish.apply import apply_writes\n", True),
+        ("from publisher.publish import publish", False),
+        ("from publisher.publisher_tools import x", False),
+    ],
+    ids=["from a module", "import a module", "inside a function", "the package", "a namesake"],
+)
+def test_the_publish_rule(source: str, caught: bool) -> None:
+    assert bool(list(inside_publish(source))) == caught

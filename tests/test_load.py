@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from schools import riyadh_school, save
 
-from publisher.build import Window
+from publisher.build import Window, build_window_days
 from publisher.build.source import (
     WEEKDAYS,
     AnnouncementRow,
@@ -18,7 +18,6 @@ from publisher.build.source import (
 )
 from publisher.db.load import load_schools
 from publisher.errors import BuildError
-from publisher.publish.plan import snapshot_window
 
 LONDON = dict(
     timezone="Europe/London",
@@ -65,8 +64,8 @@ def test_a_window_loads_schools_that_build_the_same_days_as_whole_schools(sessio
         windowed = load_schools(session, ids, Window(now, days))
     assert [s.slug for s in windowed] == ["riyadh", "london"]
     for full, partial in zip(whole, windowed, strict=True):
-        expected = snapshot_window(full, now, days)
-        assert [d.content for d in snapshot_window(partial, now, days)] == [
+        expected = build_window_days(full, now, days)
+        assert [d.content for d in build_window_days(partial, now, days)] == [
             d.content for d in expected
         ]
 
@@ -106,6 +105,6 @@ def test_a_school_with_an_unknown_time_zone_loads_and_fails_to_build_alone(sessi
     ids = save(sessions, busy_school("riyadh"), busy_school("nowhere", timezone="Mars/Olympus"))
     with sessions() as session:
         riyadh, nowhere = load_schools(session, ids, Window(now, 3))
-    assert len(snapshot_window(riyadh, now, 3)) == 3 + 1
+    assert len(build_window_days(riyadh, now, 3)) == 3 + 1
     with pytest.raises(BuildError, match="unknown time zone 'Mars/Olympus'"):
-        snapshot_window(nowhere, now, 3)
+        build_window_days(nowhere, now, 3)

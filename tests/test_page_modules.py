@@ -18,7 +18,7 @@ from schools import riyadh_school
 
 from publisher.build import build_day, build_manifest
 from publisher.build.manifest import ManifestEntry
-from publisher.page import asset_build_hash, asset_files, page_objects
+from publisher.page import asset_build_hash, asset_files
 
 SUNDAY = dt.date(2026, 11, 22)
 
@@ -35,9 +35,8 @@ def riyadh(hhmmss: str, day: dt.date = SUNDAY) -> int:
 def modules(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
     """A blank page on a test origin, able to import the page's modules (shared: they are pure)."""
     with serve(tmp_path_factory.mktemp("modules")) as site:
-        for path, content in page_objects([]).items():
-            site._write(path, content)
-        site._write("blank.html", b"<!doctype html><title>modules</title>")
+        site.add_page()
+        site.write_file("blank.html", b"<!doctype html><title>modules</title>")
         context = chromium.new_context()
         page = context.new_page()
         page.goto(f"{site.base_url}/blank.html")

@@ -7,15 +7,18 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from schools import riyadh_school
 
+from publisher.config import PublishSettings
 from publisher.page import (
     TIMING,
     asset_build_hash,
     asset_files,
-    page_objects,
     render_index,
     render_service_worker,
 )
+from publisher.page.build import current_page_build
+from publisher.publish import plan_school, plan_shared_objects
 
 KEY = "q2N8f0aZbWc3Yk5Lr7Tx9A"
 
@@ -165,11 +168,15 @@ def test_service_worker_precaches_its_build_and_is_canonical() -> None:
         assert f'"assets/0123456789abcdef/{path}"' in text
 
 
-def test_page_objects_name_every_published_page_object() -> None:
-    objects = page_objects([(KEY, "ar"), ("other-key", "en")])
+def test_a_publish_plans_every_page_object_assets_first() -> None:
+    page, settings = current_page_build(), PublishSettings()
     build = asset_build_hash(asset_files())
-    assert {f"schools/{KEY}/index.html", "schools/other-key/index.html", "sw.js"} <= set(objects)
-    assert {p for p in objects if p.startswith("assets/")} == {
-        f"assets/{build}/{p}" for p in asset_files()
-    }
-    assert objects["sw.js"] == render_service_worker(build)
+    shared = plan_shared_objects(page, {}, settings)
+    assert [w.key for w in shared] == [
+        *(f"assets/{build}/{p}" for p in sorted(asset_files())),
+        "sw.js",
+    ]
+    assert shared[-1].content == render_service_worker(build)
+    school = riyadh_school(key=KEY)
+    writes = {w.key: w.content for w in plan_school(school, [], {}, settings, page).writes}
+    assert writes[f"schools/{KEY}/index.html"] == render_index(KEY, "ar", build, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import re
 import signal
 import subprocess
@@ -18,27 +18,40 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from schools import riyadh_school
 
+from publisher.build import build_day
+from publisher.build.layout import day_key, day_name
 from publisher.cli import PublisherGroup
 from publisher.cli.serve import serve_command
-from publisher.config import CachePolicy
-from publisher.page import asset_build_hash, asset_files, page_objects
+from publisher.config import CachePolicy, PublishSettings
+from publisher.page import asset_build_hash, asset_files
+from publisher.page.build import current_page_build
 from publisher.page.preview import make_server, screen_paths, screens
+from publisher.publish import apply_writes, plan_school, plan_shared_objects
+from publisher.stores.local import LocalStore
 
 KEY = "q2N8f0aZbWc3Yk5Lr7Tx9A"
-DAY = f"schools/{KEY}/days/2026-11-22-r1-0123456789abcdef.json"
+SCHOOL = riyadh_school(key=KEY, name="مدرسة النور")
+SUNDAY = build_day(SCHOOL, dt.date(2026, 11, 22))
+DAY = day_key(KEY, day_name(SUNDAY.date, SCHOOL.revision, SUNDAY.sha256))
 IMMUTABLE = CachePolicy().immutable
 MUTABLE = CachePolicy().mutable
 
 
+def publish_school(root: Path) -> None:
+    """The page, and SCHOOL's page, manifest and Sunday, written as a publish writes them."""
+    page, settings = current_page_build(), PublishSettings()
+    plan = plan_school(SCHOOL, [SUNDAY], {}, settings, page)
+    applied = apply_writes(
+        LocalStore.open(root), [*plan_shared_objects(page, {}, settings), *plan.writes]
+    )
+    assert applied.error is None
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    objects = dict(page_objects([(KEY, "ar")]))
-    objects[f"schools/{KEY}/manifest.json"] = b'{"schema":1}'
-    objects[DAY] = b'{"schema":1}'
-    for path, content in objects.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_bytes(content)
+    publish_school(tmp_path)
     server = make_server(tmp_path)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -145,11 +158,7 @@ def run_serve(folder: Path, *flags: str) -> tuple[str, str]:
 
 
 def test_serve_prints_each_screen_url_beside_its_school_name(tmp_path: Path) -> None:
-    for path, content in dict(page_objects([(KEY, "ar")])).items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_bytes(content)
-    manifest = {"school": {"name": "مدرسة النور", "timezone": "Asia/Riyadh", "locale": "ar"}}
-    (tmp_path / f"schools/{KEY}/manifest.json").write_text(json.dumps(manifest), "utf-8")
+    publish_school(tmp_path)
 
     line, stderr = run_serve(tmp_path)
     url, name = line.rstrip("\n").split("\t")

@@ -20,7 +20,7 @@ from publisher.build.source import AnnouncementRow, SubstitutionRow
 from publisher.config import CachePolicy, PublishSettings
 from publisher.db import transaction
 from publisher.publish.plan import Reason
-from publisher.publish.run import plan_batches, publish
+from publisher.publish.run import plan_schools_in_batches, publish
 from publisher.stores.local import LocalStore
 
 SETTINGS = PublishSettings(concurrency=4)
@@ -227,7 +227,7 @@ def test_a_dry_run_plans_exactly_what_a_real_run_writes(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
     planned = [
         (w.key, w.reason)
-        for plans in plan_batches(sessions, store.identity(), ids, now, SETTINGS)
+        for plans in plan_schools_in_batches(sessions, store.identity(), ids, now, SETTINGS)
         for p in plans
         for w in p.writes
     ]
@@ -241,12 +241,12 @@ def test_new_cache_headers_rewrite_the_same_bytes_with_reason_headers_changed(se
     ids = save(sessions, riyadh_school("alpha"))
     run(sessions, store, ids, now)
     longer = PublishSettings(cache=CachePolicy(mutable_max_age=120))
-    [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, longer))
+    [[plan]] = list(plan_schools_in_batches(sessions, store.identity(), ids, now, longer))
     assert [(w.key.rsplit("/", 1)[-1], w.reason) for w in plan.writes] == [
         ("manifest.json", Reason.HEADERS_CHANGED)
     ]
     immutable = PublishSettings(cache=CachePolicy(immutable="public, max-age=600"))
-    [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, immutable))
+    [[plan]] = list(plan_schools_in_batches(sessions, store.identity(), ids, now, immutable))
     assert [w.reason for w in plan.writes] == [Reason.HEADERS_CHANGED] * WINDOW
     assert all(store.get(w.key) == w.content for w in plan.writes)
 
@@ -255,10 +255,24 @@ def test_a_changed_day_gets_a_new_key_with_reason_content_changed(sessions, stor
     ids = save(sessions, riyadh_school("alpha"))
     run(sessions, store, ids, now)
     save(sessions, riyadh_school("alpha", name="Renamed"))
-    [[plan]] = list(plan_batches(sessions, store.identity(), ids, now, SETTINGS))
+    [[plan]] = list(plan_schools_in_batches(sessions, store.identity(), ids, now, SETTINGS))
     # The name is in the manifest only: no day file changes.
     assert [w.reason for w in plan.writes] == [Reason.CONTENT_CHANGED]
     assert plan.writes[0].key.endswith("manifest.json")
+
+
+def test_a_plan_names_the_entries_of_its_manifest_written_now_or_before(sessions, store, now):
+    ids = save(sessions, riyadh_school("alpha"))
+    run(sessions, store, ids, now)
+    save(sessions, riyadh_school("alpha", name="Renamed"))
+    [[plan]] = list(plan_schools_in_batches(sessions, store.identity(), ids, now, SETTINGS))
+    [manifest] = [w for w in plan.writes if w.key.endswith("manifest.json")]
+    named = [(d["date"], d["path"], d["sha256"]) for d in json.loads(manifest.content)["days"]]
+    assert [(e.date.isoformat(), e.path, e.sha256) for e in plan.entries] == named
+    assert len(plan.entries) == WINDOW
+    # Only the manifest is written: its entries name the day files the first run published.
+    for entry in plan.entries:
+        assert store.get(f"schools/{plan.school.key}/{entry.path}") is not None
 
 
 def test_loading_schools_costs_the_same_queries_for_5_or_50_schools(sessions, now):
@@ -271,10 +285,10 @@ def test_loading_schools_costs_the_same_queries_for_5_or_50_schools(sessions, no
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        list(plan_batches(sessions, "file:///planned", ids[:5], now, SETTINGS))
+        list(plan_schools_in_batches(sessions, "file:///planned", ids[:5], now, SETTINGS))
         few = len(counted)
         counted.clear()
-        list(plan_batches(sessions, "file:///planned", ids, now, SETTINGS))
+        list(plan_schools_in_batches(sessions, "file:///planned", ids, now, SETTINGS))
         many = len(counted)
     finally:
         event.remove(engine, "before_cursor_execute", count)

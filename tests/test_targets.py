@@ -21,6 +21,7 @@ from publisher.build.source import AnnouncementRow
 from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.save import save_school
+from publisher.maintain.verify import MISSING, verify
 from publisher.page import asset_files
 from publisher.page.build import current_page_build
 from publisher.publish.plan import Reason
@@ -29,7 +30,6 @@ from publisher.stores import StoreOptions
 from publisher.stores.local import LocalStore
 from publisher.stores.open import open_store, target_identity
 from publisher.stores.s3 import S3Store, endpoint_identity
-from publisher.upload.verify import MISSING, verify
 
 SETTINGS = PublishSettings(concurrency=4)
 WINDOW = SETTINGS.days + 1  # dates a manifest names

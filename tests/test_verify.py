@@ -21,17 +21,17 @@ from publisher.config import PublishSettings
 from publisher.db import transaction
 from publisher.db.load import all_school_ids
 from publisher.db.save import save_school
-from publisher.page import asset_files
-from publisher.publish.plan import JSON_TYPE, Reason
-from publisher.publish.run import publish
-from publisher.upload.gc import find_garbage
-from publisher.upload.verify import (
+from publisher.maintain.gc import find_garbage
+from publisher.maintain.verify import (
     FOREIGN,
     MISMATCHED,
     MISSING,
     UNEXPECTED,
     verify,
 )
+from publisher.page import asset_files
+from publisher.publish.plan import JSON_TYPE, Reason
+from publisher.publish.run import publish
 
 SETTINGS = PublishSettings(concurrency=2)
 WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days

@@ -170,6 +170,13 @@ def build_day(school: SchoolData, day: dt.date) -> DaySnapshot:
     return DaySnapshot(day, document)
 
 
+def build_window_days(school: SchoolData, now: dt.datetime, days: int) -> list[DaySnapshot]:
+    """The snapshots of every date of the school's window at `now` (`window_dates`), in
+    order: what publish and verify build. Raises BuildError when the data is inconsistent."""
+    local_now = now.astimezone(school_zone(school))
+    return [build_day(school, date) for date in window_dates(local_now, days)]
+
+
 def _periods(
     school: SchoolData, day: dt.date, schedule: BellScheduleRow, zone: ZoneInfo
 ) -> list[dict[str, Any]]:

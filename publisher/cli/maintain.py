@@ -21,9 +21,9 @@ from publisher.config import (
     PublishSettings,
 )
 from publisher.db.load import all_school_ids
+from publisher.maintain.gc import DEFAULT_KEEP_DAYS, GcPlan, delete_garbage, find_garbage
+from publisher.maintain.verify import MISMATCHED, MISSING, UNEXPECTED, VerifyReport, verify
 from publisher.page.build import current_page_build
-from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, delete_garbage, find_garbage
-from publisher.upload.verify import MISMATCHED, MISSING, UNEXPECTED, VerifyReport, verify
 
 keep_days_option = click.option(
     "--keep-days",

@@ -43,7 +43,7 @@ from publisher.cli.status_view import (
     status_table,
     unhealthy,
 )
-from publisher.config import PublishSettings
+from publisher.config import BATCH_SIZE, PublishSettings
 from publisher.db.changes import settle_changes
 from publisher.db.claims import CLAIM_SECONDS
 from publisher.db.load import all_school_ids
@@ -53,13 +53,13 @@ from publisher.db.status import SchoolStatus, read_status
 from publisher.db.watchers import Heartbeat
 from publisher.errors import ConfigError
 from publisher.page.build import PageBuild, current_page_build
-from publisher.publish.plan import PlannedWrite
-from publisher.publish.planner import PlanningProcess, can_plan_elsewhere
-from publisher.publish.run import (
-    BATCH_SIZE,
+from publisher.publish import (
+    PlannedWrite,
+    PlanningProcess,
     RunSummary,
-    plan_batches,
-    plan_site_writes,
+    can_plan_elsewhere,
+    plan_schools_in_batches,
+    plan_shared_objects_for_target,
     publish,
 )
 
@@ -241,9 +241,9 @@ def _print_plan(
         else:
             click.echo(f"{label}\t{write.key}\t{write.reason}")
 
-    for write in plan_site_writes(sessions, target, page, settings):
+    for write in plan_shared_objects_for_target(sessions, target, page, settings):
         show("-", write)
-    for plans in plan_batches(sessions, target, school_ids, now, settings, page=page):
+    for plans in plan_schools_in_batches(sessions, target, school_ids, now, settings, page=page):
         for plan in plans:
             schools += 1
             if plan.error is not None:

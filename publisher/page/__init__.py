@@ -14,7 +14,7 @@ same tree as a checkout, from any working folder.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -147,23 +147,6 @@ def render_service_worker(build_hash: str) -> bytes:
         .render(build=build_hash, assets=assets, network_timeout_ms=SW_NETWORK_TIMEOUT_MS)
     )
     return script.encode("utf-8")
-
-
-def page_objects(
-    schools: Iterable[tuple[str, str]], public_url: str | None = None
-) -> dict[str, bytes]:
-    """Every page object to publish for (school key, locale) pairs, keyed by path under the prefix.
-
-    Upload the assets first, then sw.js and the pages, so no page names an asset
-    that is not there yet.
-    """
-    files = asset_files()
-    build = asset_build_hash(files)
-    objects = {f"assets/{build}/{path}": data for path, data in files.items()}
-    objects["sw.js"] = render_service_worker(build)
-    for key, locale in schools:
-        objects[f"schools/{key}/index.html"] = render_index(key, locale, build, public_url)
-    return objects
 
 
 def _base(public_url: str | None) -> str:

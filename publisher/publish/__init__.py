@@ -1,1 +1,55 @@
-"""Publishing: plan (pure, with reasons), apply (the one write loop), run (orchestration)."""
+"""Publishing: plan (pure, with reasons), apply (the one write loop), record, and the run
+that orchestrates them.
+
+The names below are the room's public face: other rooms (maintain/, watch, the
+command line) import them from here, never from a module inside.
+
+    plan.py      what to write for a school or the page's shared objects, and why
+    apply.py     apply_writes, the one loop that writes to a store; apply_school
+    results.py   what applying did (SchoolResult), and recording it per target
+    run.py       a publish run: claims, batches, upload threads
+    planner.py   planning in a process of its own
+"""
+
+from publisher.publish.apply import Applied, apply_school, apply_writes
+from publisher.publish.plan import (
+    JSON_TYPE,
+    UNSETTLED,
+    PlannedWrite,
+    Reason,
+    SchoolPlan,
+    plan_school,
+    plan_school_window,
+    plan_shared_objects,
+)
+from publisher.publish.planner import PlanningProcess, can_plan_elsewhere
+from publisher.publish.results import SchoolResult, record_results, record_shared
+from publisher.publish.run import (
+    RunSummary,
+    plan_schools_in_batches,
+    plan_shared_objects_for_target,
+    publish,
+)
+
+__all__ = [
+    "JSON_TYPE",
+    "UNSETTLED",
+    "Applied",
+    "PlannedWrite",
+    "PlanningProcess",
+    "Reason",
+    "RunSummary",
+    "SchoolPlan",
+    "SchoolResult",
+    "apply_school",
+    "apply_writes",
+    "can_plan_elsewhere",
+    "plan_school",
+    "plan_school_window",
+    "plan_schools_in_batches",
+    "plan_shared_objects",
+    "plan_shared_objects_for_target",
+    "publish",
+    "record_results",
+    "record_shared",
+]

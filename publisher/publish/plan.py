@@ -21,11 +21,9 @@ from publisher.build import (
     DaySnapshot,
     ManifestEntry,
     SchoolData,
-    build_day,
     build_manifest,
-    school_zone,
+    build_window_days,
     sha256_hex,
-    window_dates,
 )
 from publisher.build.layout import (
     SERVICE_WORKER_KEY,
@@ -107,13 +105,18 @@ class PlannedWrite:
 
 @dataclass(frozen=True)
 class SchoolPlan:
-    """Everything one school needs this run: its writes in order, or why it cannot publish."""
+    """Everything one school needs this run: its writes in order, or why it cannot publish.
+
+    `entries` are the day files its manifest names, written now or already
+    published, so a reader of the plan never parses the manifest's bytes.
+    """
 
     school: SchoolData
     first_date: dt.date | None = None
     last_date: dt.date | None = None
     writes: tuple[PlannedWrite, ...] = ()
     error: str | None = None
+    entries: tuple[ManifestEntry, ...] = ()
 
     @property
     def label(self) -> str:
@@ -189,6 +192,7 @@ def plan_school(
         first_date=days[0].date if days else None,
         last_date=days[-1].date if days else None,
         writes=tuple(writes),
+        entries=tuple(entries),
     )
 
 
@@ -202,32 +206,26 @@ def _reason(write: PlannedWrite, record: PublishedRecord | None) -> Reason | Non
     return None
 
 
-def snapshot_window(school: SchoolData, now: dt.datetime, days: int) -> list[DaySnapshot]:
-    """A school's day snapshots for its window at `now` (`window_dates`). Raises BuildError."""
-    local_now = now.astimezone(school_zone(school))
-    return [build_day(school, date) for date in window_dates(local_now, days)]
-
-
-def plan_for(
+def plan_school_window(
     school: SchoolData,
     now: dt.datetime,
     published: Mapping[str, PublishedRecord],
     settings: PublishSettings,
     page: PageBuild | None = None,
 ) -> SchoolPlan:
-    """Build a school's window of days (`window_dates`) and plan them.
+    """Build the days of a school's window at `now` (`build_window_days`) and plan them.
 
     A school whose data cannot be built gets a plan with an error and no writes:
     it fails alone and its published files stay as they were.
     """
     try:
-        days = snapshot_window(school, now, settings.days)
+        days = build_window_days(school, now, settings.days)
         return plan_school(school, days, published, settings, page)
     except BuildError as error:
         return SchoolPlan(school, error=str(error))
 
 
-def plan_site(
+def plan_shared_objects(
     page: PageBuild, published: Mapping[str, PublishedRecord], settings: PublishSettings
 ) -> tuple[PlannedWrite, ...]:
     """The page's shared objects: its assets (immutable, first), then sw.js.

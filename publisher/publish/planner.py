@@ -54,7 +54,7 @@ from publisher.db import open_engine, session_factory
 from publisher.db.session import in_memory
 from publisher.page.build import PageBuild
 from publisher.publish.plan import SchoolPlan
-from publisher.publish.run import plan_batch
+from publisher.publish.run import plan_schools
 
 
 def can_plan_elsewhere(database_url: str) -> bool:
@@ -120,7 +120,7 @@ class PlanningProcess:
             else:
                 self.batches_elsewhere += 1
                 return plans
-        return plan_batch(
+        return plan_schools(
             self.sessions, self.target, school_ids, self.now, self.settings, self.page
         )
 
@@ -173,7 +173,7 @@ def _failed() -> Future[None]:
 def _plan(school_ids: list[int]) -> list[SchoolPlan]:
     assert _worker is not None
     sessions, target, now, settings, page = _worker
-    plans = plan_batch(sessions, target, school_ids, now, settings, page)
+    plans = plan_schools(sessions, target, school_ids, now, settings, page)
     return [_without_rows(plan) for plan in plans]
 
 

@@ -1,11 +1,13 @@
 """A publish run: plan schools in batches, apply each plan to the store, record the outcome.
 
-    database -> load -> SchoolData -> plan_for -> SchoolPlan -> apply_school -> store
-                                                                   -> record_results -> database
+    database -> load -> SchoolData -> plan_school_window -> SchoolPlan
+             -> apply_school -> store
+             -> record_results -> database
 
-The plan is `publisher.publish.plan`, the write loop `publisher.publish.apply`;
-this module only orchestrates them: claims, batches, upload threads and the
-planning process (`publisher.publish.planner`).
+The plan is `publisher.publish.plan`, the write loop `publisher.publish.apply`,
+the records `publisher.publish.results`; this module only orchestrates them:
+claims, batches, upload threads and the planning process
+(`publisher.publish.planner`).
 
 Planning reads the database once per batch of schools (a fixed number of
 queries) and never the store. Applying writes each school's day files before its
@@ -25,33 +27,17 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import Window, records_since
-from publisher.config import PublishSettings
+from publisher.config import BATCH_SIZE, PublishSettings
 from publisher.db.batches import iter_batches
 from publisher.db.claims import claim_schools, new_owner, release_claims
 from publisher.db.load import load_schools
-from publisher.db.records import (
-    Attempt,
-    load_published,
-    load_shared,
-    record_attempts,
-    record_writes,
-)
+from publisher.db.records import load_published, load_shared
 from publisher.page.build import PageBuild
-from publisher.publish.apply import apply_writes
-from publisher.publish.plan import PlannedWrite, SchoolPlan, plan_for, plan_site
+from publisher.publish.apply import apply_school, apply_writes
+from publisher.publish.plan import PlannedWrite, SchoolPlan, plan_school_window, plan_shared_objects
+from publisher.publish.results import SchoolResult, record_results, record_shared
 from publisher.retry import BUSY_RETRY_SECONDS
 from publisher.stores.protocol import Store
-
-BATCH_SIZE = 200
-"""Schools loaded, built and applied together: bounds memory and queries per batch."""
-
-
-@dataclass(frozen=True)
-class SchoolResult:
-    plan: SchoolPlan
-    written: tuple[PlannedWrite, ...] = ()
-    error: str | None = None
-    stopped: bool = False  # not started: the run was asked to stop first
 
 
 @dataclass
@@ -93,7 +79,7 @@ class RunSummary:
             self.unchanged.append(slug)
 
 
-def plan_batches(
+def plan_schools_in_batches(
     sessions: sessionmaker[Session],
     target: str,
     school_ids: Sequence[int],
@@ -103,12 +89,12 @@ def plan_batches(
     page: PageBuild | None = None,
 ) -> Iterator[list[SchoolPlan]]:
     """Plans for publishing the given schools to `target` (its identity), a batch at a
-    time, in school id order."""
+    time, in school id order (`plan_schools` for each batch)."""
     for batch in iter_batches(school_ids, batch_size):
-        yield plan_batch(sessions, target, batch, now, settings, page)
+        yield plan_schools(sessions, target, batch, now, settings, page)
 
 
-def plan_batch(
+def plan_schools(
     sessions: sessionmaker[Session],
     target: str,
     school_ids: Sequence[int],
@@ -116,12 +102,15 @@ def plan_batch(
     settings: PublishSettings,
     page: PageBuild | None = None,
 ) -> list[SchoolPlan]:
-    """Load a batch of schools and what was published of them to `target`, and plan each."""
+    """Load a batch of schools and what was published of them to `target`, and plan each
+    school's window (`plan_school_window`)."""
     since = records_since(now)
     with sessions() as session:
         schools = load_schools(session, school_ids, Window(now, settings.days))
         published = load_published(session, target, school_ids, since)
-    return [plan_for(s, now, published.get(s.id or 0, {}), settings, page) for s in schools]
+    return [
+        plan_school_window(s, now, published.get(s.id or 0, {}), settings, page) for s in schools
+    ]
 
 
 def ramped_batches(school_ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
@@ -138,16 +127,16 @@ def ramped_batches(school_ids: Sequence[int], size: int) -> Iterator[Sequence[in
         step = min(size, step * 2)
 
 
-def plan_site_writes(
+def plan_shared_objects_for_target(
     sessions: sessionmaker[Session], target: str, page: PageBuild, settings: PublishSettings
 ) -> tuple[PlannedWrite, ...]:
     """What the page's shared objects (assets, sw.js) need, against their records in `target`."""
     with sessions() as session:
         published = load_shared(session, target)
-    return plan_site(page, published, settings)
+    return plan_shared_objects(page, published, settings)
 
 
-def publish_site(
+def publish_shared_objects(
     sessions: sessionmaker[Session],
     store: Store,
     writes: Sequence[PlannedWrite],
@@ -161,58 +150,7 @@ def publish_site(
     applied = apply_writes(store, writes)
     if applied.error is not None:
         raise applied.error
-    with sessions() as session, session.begin():
-        record_writes(session, store.identity(), [(None, w) for w in writes], now)
-
-
-def apply_school(
-    store: Store, plan: SchoolPlan, stop: threading.Event | None = None
-) -> SchoolResult:
-    """Write a school's planned objects in order; stop at the first failure.
-
-    The plan lists day files before the manifest, so a failure leaves the old
-    manifest in place, still naming files that exist (invariant 1). A school
-    not yet started when `stop` is set is left alone; one under way finishes.
-    """
-    if stop is not None and stop.is_set():
-        return SchoolResult(plan, stopped=True)
-    if plan.error is not None:
-        return SchoolResult(plan, error=plan.error)
-    applied = apply_writes(store, plan.writes)
-    if applied.error is not None:
-        return SchoolResult(plan, applied.written, f"school {plan.label}: {applied.error}")
-    return SchoolResult(plan, applied.written)
-
-
-def record_results(
-    sessions: sessionmaker[Session],
-    target: str,
-    results: Sequence[SchoolResult],
-    now: dt.datetime,
-) -> None:
-    """Remember what was stored in `target`, and each school's state there, in one transaction."""
-    results = [r for r in results if not r.stopped]
-    if not results:
-        return
-    attempts = []
-    for result in results:
-        school, plan = result.plan.school, result.plan
-        assert school.id is not None
-        attempts.append(
-            Attempt(
-                school.id,
-                school.revision,
-                plan.first_date,
-                plan.last_date,
-                result.error,
-                wrote=bool(result.written),
-            )
-        )
-    with sessions() as session, session.begin():
-        record_writes(
-            session, target, [(r.plan.school.id, w) for r in results for w in r.written], now
-        )
-        record_attempts(session, target, attempts, now)
+    record_shared(sessions, store.identity(), writes, now)
 
 
 def publish(
@@ -240,7 +178,7 @@ def publish(
     claims released. When `stop` is set, schools not yet started are left for
     the next run and the run ends once those under way are recorded.
 
-    `planner` plans a batch (default: `plan_batch` in this thread); see
+    `planner` plans a batch (default: `plan_schools` in this thread); see
     `publisher.publish.planner` for planning in another process.
     """
     summary = RunSummary()
@@ -281,7 +219,7 @@ def publish(
             if planner is not None:
                 plans = planner(claimed)
             else:
-                plans = plan_batch(sessions, target, claimed, now, settings, page)
+                plans = plan_schools(sessions, target, claimed, now, settings, page)
             if not checked and any(plan.writes for plan in plans):
                 store.check()  # before anything is written, and never on a no-op run
                 checked = True
@@ -291,12 +229,12 @@ def publish(
         return [pool.submit(apply_school, store, plan, stop) for plan in plans]
 
     if page is not None:
-        site = plan_site_writes(sessions, target, page, settings)
-        if site:
+        shared = plan_shared_objects_for_target(sessions, target, page, settings)
+        if shared:
             store.check()
             checked = True
-            publish_site(sessions, store, site, now)
-            summary.add_shared(site)
+            publish_shared_objects(sessions, store, shared, now)
+            summary.add_shared(shared)
 
     busy: list[int] = []
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:

@@ -81,7 +81,7 @@ class GcResult:
     error: str | None = None
 
 
-def plan_gc(
+def choose_garbage(
     listing: Iterable[StoredObject],
     manifests: Mapping[str, bytes | None],
     recorded_keys: Collection[str],
@@ -178,10 +178,12 @@ def find_garbage(
     nothing is planned from a partial view of the store.
     """
     store.check()
-    return plan_listing(sessions, store, list(store.list(SCHOOLS)), now, keep_days, concurrency)
+    return find_garbage_in_listing(
+        sessions, store, list(store.list(SCHOOLS)), now, keep_days, concurrency
+    )
 
 
-def plan_listing(
+def find_garbage_in_listing(
     sessions: sessionmaker[Session],
     store: Store,
     listing: Sequence[StoredObject],
@@ -189,14 +191,15 @@ def plan_listing(
     keep_days: int = DEFAULT_KEEP_DAYS,
     concurrency: int = 16,
 ) -> GcPlan:
-    """Plan gc from a listing of `schools/` already made (`verify` counts day files with it)."""
+    """`find_garbage` on a listing of `schools/` already made (`verify` counts day files
+    with it): reads every manifest listed, then `choose_garbage`."""
     manifest_keys = [s.key for s in listing if _is_manifest(s.key)]
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         manifests = dict(zip(manifest_keys, pool.map(store.get, manifest_keys), strict=True))
     since = records_since(now)
     with sessions() as session:
         recorded = recorded_day_keys(session, store.identity(), since)
-    return plan_gc(listing, manifests, recorded, now, keep_days)
+    return choose_garbage(listing, manifests, recorded, now, keep_days)
 
 
 def _is_manifest(key: str) -> bool:

@@ -1,11 +1,12 @@
 """Checking the store against what the database says should be published, and repairing it.
 
 Publishing never lists the store: it trusts the records of what it wrote. This
-is the check of that trust. Each active school's window is planned exactly as
-`publish` would plan it (so day files keep the keys their manifest names), the
-store is listed once, and every difference is reported as missing, mismatched or
-unexpected. A repair writes what is missing or wrong, day files before the
-manifest, and records it as a publish would; it never deletes anything.
+is the check of that trust. The objects each active school's window should have
+in the store (`expected_objects`) are planned exactly as `publish` would plan
+them (so day files keep the keys their manifest names), the store is listed
+once, and every difference is reported as missing, mismatched or unexpected.
+A repair writes what is missing or wrong, day files before the manifest, and
+records it as a publish would; it never deletes anything.
 """
 
 from __future__ import annotations
@@ -13,36 +14,37 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.build import SchoolData, Window, records_since, sha256_hex
-from publisher.build.layout import SERVICE_WORKER_KEY, manifest_key, school_prefix
-from publisher.config import PublishSettings
+from publisher.build import SchoolData, Window, build_window_days, records_since, sha256_hex
+from publisher.build.layout import SERVICE_WORKER_KEY, school_prefix
+from publisher.config import BATCH_SIZE, PublishSettings
 from publisher.db.batches import iter_batches
 from publisher.db.load import load_schools
 from publisher.db.lookup import public_keys
-from publisher.db.records import PublishedRecord, load_published, load_shared, record_writes
+from publisher.db.records import PublishedRecord, load_published, load_shared
 from publisher.errors import BuildError
+from publisher.maintain.gc import DEFAULT_KEEP_DAYS, GcPlan, find_garbage_in_listing
 from publisher.page.build import PageBuild
-from publisher.publish.apply import apply_writes
-from publisher.publish.plan import (
+from publisher.publish import (
     JSON_TYPE,
     UNSETTLED,
     PlannedWrite,
     Reason,
     SchoolPlan,
+    SchoolResult,
+    apply_school,
+    apply_writes,
     plan_school,
-    plan_site,
-    snapshot_window,
+    plan_shared_objects,
+    record_results,
+    record_shared,
 )
-from publisher.publish.run import BATCH_SIZE, SchoolResult, record_results
 from publisher.stores import Store, StoredObject
-from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, plan_listing
 
 SCHOOLS = "schools/"
 MISSING = "missing"
@@ -82,7 +84,7 @@ class VerifyReport:
         return [p for p in self.problems if p.kind == UNEXPECTED or p.key not in repaired]
 
 
-def plan_window(
+def expected_objects(
     school: SchoolData,
     now: dt.datetime,
     published: Mapping[str, PublishedRecord],
@@ -98,17 +100,16 @@ def plan_window(
     # Without the records of mutable objects, the plan always writes the manifest in full.
     day_records = {k: r for k, r in published.items() if r.local_date is not None}
     try:
-        days = snapshot_window(school, now, settings.days)
+        days = build_window_days(school, now, settings.days)
         plan = plan_school(school, days, day_records, settings, page)
     except BuildError as error:
         return SchoolPlan(school, error=str(error))
     writes = {write.key: write for write in plan.writes}
-    manifest = writes[manifest_key(school.key)]
     by_date = {day.date: day for day in days}
     objects: list[PlannedWrite] = []
-    for entry in json.loads(manifest.content)["days"]:
-        key = school_prefix(school.key) + entry["path"]
-        day = by_date[dt.date.fromisoformat(entry["date"])]
+    for entry in plan.entries:
+        key = school_prefix(school.key) + entry.path
+        day = by_date[entry.date]
         reused = PlannedWrite(
             key,
             day.content,
@@ -210,11 +211,7 @@ def repair_school(store: Store, plan: SchoolPlan, problems: Sequence[Problem]) -
     overwritten with the bytes its name promises. Stops at the first failure,
     so the manifest is never written ahead of a day file it names.
     """
-    plan = dataclasses.replace(plan, writes=_repairs(plan.writes, problems))
-    applied = apply_writes(store, plan.writes)
-    if applied.error is not None:
-        return SchoolResult(plan, applied.written, f"school {plan.label}: {applied.error}")
-    return SchoolResult(plan, applied.written)
+    return apply_school(store, dataclasses.replace(plan, writes=_repairs(plan.writes, problems)))
 
 
 def _repairs(
@@ -240,7 +237,7 @@ def check_shared(
     recorded: Mapping[str, PublishedRecord],
 ) -> tuple[list[PlannedWrite], list[Problem]]:
     """The page's shared objects (this build's assets, sw.js) and their problems."""
-    writes = list(plan_site(page, {}, settings))
+    writes = list(plan_shared_objects(page, {}, settings))
     listing = {o.key: o for o in store.list(f"assets/{page.build_hash}/")}
     listing.update(
         {o.key: o for o in store.list(SERVICE_WORKER_KEY) if o.key == SERVICE_WORKER_KEY}
@@ -260,8 +257,7 @@ def repair_shared(
     applied = apply_writes(store, repaired)
     if applied.error is not None:
         raise applied.error
-    with sessions() as session, session.begin():
-        record_writes(session, store.identity(), [(None, w) for w in repaired], now)
+    record_shared(sessions, store.identity(), repaired, now)
     return repaired
 
 
@@ -289,7 +285,9 @@ def verify(
     with sessions() as session:
         known = public_keys(session)
     report = VerifyReport(problems=unknown_folders(listing, known))
-    report.day_files = plan_listing(sessions, store, list(listing.values()), now, keep_days)
+    report.day_files = find_garbage_in_listing(
+        sessions, store, list(listing.values()), now, keep_days
+    )
     if page is not None:
         with sessions() as session:
             shared = load_shared(session, target)
@@ -310,16 +308,16 @@ def verify(
             current = {
                 k: r for k, r in recorded.items() if r.local_date is None or r.local_date >= since
             }
-            plan = plan_window(school, now, current, settings, page)
+            expected = expected_objects(school, now, current, settings, page)
             report.schools_checked += 1
             report.checked.append(school.slug)
-            if plan.error is not None:
-                report.failed[school.slug] = plan.error
+            if expected.error is not None:
+                report.failed[school.slug] = expected.error
                 continue
-            problems = check_school(store, plan, listing, recorded)
+            problems = check_school(store, expected, listing, recorded)
             report.problems.extend(problems)
             if repair and any(p.kind != UNEXPECTED for p in problems):
-                result = repair_school(store, plan, problems)
+                result = repair_school(store, expected, problems)
                 results.append(result)
                 report.repaired.extend(write.key for write in result.written)
                 if result.error is not None:
