@@ -50,7 +50,8 @@ from publisher.db.watchers import forget_dead_watchers, forget_watcher, record_b
 from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
 from publisher.page.build import PageBuild
-from publisher.publish.run import RunSummary, publish
+from publisher.publish.run import publish
+from publisher.publish.summary import RunSummary
 from publisher.retry import watch_backoff
 from publisher.stores.protocol import Store
 
@@ -279,10 +280,7 @@ class Watcher:
             return None
         self.storage.recovered()
         self._note_schools(ids, summary)
-        action = (
-            f"{label}: {len(summary.published)} published, {len(summary.unchanged)} unchanged, "
-            f"{len(summary.failed)} failed, {len(summary.busy)} busy elsewhere"
-        )
+        action = summary.describe_pass(label)
         if summary.published or summary.failed:
             self.log.info(
                 action,
