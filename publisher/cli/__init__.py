@@ -16,7 +16,7 @@ import psycopg
 from sqlalchemy.exc import SQLAlchemyError
 
 from publisher import __version__
-from publisher.cli.common import DATABASE_SHOWN
+from publisher.cli.app import DATABASE_SHOWN, App
 from publisher.cli.output import output_options
 from publisher.db.faults import describe_fault, is_database_fault
 from publisher.errors import ConfigError, PublisherError
@@ -52,13 +52,15 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 @click.group(cls=PublisherGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="publisher")
 @output_options
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Publish school day snapshots as static files for display screens.
 
     Reads the schedule database, builds each school's day snapshots for the
     coming days, and writes them with a manifest per school to a local folder
     or S3-compatible storage.
     """
+    ctx.ensure_object(App)  # a caller may pass its own (`main(obj=App(clock=...))`)
 
 
 def _register() -> None:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import sys
 from typing import Any
 
 import click
 
-from publisher.cli.common import (
-    database_option,
-    open_database,
-    open_target,
-    settings_options,
-    target_options,
-)
+from publisher.cli.app import App, pass_app
+from publisher.cli.options import database_option, settings_options, target_options
 from publisher.cli.output import detail, error, failures, output_options, print_json, say
-from publisher.config import (
-    PublishSettings,
-)
 from publisher.db.load import all_school_ids
 from publisher.page.build import current_page_build
 from publisher.upload.gc import DEFAULT_KEEP_DAYS, GcPlan, delete_garbage, find_garbage
@@ -47,17 +38,8 @@ keep_days_option = click.option(
 @database_option
 @target_options
 @output_options
-def verify_command(
-    repair: bool,
-    as_json: bool,
-    keep_days: int,
-    settings: PublishSettings,
-    database_url: str,
-    target: str,
-    endpoint_url: str | None,
-    path_style: bool,
-    checksum: str,
-) -> None:
+@pass_app
+def verify_command(app: App, repair: bool, as_json: bool, keep_days: int) -> None:
     """Compare the store with what the database says every active school should have.
 
     Lists the store once and prints one line per problem on stdout
@@ -68,11 +50,10 @@ def verify_command(
     before the manifest) and recorded; unexpected objects are left alone. Exit
     status 1 when a problem remains.
     """
-    sessions = open_database(database_url)
+    sessions, settings = app.sessions(), app.settings
     with sessions() as session:
         school_ids = all_school_ids(session)
-    store = open_target(target, endpoint_url, path_style, checksum)
-    now = dt.datetime.now(dt.UTC)
+    store, now = app.store(), app.now()
     page = current_page_build(settings.public_url)
     report = verify(
         sessions, store, school_ids, now, settings, repair=repair, page=page, keep_days=keep_days
@@ -133,16 +114,8 @@ def _verify_document(report: VerifyReport) -> dict[str, Any]:
 @database_option
 @target_options
 @output_options
-def gc_command(
-    keep_days: int,
-    dry_run: bool,
-    as_json: bool,
-    database_url: str,
-    target: str,
-    endpoint_url: str | None,
-    path_style: bool,
-    checksum: str,
-) -> None:
+@pass_app
+def gc_command(app: App, keep_days: int, dry_run: bool, as_json: bool) -> None:
     """Delete old day files that no current manifest names.
 
     A day file is deleted only when no manifest in the store and no record of a
@@ -151,9 +124,7 @@ def gc_command(
     cannot be read is left alone (exit status 1). Prints KEY and age in days
     per deleted file on stdout.
     """
-    sessions = open_database(database_url)
-    store = open_target(target, endpoint_url, path_style, checksum)
-    now = dt.datetime.now(dt.UTC)
+    sessions, store, now = app.sessions(), app.store(), app.now()
     plan = find_garbage(sessions, store, now, keep_days)
     for key, reason in sorted(plan.unreadable.items()):
         error(f"Error: {key}: {reason}; its school folder was left alone")
