@@ -64,9 +64,9 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from publisher.cli import db, demo, documents, maintain, publish, serve, watch
+    from publisher.cli import db, demo, documents, gc, publish, serve, verify, watch
 
-    for module in (db, demo, documents, publish, watch, maintain, serve):
+    for module in (db, demo, documents, publish, watch, verify, gc, serve):
         for command in module.COMMANDS:
             # On the command too, so `-h` works however it is invoked (click
             # remembers a command's help option the first time it is asked).
