@@ -1,5 +1,6 @@
-"""The `publisher` command line: click only. Each command parses its options,
-calls one library function and prints its result.
+"""The `publisher` command line: click only. The root group builds the
+application context once (`publisher.cli.app`); each command parses its
+options, calls one library function and prints its result.
 
 Exit status: 0 all good; 1 the command ran but some school, file or object
 failed (each named on stderr); 2 bad usage or configuration, with one line.
