@@ -279,10 +279,7 @@ class Watcher:
             return None
         self.storage.recovered()
         self._note_schools(ids, summary)
-        action = (
-            f"{label}: {len(summary.published)} published, {len(summary.unchanged)} unchanged, "
-            f"{len(summary.failed)} failed, {len(summary.busy)} busy elsewhere"
-        )
+        action = summary.describe_pass(label)
         if summary.published or summary.failed:
             self.log.info(
                 action,

@@ -1,5 +1,6 @@
-"""The `publisher` command line: click only. Each command parses its options,
-calls one library function and prints its result.
+"""The `publisher` command line: click only. The root group builds the
+application context once (`publisher.cli.app`); each command parses its
+options, calls one library function and prints its result.
 
 Exit status: 0 all good; 1 the command ran but some school, file or object
 failed (each named on stderr); 2 bad usage or configuration, with one line.
@@ -16,7 +17,7 @@ import psycopg
 from sqlalchemy.exc import SQLAlchemyError
 
 from publisher import __version__
-from publisher.cli.common import DATABASE_SHOWN
+from publisher.cli.app import DATABASE_SHOWN, App
 from publisher.cli.output import output_options
 from publisher.db.faults import describe_fault, is_database_fault
 from publisher.errors import ConfigError, PublisherError
@@ -52,19 +53,21 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 @click.group(cls=PublisherGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="publisher")
 @output_options
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Publish school day snapshots as static files for display screens.
 
     Reads the schedule database, builds each school's day snapshots for the
     coming days, and writes them with a manifest per school to a local folder
     or S3-compatible storage.
     """
+    ctx.ensure_object(App)  # a caller may pass its own (`main(obj=App(clock=...))`)
 
 
 def _register() -> None:
-    from publisher.cli import db, demo, documents, maintain, publish, serve, watch
+    from publisher.cli import db, demo, documents, gc, publish, serve, verify, watch
 
-    for module in (db, demo, documents, publish, watch, maintain, serve):
+    for module in (db, demo, documents, publish, watch, verify, gc, serve):
         for command in module.COMMANDS:
             # On the command too, so `-h` works however it is invoked (click
             # remembers a command's help option the first time it is asked).

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from publisher.cli.common import database_option, identify_target, open_database, target_options
+from publisher.cli.app import App, pass_app
+from publisher.cli.options import database_option, target_options
 from publisher.cli.output import detail, output_options, say
 from publisher.db.schema import Upgrade, init_schema, table_names, upgrade_schema
 from publisher.db.session import engine_of
@@ -19,14 +20,12 @@ def db() -> None:
 @database_option
 @target_options
 @output_options
-def init(
-    database_url: str, target: str, endpoint_url: str | None, path_style: bool, checksum: str
-) -> None:
+@pass_app
+def init(app: App) -> None:
     """Create the schema; on an existing database, the same as `db upgrade`."""
-    factory = open_database(database_url, need_schema=False)
-    engine = engine_of(factory)
-    done = init_schema(engine, identify_target(target, endpoint_url, path_style, checksum))
-    say(_describe(done, engine.url.render_as_string(hide_password=True)))
+    engine = engine_of(app.sessions(need_schema=False))
+    done = init_schema(engine, app.target_identity())
+    say(_describe(done, app.database_shown()))
     detail("tables: " + ", ".join(table_names(engine)))
 
 
@@ -34,9 +33,8 @@ def init(
 @database_option
 @target_options
 @output_options
-def upgrade(
-    database_url: str, target: str, endpoint_url: str | None, path_style: bool, checksum: str
-) -> None:
+@pass_app
+def upgrade(app: App) -> None:
     """Bring the schema of an older database up to date, keeping all its data.
 
     Run it after installing a new version of the publisher, with the same
@@ -44,10 +42,9 @@ def upgrade(
     records named their target are kept as that target's. Every other target
     gets a full first publish. Safe to run again.
     """
-    factory = open_database(database_url, need_schema=False)
-    engine = engine_of(factory)
-    done = upgrade_schema(engine, identify_target(target, endpoint_url, path_style, checksum))
-    say(_describe(done, engine.url.render_as_string(hide_password=True)))
+    engine = engine_of(app.sessions(need_schema=False))
+    done = upgrade_schema(engine, app.target_identity())
+    say(_describe(done, app.database_shown()))
     detail("tables: " + ", ".join(table_names(engine)))
 
 

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.cli.common import database_option, open_database
+from publisher.cli.app import App, pass_app
+from publisher.cli.options import database_option
 from publisher.cli.output import detail, output_options, say, show_progress
 from publisher.db import init_schema, transaction
 from publisher.db.save import SaveCounts, save_schools
@@ -66,7 +67,8 @@ def load_demo(
 )
 @database_option
 @output_options
-def demo(count: int, today: dt.datetime | None, database_url: str) -> None:
+@pass_app
+def demo(app: App, count: int, today: dt.datetime | None) -> None:
     """Load realistic demo schools into the database (creating the schema if needed).
 
     Three Arabic schools in Riyadh (Sunday to Thursday, about 20 classes, breaks
@@ -77,7 +79,7 @@ def demo(count: int, today: dt.datetime | None, database_url: str) -> None:
     Running it again changes nothing: revisions and public keys stay as they
     are. Run on a later day, it moves the dated rows into the new week.
     """
-    factory = open_database(database_url, need_schema=False)
+    factory = app.sessions(need_schema=False)
     engine = engine_of(factory)
     init_schema(engine)
     first_day = today.date() if today else dt.datetime.now(DEMO_CLOCK_ZONE).date()
@@ -88,10 +90,9 @@ def demo(count: int, today: dt.datetime | None, database_url: str) -> None:
     for number in range(1, count + 1):
         outline = school_outline(number)
         detail(f"{outline.slug}\t{outline.name}")
-    shown = engine.url.render_as_string(hide_password=True)
     say(
         f"{count} demo schools loaded ({counts.new} new, {counts.changed} changed, "
-        f"{counts.unchanged} unchanged) into {shown}"
+        f"{counts.unchanged} unchanged) into {app.database_shown()}"
     )
     say("next: publisher publish --all")
 

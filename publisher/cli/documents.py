@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from publisher.cli.common import database_option, open_database
+from publisher.cli.app import App, pass_app
+from publisher.cli.options import database_option
 from publisher.cli.output import detail, error, output_options, say
 from publisher.documents import FORMATS, dump_document, export_school, import_file
 
@@ -26,7 +27,8 @@ STDIN_NAME = "<stdin>"
 )
 @database_option
 @output_options
-def import_command(files: tuple[str, ...], input_format: str | None, database_url: str) -> None:
+@pass_app
+def import_command(app: App, files: tuple[str, ...], input_format: str | None) -> None:
     """Create or update schools from YAML (.yaml, .yml) or JSON (.json) documents.
 
     Each FILE describes one school, identified by its slug (see
@@ -41,7 +43,7 @@ def import_command(files: tuple[str, ...], input_format: str | None, database_ur
     """
     if files.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be read only once")
-    sessions = open_database(database_url)
+    sessions = app.sessions()
     failed = False
     for path in files:
         if path == STDIN:
@@ -79,14 +81,15 @@ def import_command(files: tuple[str, ...], input_format: str | None, database_ur
 )
 @database_option
 @output_options
-def export_command(key: str, output_format: str, database_url: str) -> None:
+@pass_app
+def export_command(app: App, key: str, output_format: str) -> None:
     """Print one school's document on stdout.
 
     The output is a complete document, including the school's public key:
     importing it again changes nothing, and importing it into an empty database
     recreates the same school at the same URL.
     """
-    sessions = open_database(database_url)
+    sessions = app.sessions()
     document = export_school(sessions, key)
     click.echo(dump_document(document, output_format), nl=False)
     detail(f"exported {document['slug']} as {output_format}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import sys
 import time
@@ -13,18 +12,14 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.cdn import CdnReport, InvalidationError
-from publisher.cli.common import (
-    cdn_targets,
+from publisher.cdn import CdnReport, CdnTargets, InvalidationError
+from publisher.cli.app import App, pass_app
+from publisher.cli.options import (
     concurrency_option,
     database_option,
-    identify_target,
     invalidate_option,
-    open_database,
-    open_target,
     refresh_edge_option,
     settings_options,
-    stop_on_signals,
     target_options,
 )
 from publisher.cli.output import (
@@ -36,6 +31,7 @@ from publisher.cli.output import (
     say,
     show_progress,
 )
+from publisher.cli.signals import stop_on_signals
 from publisher.cli.status_view import (
     school_state,
     status_counts,
@@ -85,21 +81,14 @@ from publisher.publish import (
 @database_option
 @target_options
 @output_options
+@pass_app
 def publish_command(
+    app: App,
     all_schools: bool,
     school_keys: tuple[str, ...],
     changed: bool,
     dry_run: bool,
-    concurrency: int,
-    distribution_id: str | None,
-    edge_urls: tuple[str, ...],
     as_json: bool,
-    settings: PublishSettings,
-    database_url: str,
-    target: str,
-    endpoint_url: str | None,
-    path_style: bool,
-    checksum: str,
 ) -> None:
     """Build each school's day snapshots and publish what changed.
 
@@ -109,31 +98,38 @@ def publish_command(
     """
     if sum([all_schools, bool(school_keys), changed]) != 1:
         raise click.UsageError("choose exactly one of --all, --school KEY or --changed")
-    settings = dataclasses.replace(settings, concurrency=concurrency)
-    sessions = open_database(database_url)
+    sessions = app.sessions()
     # What was published is known per target: plans compare with its records only.
-    identity = identify_target(target, endpoint_url, path_style, checksum)
+    identity = app.target_identity()
     with sessions() as session, session.begin():
         if not dry_run:  # edits made with plain SQL get their new revision first
             settle_changes(session)
         school_ids = _select(session, identity, all_schools, school_keys, changed)
-    now = dt.datetime.now(dt.UTC)
-    page = current_page_build(settings.public_url)
+    now = app.now()
+    page = current_page_build(app.settings.public_url)
     if dry_run:
-        failed = _print_plan(sessions, identity, school_ids, now, settings, page, as_json)
+        failed = _print_plan(sessions, identity, school_ids, now, app.settings, page, as_json)
         sys.exit(1 if failed else 0)
-
-    store = open_target(target, endpoint_url, path_style, checksum, concurrency)
-    cdns = cdn_targets(distribution_id, edge_urls, store, endpoint_url)
+    cdns = app.cdns()
     started = time.monotonic()
+    # Named schools wait for another publisher to finish with them.
+    summary = _run(app, school_ids, now, page, CLAIM_SECONDS if school_keys else 0.0)
+    told, problems = _tell_cdns(cdns, summary)
+    _print_summary(app, summary, told, problems, time.monotonic() - started, as_json)
+    sys.exit(1 if problems else 0)
+
+
+def _run(
+    app: App, school_ids: list[int], now: dt.datetime, page: PageBuild, wait_for_busy: float
+) -> RunSummary:
+    """Publish the schools, with a progress bar on a terminal, stopping cleanly on a signal."""
+    sessions, store, settings = app.sessions(), app.store(), app.settings
     with (
         _progress(len(school_ids)) as advance,
         stop_on_signals() as stop,
-        _planning(
-            database_url, sessions, store.identity(), len(school_ids), now, settings, page
-        ) as planner,
+        _planning(app, store.identity(), len(school_ids), now, page) as planner,
     ):
-        summary = publish(
+        return publish(
             sessions,
             store,
             school_ids,
@@ -142,31 +138,44 @@ def publish_command(
             advance,
             page=page,
             stop=stop,
-            # Named schools wait for another publisher to finish with them.
-            wait_for_busy=CLAIM_SECONDS if school_keys else 0.0,
+            wait_for_busy=wait_for_busy,
             planner=planner.plan if planner else None,
         )
+
+
+def _tell_cdns(cdns: CdnTargets, summary: RunSummary) -> tuple[CdnReport | None, list[str]]:
+    """Tell the CDNs what the run rewrote; what the run reports as problems, this included."""
     problems = list(summary.failed.values())
-    told: CdnReport | None = None
-    if cdns and summary.mutable_written:
-        try:
-            told = cdns.tell(summary.mutable_written)
-        except InvalidationError as failure:
-            problems.append(str(failure))
-    seconds = time.monotonic() - started
+    if not (cdns and summary.mutable_written):
+        return None, problems
+    try:
+        return cdns.tell(summary.mutable_written), problems
+    except InvalidationError as failure:
+        return None, [*problems, str(failure)]
+
+
+def _print_summary(
+    app: App,
+    summary: RunSummary,
+    told: CdnReport | None,
+    problems: list[str],
+    seconds: float,
+    as_json: bool,
+) -> None:
+    """Failures always; each write with -v; then the summary line, or the --json document."""
     for problem in problems:
         error(f"Error: {problem}")
     for label, key, reason in summary.written:
         detail(f"{label}\t{key}\t{reason}")
     if as_json:
+        sessions = app.sessions()
         with sessions() as session:
             busy = school_slugs(session, summary.busy)
-        print_json(_summary_document(summary, busy, told, seconds))
+        print_json(summary.document(busy, told, seconds))
     else:  # the document holds the summary
-        say(_summary_line(summary, store.describe(), seconds))
+        say(summary.describe(app.store().describe(), seconds))
         if told:
             say(told.describe())
-    sys.exit(1 if problems else 0)
 
 
 def _select(
@@ -187,20 +196,15 @@ def _select(
 
 @contextmanager
 def _planning(
-    database_url: str,
-    sessions: sessionmaker[Session],
-    target: str,
-    schools: int,
-    now: dt.datetime,
-    settings: PublishSettings,
-    page: PageBuild | None,
+    app: App, target: str, schools: int, now: dt.datetime, page: PageBuild | None
 ) -> Iterator[PlanningProcess | None]:
     """A planning process for runs of more than one batch (its start costs a
     fraction of a second), when it can open the database."""
-    if schools <= BATCH_SIZE or not can_plan_elsewhere(database_url):
+    if schools <= BATCH_SIZE or not can_plan_elsewhere(app.database_url):
         yield None
         return
-    with PlanningProcess(database_url, sessions, target, now, settings, page) as planner:
+    sessions, settings = app.sessions(), app.settings
+    with PlanningProcess(app.database_url, sessions, target, now, settings, page) as planner:
         yield planner
 
 
@@ -230,14 +234,7 @@ def _print_plan(
 
     def show(label: str, write: PlannedWrite) -> None:
         if as_json:
-            rows.append(
-                {
-                    "key": write.key,
-                    "school": label,
-                    "reason": write.reason,
-                    "bytes": len(write.content),
-                }
-            )
+            rows.append(_plan_row(label, write))
         else:
             click.echo(f"{label}\t{write.key}\t{write.reason}")
 
@@ -261,42 +258,9 @@ def _print_plan(
     return bool(failed)
 
 
-def _summary_document(
-    summary: RunSummary, busy: list[str], told: CdnReport | None, seconds: float
-) -> dict[str, Any]:
-    """The `publish --json` document (docs/json.md): lists of schools, then their counts."""
-    counts = {
-        "published": len(summary.published),
-        "unchanged": len(summary.unchanged),
-        "failed": len(summary.failed),
-        "busy": len(busy),
-        "stopped": summary.stopped,
-        "objects_written": summary.objects_written,
-        "bytes_written": summary.bytes_written,
-    }
-    return {
-        "published": summary.published,
-        "unchanged": summary.unchanged,
-        "failed": failures(summary.failed),
-        "busy": busy,
-        "invalidation": told.invalidation if told else None,
-        "edges_refreshed": list(told.edges) if told else [],
-        "counts": counts,
-        "seconds": round(seconds, 3),
-    }
-
-
-def _summary_line(summary: RunSummary, target: str, seconds: float) -> str:
-    line = (
-        f"{len(summary.published)} published, {len(summary.unchanged)} unchanged, "
-        f"{len(summary.failed)} failed: {summary.objects_written} objects "
-        f"({summary.bytes_written:,} bytes) written to {target} in {seconds:.1f} s"
-    )
-    if summary.busy:
-        line += f"; {len(summary.busy)} skipped, being published by another publisher"
-    if summary.stopped:
-        line += f"; stopped early, {summary.stopped} schools left for the next run"
-    return line
+def _plan_row(label: str, write: PlannedWrite) -> dict[str, Any]:
+    """A planned write in the `publish --dry-run --json` document: its size, not its bytes."""
+    return {"key": write.key, "school": label, "reason": write.reason, "bytes": len(write.content)}
 
 
 @click.command("status")
@@ -304,14 +268,8 @@ def _summary_line(summary: RunSummary, target: str, seconds: float) -> str:
 @database_option
 @target_options
 @output_options
-def status_command(
-    as_json: bool,
-    database_url: str,
-    target: str,
-    endpoint_url: str | None,
-    path_style: bool,
-    checksum: str,
-) -> None:
+@pass_app
+def status_command(app: App, as_json: bool) -> None:
     """What is published in the target for each school, the last error if any,
     and each running watcher's heartbeat and last action.
 
@@ -324,9 +282,9 @@ def status_command(
     when some active school is not published, behind or failed, or a watcher's
     heartbeat is overdue, so monitoring can alert on it.
     """
-    sessions = open_database(database_url)
-    identity = identify_target(target, endpoint_url, path_style, checksum)
-    now = dt.datetime.now(dt.UTC)
+    sessions = app.sessions()
+    identity = app.target_identity()
+    now = app.now()
     with sessions() as session:
         status = read_status(session, identity)
     documents = [_status_document(school, identity) for school in status.schools]

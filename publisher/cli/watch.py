@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 import click
 
-from publisher.cli.common import (
-    cdn_targets,
+from publisher.cli.app import App, pass_app
+from publisher.cli.options import (
     concurrency_option,
     database_option,
     invalidate_option,
-    open_database,
-    open_target,
     refresh_edge_option,
     settings_options,
-    stop_on_signals,
     target_options,
 )
 from publisher.cli.output import NORMAL, QUIET, output_options, verbosity
-from publisher.config import PublishSettings
+from publisher.cli.signals import stop_on_signals
 from publisher.db.changes import listen_url
 from publisher.logs import LOG_FORMATS, configure_logging
 from publisher.page.build import current_page_build
@@ -62,20 +58,8 @@ from publisher.watch import Watcher, WatchOptions
 @database_option
 @target_options
 @output_options
-def watch_command(
-    interval: int,
-    full_interval: int,
-    log_format: str,
-    distribution_id: str | None,
-    edge_urls: tuple[str, ...],
-    concurrency: int,
-    settings: PublishSettings,
-    database_url: str,
-    target: str,
-    endpoint_url: str | None,
-    path_style: bool,
-    checksum: str,
-) -> None:
+@pass_app
+def watch_command(app: App, interval: int, full_interval: int, log_format: str) -> None:
     """Publish on change until stopped (SIGTERM or SIGINT: exit 0 once the
     schools under way are done).
 
@@ -89,12 +73,10 @@ def watch_command(
     log = configure_logging(log_format)
     if verbosity() != NORMAL:
         log.setLevel(logging.WARNING if verbosity() == QUIET else logging.DEBUG)
-    settings = dataclasses.replace(settings, concurrency=concurrency)
-    sessions = open_database(database_url)
-    store = open_target(target, endpoint_url, path_style, checksum, concurrency)
-    options = WatchOptions(interval, full_interval, listen_url(database_url))
+    sessions, store, settings = app.sessions(), app.store(), app.settings
+    options = WatchOptions(interval, full_interval, listen_url(app.database_url))
     page = current_page_build(settings.public_url)
-    cdns = cdn_targets(distribution_id, edge_urls, store, endpoint_url)
+    cdns = app.cdns()
     with stop_on_signals(lambda line: log.info(line, extra={"event": "stopping"})) as stop:
         watcher = Watcher(sessions, store, settings, page, options, stop=stop, log=log, cdns=cdns)
         watcher.run()

@@ -8,6 +8,7 @@ command line) import them from here, never from a module inside.
     apply.py     apply_writes, the one loop that writes to a store; apply_school
     results.py   what applying did (SchoolResult), and recording it per target
     run.py       a publish run: claims, batches, upload threads
+    summary.py   RunSummary: what a run did, as one line and a --json document
     planner.py   planning in a process of its own
 """
 
@@ -25,11 +26,11 @@ from publisher.publish.plan import (
 from publisher.publish.planner import PlanningProcess, can_plan_elsewhere
 from publisher.publish.results import SchoolResult, record_results, record_shared
 from publisher.publish.run import (
-    RunSummary,
     plan_schools_in_batches,
     plan_shared_objects_for_target,
     publish,
 )
+from publisher.publish.summary import RunSummary
 
 __all__ = [
     "JSON_TYPE",

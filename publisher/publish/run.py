@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,47 +35,9 @@ from publisher.page.build import PageBuild
 from publisher.publish.apply import apply_school, apply_writes
 from publisher.publish.plan import PlannedWrite, SchoolPlan, plan_school_window, plan_shared_objects
 from publisher.publish.results import SchoolResult, record_results, record_shared
+from publisher.publish.summary import RunSummary
 from publisher.retry import BUSY_RETRY_SECONDS
 from publisher.stores.protocol import Store
-
-
-@dataclass
-class RunSummary:
-    """What a run did, for people (stderr) and scripts (`--json`)."""
-
-    published: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-    objects_written: int = 0
-    bytes_written: int = 0
-    mutable_written: list[str] = field(default_factory=list)  # keys a CDN must forget
-    failed_ids: dict[int, str] = field(default_factory=dict)  # school id -> slug
-    busy: list[int] = field(default_factory=list)  # ids another publisher was publishing
-    stopped: int = 0  # schools left for the next run after a stop request
-    written: list[tuple[str, str, str]] = field(default_factory=list)  # (school, key, reason)
-
-    def add_shared(self, written: Sequence[PlannedWrite]) -> None:
-        """Count objects every school shares (the page's assets and sw.js)."""
-        self.written.extend(("-", w.key, w.reason) for w in written)
-        self.objects_written += len(written)
-        self.bytes_written += sum(len(w.content) for w in written)
-        self.mutable_written.extend(w.key for w in written if w.mutable)
-
-    def add(self, result: SchoolResult) -> None:
-        if result.stopped:
-            return
-        slug = result.plan.school.slug
-        self.written.extend((slug, w.key, w.reason) for w in result.written)
-        self.objects_written += len(result.written)
-        self.mutable_written.extend(w.key for w in result.written if w.mutable)
-        self.bytes_written += sum(len(w.content) for w in result.written)
-        if result.error is not None:
-            self.failed[slug] = result.error
-            self.failed_ids[result.plan.school.id or 0] = slug
-        elif result.written:
-            self.published.append(slug)
-        else:
-            self.unchanged.append(slug)
 
 
 def plan_schools_in_batches(
