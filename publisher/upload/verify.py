@@ -36,6 +36,7 @@ from publisher.publish.plan import (
     PlannedWrite,
     Reason,
     SchoolPlan,
+    plan_logo,
     plan_school,
     plan_site,
     snapshot_window,
@@ -119,6 +120,8 @@ def plan_window(
             immutable=True,
         )
         objects.append(writes.get(key, reused))
+    logo = plan_logo(school, {}, settings)  # planned whole: immutable, not dated
+    objects.extend([logo] if logo is not None else [])
     objects.extend(write for write in plan.writes if write.mutable)
     return dataclasses.replace(plan, writes=tuple(objects))
 
