@@ -80,9 +80,11 @@ def manifests(store: Store) -> dict[str, dict]:
 def assert_manifests_name_existing_files(store: Store) -> None:
     for key, manifest in manifests(store).items():
         folder = key.rsplit("/", 1)[0]
-        for day in manifest["days"]:
-            found = store.get(f"{folder}/{day['path']}")
-            assert found is not None, f"{key} names missing {day['path']}"
+        named = [day["path"] for day in manifest["days"]]
+        logo = manifest["school"].get("display", {}).get("logo")
+        for path in [*named, *([logo] if logo else [])]:
+            found = store.get(f"{folder}/{path}")
+            assert found is not None, f"{key} names missing {path}"
 
 
 def files(folder: Path) -> list[str]:

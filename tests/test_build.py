@@ -99,6 +99,7 @@ def test_substitutions_replace_a_teacher_or_cancel_a_lesson_on_their_date_only()
         "subject": "Maths",
         "teacher": "Substitute Sara",
         "change": "substitute",
+        "replaces": "T-Maths-A",
     }
     assert sunday[2]["lessons"][1]["change"] == "cancelled"
     next_sunday = periods(build_day(riyadh_school(), SUNDAY + dt.timedelta(days=7)))

@@ -384,3 +384,45 @@ def test_standard_input_is_read_once(database_url):
     )
     assert result.exit_code == 2
     assert "standard input (-) can be read only once" in result.stderr
+
+
+LOGO = b"\x89PNG\r\n\x1a\n" + bytes(100)
+
+
+def test_a_logo_beside_the_document_is_stored_and_an_identical_import_changes_nothing(
+    cli, sessions, tmp_path
+):
+    """Rooms, exams, display settings and a logo file: importing again, or importing the
+    export (which holds the logo inline), changes nothing; a new logo bumps once."""
+    folder = tmp_path / "school"
+    folder.mkdir()
+    (folder / "logo.png").write_bytes(LOGO)
+    path = edited_example(
+        folder, "school.yaml", {"  digits: arab\n": "  digits: arab\n  logo: logo.png\n"}
+    )
+    assert cli("import", str(path)).stderr == f"imported {SLUG} (revision 1)\n"
+    school = stored(sessions)
+    assert school is not None and school.display.logo is not None
+    assert school.display.logo.content == LOGO and school.exams
+
+    assert cli("import", str(path)).stderr == f"unchanged {SLUG} (revision 1)\n"
+    exported = tmp_path / "exported.yaml"  # in another folder: the logo travels inline
+    exported.write_text(cli("export", "--school", SLUG).stdout, encoding="utf-8")
+    assert cli("import", str(exported)).stderr == f"unchanged {SLUG} (revision 1)\n"
+    assert stored(sessions) == school
+
+    (folder / "logo.png").write_bytes(LOGO + b"\x00")
+    assert cli("import", str(path)).stderr == f"imported {SLUG} (revision 2)\n"
+
+
+def test_a_logo_that_is_not_an_image_fails_that_file_alone_in_one_line(cli, sessions, tmp_path):
+    (tmp_path / "logo.png").write_text("not an image")
+    path = edited_example(
+        tmp_path, "school.yaml", {"  digits: arab\n": "  digits: arab\n  logo: logo.png\n"}
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {path}: display.logo: is not an image the screen can show (expected JPEG, PNG, WEBP)\n"
+    )
+    assert stored(sessions) is None

@@ -48,11 +48,23 @@ RAW_EDITS = {
         " SELECT school_id, 5, 9, id, 'Art', '' FROM classes WHERE school_id = :school"
     ),
     "lessons: delete": "DELETE FROM lessons WHERE school_id = :school",
+    "lessons: move to a room": "UPDATE lessons SET room = 'Lab 2' WHERE school_id = :school",
     "substitutions: delete": "DELETE FROM substitutions WHERE school_id = :school",
+    "substitutions: give a room": (
+        "UPDATE substitutions SET room = 'Hall' WHERE school_id = :school"
+    ),
     "duties: move": "UPDATE duties SET place = 'Hall' WHERE school_id = :school",
     "announcements: insert": (
         "INSERT INTO announcements (school_id, text, first_date, last_date)"
         " VALUES (:school, 'Fire drill', '2026-11-23', '2026-11-23')"
+    ),
+    "exams: insert": (
+        "INSERT INTO exams (school_id, date, period_index, class_id, subject, room, invigilators)"
+        " SELECT school_id, '2026-11-25', 1, id, 'Maths', 'Hall', 'Sara' FROM classes"
+        " WHERE school_id = :school"
+    ),
+    "school_displays: insert": (
+        "INSERT INTO school_displays (school_id, accent) VALUES (:school, '#1a7f5a')"
     ),
 }
 """Edits an admin site could make, each to one school, most of them to many rows at once."""

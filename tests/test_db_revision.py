@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from publisher.db import BellSchedule, Period, School, transaction
+from publisher.db import BellSchedule, Lesson, Period, School, SchoolClass, transaction
+from publisher.db.models import Exam, SchoolDisplay
 
 
 def make_school(sessions) -> int:
@@ -76,3 +77,41 @@ def test_a_rolled_back_change_leaves_the_revision(sessions):
     except RuntimeError:
         pass
     assert revision_of(sessions, school_id) == 1
+
+
+def test_moving_a_lesson_to_another_room_bumps_the_school(sessions):
+    school_id = make_school(sessions)
+    with transaction(sessions) as session:
+        school = session.get(School, school_id)
+        school.classes.append(SchoolClass(name="1A"))
+        session.flush()
+        school.lessons.append(
+            Lesson(weekday=6, period_index=1, school_class=school.classes[0], subject="Maths")
+        )
+    assert revision_of(sessions, school_id) == 2
+    with transaction(sessions) as session:
+        session.get(School, school_id).lessons[0].room = "Lab 2"
+    assert revision_of(sessions, school_id) == 3
+
+
+def test_adding_an_exam_or_changing_display_settings_bumps_the_school(sessions):
+    school_id = make_school(sessions)
+    with transaction(sessions) as session:
+        school = session.get(School, school_id)
+        school.classes.append(SchoolClass(name="1A"))
+        session.flush()
+        school.exams.append(
+            Exam(
+                date=dt.date(2026, 11, 25),
+                period_index=1,
+                school_class=school.classes[0],
+                subject="Maths",
+            )
+        )
+    assert revision_of(sessions, school_id) == 2
+    with transaction(sessions) as session:
+        session.get(School, school_id).display = SchoolDisplay(accent="#1a7f5a")
+    assert revision_of(sessions, school_id) == 3
+    with transaction(sessions) as session:
+        session.get(School, school_id).display.accent = "#1a7f5a"  # the same: no change
+    assert revision_of(sessions, school_id) == 3

@@ -24,6 +24,7 @@ from publisher.db.schema import current_revision, head_revision, migration_confi
 from publisher.page import asset_files
 
 BASELINE = "0001_baseline"
+ROOMS = "0003_rooms_exams_display"
 WINDOW = 8  # dates a manifest names with the default --days 7
 PER_SCHOOL = WINDOW + 2  # the day files, the manifest, the page
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js
@@ -60,14 +61,18 @@ def forget_revision(url: str) -> None:
     engine.dispose()
 
 
+ADDED_COLUMNS = {"target", "room"}
+"""Columns later migrations add to the baseline's tables (0002 targets, 0003 rooms)."""
+
+
 def rows(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table but the target column, in a stable order."""
+    """Every row of every table but the columns added since the baseline, in a stable order."""
     engine = create_engine(url)
     found = {}
     with engine.connect() as connection:
         for table in TABLES:
             columns = [c["name"] for c in inspect(connection).get_columns(table)]
-            kept = ", ".join(f'"{c}"' for c in columns if c != "target")
+            kept = ", ".join(f'"{c}"' for c in columns if c not in ADDED_COLUMNS)
             query = f"SELECT {kept} FROM {table} ORDER BY {kept}"
             found[table] = [tuple(row) for row in connection.execute(text(query))]
     engine.dispose()
@@ -101,14 +106,14 @@ def test_an_old_database_keeps_every_row_and_its_records_count_for_the_cron_targ
 ):
     """Schools, revisions, public keys and records all survive `db upgrade`; the
     target it names (cron's) needs nothing more, any other gets everything."""
+    # Schools and records such as the previous version made: saved and published to
+    # the cron target by this version, then taken back down to the old schema.
+    assert cli("db", "upgrade", "--database", old_url).exit_code == 0
     engine = open_engine(old_url)
     save(session_factory(engine), riyadh_school("alpha"), riyadh_school("beta"))
     with engine.begin() as connection:  # an outside edit, as an admin site would make
         connection.execute(text("UPDATE schools SET name = 'Alpha' WHERE slug = 'alpha'"))
     engine.dispose()
-    # Records such as the previous version made: published to the cron target by
-    # this version, then taken back down to the old schema.
-    assert cli("db", "upgrade", "--database", old_url).exit_code == 0
     assert cli("publish", "--all", "--database", old_url).exit_code == 0
     migrate(old_url, BASELINE, cli.target.resolve().as_uri(), down=True)
     forget_revision(old_url)
@@ -288,3 +293,32 @@ def test_an_upgrade_that_cannot_write_is_one_line_and_changes_nothing(old_url, t
     assert line.startswith("Error: database ") and "readonly database" in line
     assert rows(old_url) == before
     assert current_revision(open_engine(old_url)) is None
+
+
+def test_upgrading_a_0002_database_to_rooms_exams_and_display_keeps_every_row(cli, empty_url):
+    """Lessons gain an empty room, substitutions none; exams and display settings start
+    empty; what was published stays published, and outside edits are still noticed."""
+    assert cli("db", "init").exit_code == 0
+    save(session_factory(open_engine(empty_url)), riyadh_school("alpha"), riyadh_school("beta"))
+    assert cli("publish", "--all").exit_code == 0
+    migrate(empty_url, "0002_targets", down=True)
+    before = rows(empty_url)
+    assert before["lessons"] and before["substitutions"] and before["published_objects"]
+
+    result = cli("db", "upgrade")
+
+    assert result.exit_code == 0, result.output
+    assert current_revision(open_engine(empty_url)) == head_revision() == ROOMS
+    assert rows(empty_url) == before
+    engine = create_engine(empty_url)
+    with engine.begin() as connection:
+        lesson_rooms = set(connection.execute(text("SELECT room FROM lessons")).scalars())
+        change_rooms = set(connection.execute(text("SELECT room FROM substitutions")).scalars())
+        for table in ("exams", "school_displays"):
+            assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+        # An edit made with plain SQL to a new column is noticed, as any other.
+        connection.execute(text("UPDATE lessons SET room = 'Lab 2' WHERE teacher = 'T-Maths-A'"))
+    engine.dispose()
+    assert (lesson_rooms, change_rooms) == ({""}, {None})
+    result = cli("publish", "--changed", "--json")
+    assert json.loads(result.stdout)["published"] == ["alpha", "beta"]

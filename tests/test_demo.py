@@ -17,6 +17,7 @@ from publisher.db import School, open_engine, transaction
 from publisher.db.load import load_schools
 from publisher.db.save import same_schedule_data
 from publisher.demo import demo_school, demo_schools
+from publisher.documents import parse_school, school_document
 
 SUNDAY = dt.date(2026, 11, 22)
 A_WEEK_OF_TODAYS = [SUNDAY + dt.timedelta(days=n) for n in range(7)]
@@ -113,6 +114,27 @@ def test_one_school_has_exam_days_and_a_holiday_in_the_coming_week(today):
         assert schedule is not None and "exam" in {p.kind for p in schedule.periods}
     holidays = [row for row in school.calendar if row.kind == "holiday" and row.first in week]
     assert len(holidays) == 1
+
+
+@pytest.mark.parametrize("today", A_WEEK_OF_TODAYS, ids=lambda d: d.strftime("%A"))
+def test_the_exam_school_has_every_classs_exam_in_each_exam_period_with_a_room(today):
+    (school,) = [s for s in demo_schools(today) if s.exams]
+    exam_days = [row.first for row in school.calendar if row.kind == "special"]
+    for day in exam_days:
+        for period in build_day(school, day).document["periods"]:
+            if period["kind"] == "exam":
+                assert [x["class"] for x in period["lessons"]] == list(school.classes)
+                assert all(x["room"] and x["invigilators"] for x in period["lessons"])
+
+
+@pytest.mark.parametrize("today", A_WEEK_OF_TODAYS, ids=lambda d: d.strftime("%A"))
+def test_every_school_shows_a_substitute_a_cancelled_lesson_and_a_room_change(today):
+    for school in demo_schools(today):
+        changes = set()
+        for day in coming_week(today):
+            for period in build_day(school, day).document["periods"]:
+                changes.update(x.get("change") for x in period["lessons"])
+        assert {"substitute", "cancelled", "room"} <= changes, school.slug
 
 
 @pytest.mark.parametrize("today", A_WEEK_OF_TODAYS, ids=lambda d: d.strftime("%A"))
@@ -221,16 +243,27 @@ def test_every_demo_school_is_valid(school):
         assert duty.weekday is None or duty.weekday in week
         assert duty.teacher and duty.place
 
-    # Substitutions: a teacher or cancelled, for a lesson the class has on an ordinary school day.
+    # Rooms: every lesson has one, and no room holds two lessons at once.
+    rooms = [(row.weekday, row.period, row.room) for row in school.lessons]
+    assert all(room for _, _, room in rooms) and len(set(rooms)) == len(rooms)
+
+    # Substitutions: a teacher, a room or cancelled, for a lesson the class has on an
+    # ordinary school day.
     lessons = {(row.weekday, row.period, row.school_class) for row in school.lessons}
     unusual = {day for row in school.calendar for day in _days(row.first, row.last)}
     for sub in school.substitutions:
-        assert (sub.teacher is None) == sub.cancelled
+        assert sub.cancelled != (sub.teacher is not None or sub.room is not None)
         assert (WEEKDAYS[sub.date.weekday()], sub.period, sub.school_class) in lessons
         assert sub.date not in unusual
 
     for announcement in school.announcements:
         assert announcement.first <= announcement.last and announcement.text
+
+    # Exams: no invigilator in two rooms at once; and, as for every rule a document
+    # must follow (exams in exam periods of their dates), the school reads back whole.
+    watching = [(x.date, x.period, name) for x in school.exams for name in x.invigilators]
+    assert len(set(watching)) == len(watching)
+    assert parse_school(school_document(school), school.slug) == school
 
 
 def _days(first: dt.date, last: dt.date) -> list[dt.date]:

@@ -151,8 +151,8 @@ INVALID = [
     pytest.param("substitutions[1].class", "2A", 'substitutions[1].class: unknown class "2A"', id="substitution-for-an-unknown-class"),
     pytest.param("substitutions[1].date", "2026-02-30", "substitutions[1].date: 2026-02-30 is not a date that exists", id="impossible-date"),
     pytest.param("substitutions[1].date", "23/11/2026", 'substitutions[1].date: expected a date YYYY-MM-DD, found the text "23/11/2026"', id="date-in-another-form"),
-    pytest.param("substitutions[2].cancelled", False, "substitutions[2]: needs a teacher, or cancelled: true", id="substitution-with-neither-teacher-nor-cancelled"),
-    pytest.param("substitutions[1].cancelled", True, "substitutions[1]: give either a teacher or cancelled: true, not both", id="substitution-with-teacher-and-cancelled"),
+    pytest.param("substitutions[2].cancelled", False, "substitutions[2]: needs a teacher, a room, or cancelled: true", id="substitution-with-neither-teacher-nor-cancelled"),
+    pytest.param("substitutions[1].cancelled", True, "substitutions[1]: give a teacher or a room, or cancelled: true, not both", id="substitution-with-teacher-and-cancelled"),
     pytest.param("substitutions[2]", {"date": "2026-11-23", "period": 1, "class": "1A", "cancelled": True}, 'substitutions[2]: class "1A" already has a substitution on 2026-11-23 period 1 (substitutions[1])', id="two-substitutions-for-one-slot"),
     pytest.param("calendar[1].last", "2026-12-09", "calendar[1].last: 2026-12-09 is before the first date 2026-12-10", id="calendar-ends-before-it-starts"),
     pytest.param("calendar[2].schedule", "ramadan", 'calendar[2].schedule: unknown bell schedule "ramadan" (known: regular, exams)', id="special-day-with-an-unknown-schedule"),
@@ -317,6 +317,7 @@ def test_the_example_is_a_complete_valid_school():
     }
     assert {c.kind for c in school.calendar} == {"holiday", "special"}
     assert school.lessons and school.substitutions and school.duties and school.announcements
+    assert school.exams and any(row.room for row in school.lessons) and school.display.accent
 
 
 @pytest.mark.parametrize("output_format", ["yaml", "json"])
@@ -344,7 +345,7 @@ def test_written_yaml_is_readable():
 
 def test_written_json_is_plain_json_with_iso_dates():
     document = json.loads(dump_document(school_document(example()), "json"))
-    assert document["calendar"][0]["first"] == "2026-12-10"
+    assert document["calendar"][0]["first"] == "2026-11-29"
     assert "مدرسة" in dump_document(school_document(example()), "json")
 
 

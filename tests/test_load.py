@@ -12,8 +12,11 @@ from publisher.build import Window, build_window_days
 from publisher.build.source import (
     WEEKDAYS,
     AnnouncementRow,
+    BellScheduleRow,
     CalendarRow,
     DutyRow,
+    ExamRow,
+    PeriodRow,
     SubstitutionRow,
 )
 from publisher.db.load import load_schools
@@ -31,13 +34,22 @@ def busy_school(slug: str, **changes: object):
     """A school with dated rows before, inside and long after any window in these tests."""
     school = riyadh_school(slug, **changes)
     dates = [dt.date(2026, 11, 1) + dt.timedelta(days=n) for n in range(0, 90, 3)]
+    exam_dates = [d + dt.timedelta(days=1) for d in dates]
+    papers = BellScheduleRow("papers", (PeriodRow(1, "exam", "Paper", dt.time(8), dt.time(10)),))
     return dataclasses.replace(
         school,
+        bell_schedules=(*school.bell_schedules, papers),
+        lessons=tuple(row._replace(room=f"R{row.period}") for row in school.lessons),
         calendar=(
             *school.calendar,
             CalendarRow("holiday", dt.date(2026, 11, 26), dt.date(2027, 1, 9), "Winter break"),
+            *(CalendarRow("special", d, d, "Exams", "papers") for d in exam_dates),
         ),
-        substitutions=tuple(SubstitutionRow(d, 1, "1A", f"Sub {d}", False) for d in dates),
+        substitutions=tuple(
+            SubstitutionRow(d, 1, "1A", f"Sub {d}", False, "Hall" if n % 2 else None)
+            for n, d in enumerate(dates)
+        ),
+        exams=tuple(ExamRow(d, 1, "1B", "Maths", "Hall", ("Ann", "Bob")) for d in exam_dates),
         duties=(
             *(DutyRow(f"Weekly {day}", "Gate", weekday=day) for day in WEEKDAYS),
             *(DutyRow(f"Once {d}", "Yard", date=d) for d in dates),
@@ -82,6 +94,7 @@ def test_a_window_reads_only_its_weekdays_lessons_and_its_dates_rows(sessions):
         assert {row.weekday for row in school.duties if row.date is None} == weekdays
         window = {dt.date(2026, 11, 24), dt.date(2026, 11, 25), dt.date(2026, 11, 26)}
         assert {row.date for row in school.substitutions} <= window
+        assert {row.date for row in school.exams} <= window and school.exams
         assert {row.date for row in school.duties if row.date is not None} <= window
         assert all(
             row.last >= min(window) and row.first <= max(window) for row in school.announcements

@@ -300,7 +300,12 @@ def test_manifests_name_the_school_revision_and_poll_interval(sessions, store, n
     [school_id] = save(sessions, riyadh_school("alpha"))
     run(sessions, store, [school_id], now, PublishSettings(poll_interval=45))
     manifest = manifest_of(store, key_of(sessions, school_id))
-    assert manifest["school"] == {"name": "مدرسة alpha", "timezone": "Asia/Riyadh", "locale": "ar"}
+    assert manifest["school"] == {
+        "name": "مدرسة alpha",
+        "timezone": "Asia/Riyadh",
+        "locale": "ar",
+        "display": {"hijri": True, "digits": "arab", "accent": None, "logo": None, "night": None},
+    }
     assert (manifest["revision"], manifest["poll_interval"], manifest["schema"]) == (1, 45, 1)
     assert manifest["days"][0]["path"].startswith("days/2026-11-22-r1-")
     assert all(len(d["sha256"]) == 64 for d in manifest["days"])

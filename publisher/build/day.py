@@ -14,7 +14,15 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from publisher.build.encode import canonical_json, sha256_hex
-from publisher.build.source import WEEKDAYS, BellScheduleRow, CalendarRow, SchoolData
+from publisher.build.source import (
+    WEEKDAYS,
+    BellScheduleRow,
+    CalendarRow,
+    ExamRow,
+    LessonRow,
+    SchoolData,
+    SubstitutionRow,
+)
 from publisher.errors import BuildError
 
 SNAPSHOT_SCHEMA = 1
@@ -189,17 +197,12 @@ def _periods(
                 f"school {school.slug}: bell schedule {schedule.name!r} period {period.index} "
                 f"ends at {period.end:%H:%M}, not after it starts at {period.start:%H:%M}"
             )
-        lessons = school.lessons_by_slot.get((weekday, period.index), [])
-        entries = []
-        for row in lessons if period.kind == "lesson" else []:
-            entry = {"class": row.school_class, "subject": row.subject, "teacher": row.teacher}
-            change = changes.get((period.index, row.school_class))
-            if change is not None and change.cancelled:
-                entry["change"] = "cancelled"
-            elif change is not None:
-                entry["change"] = "substitute"
-                entry["teacher"] = change.teacher or ""
-            entries.append(entry)
+        entries: list[dict[str, Any]] = []
+        if period.kind == "lesson":
+            for row in school.lessons_by_slot.get((weekday, period.index), []):
+                entries.append(_lesson(row, changes.get((period.index, row.school_class))))
+        elif period.kind == "exam":
+            entries = [_exam(row) for row in school.exams_by_slot.get((day, period.index), [])]
         periods.append(
             {
                 "index": period.index,
@@ -213,6 +216,49 @@ def _periods(
             }
         )
     return periods
+
+
+def _lesson(row: LessonRow, change: SubstitutionRow | None) -> dict[str, Any]:
+    """A lesson as the screen shows it on the day: the weekly one, with the day's change.
+
+    Another teacher makes a substitute (naming whom it `replaces`); the same
+    teacher in another room, a room change. Either way a new room comes with
+    the `usual_room` it replaces, so a pupil knows where not to go.
+    """
+    entry: dict[str, Any] = {"class": row.school_class, "subject": row.subject}
+    entry["teacher"] = row.teacher
+    if row.room:
+        entry["room"] = row.room
+    if change is None:
+        return entry
+    if change.cancelled:
+        entry["change"] = "cancelled"
+        return entry
+    moved = change.room is not None and change.room != row.room
+    if moved:
+        entry["room"] = change.room
+        if row.room:
+            entry["usual_room"] = row.room
+    if change.teacher is not None and change.teacher != row.teacher:
+        entry["change"] = "substitute"
+        entry["teacher"] = change.teacher
+        if row.teacher:
+            entry["replaces"] = row.teacher
+    elif moved:
+        entry["change"] = "room"
+    elif change.teacher is not None:
+        # The weekly teacher named as their own substitute: shown as a substitute,
+        # as before rooms existed, but nobody is replaced.
+        entry["change"] = "substitute"
+    return entry
+
+
+def _exam(row: ExamRow) -> dict[str, Any]:
+    entry: dict[str, Any] = {"class": row.school_class, "subject": row.subject}
+    if row.room:
+        entry["room"] = row.room
+    entry["invigilators"] = list(row.invigilators)
+    return entry
 
 
 def _duties(school: SchoolData, day: dt.date) -> list[dict[str, str]]:

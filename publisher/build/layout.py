@@ -3,6 +3,7 @@
 schools/<school-key>/index.html
 schools/<school-key>/manifest.json
 schools/<school-key>/days/<YYYY-MM-DD>-r<rev>-<hash>.json
+schools/<school-key>/logo-<hash>.<png|jpg|webp>
 assets/<build-hash>/<file>
 sw.js
 """
@@ -12,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from publisher.build.source import SchoolData
+from publisher.build.encode import sha256_hex
+from publisher.build.source import Logo, SchoolData
 from publisher.errors import BuildError
 
 HASH_DIGITS = 16
@@ -62,3 +64,12 @@ def day_name(day: dt.date, revision: int, sha256: str) -> str:
 
 def day_key(school_key: str, name: str) -> str:
     return f"{school_prefix(school_key)}{name}"
+
+
+def logo_name(logo: Logo) -> str:
+    """A logo's path relative to the manifest; named by its content, so it is immutable."""
+    return f"logo-{sha256_hex(logo.content)[:HASH_DIGITS]}.{logo.extension}"
+
+
+def logo_key(school_key: str, logo: Logo) -> str:
+    return f"{school_prefix(school_key)}{logo_name(logo)}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from publisher.build.encode import canonical_json
+from publisher.build.layout import logo_name
 from publisher.build.source import SchoolData
 
 MANIFEST_SCHEMA = 1
@@ -32,6 +33,7 @@ def build_manifest(
             "name": school.name,
             "timezone": school.timezone,
             "locale": school.locale,
+            "display": display_block(school),
         },
         "revision": school.revision,
         "revised_at": _utc(school.revised_at),
@@ -42,6 +44,24 @@ def build_manifest(
         ],
     }
     return canonical_json(document)
+
+
+DEFAULT_DIGITS = {"ar": "arab", "en": "latn"}
+
+
+def display_block(school: SchoolData) -> dict[str, Any]:
+    """How the screen looks, every default resolved here so the page needs no rules:
+    the Hijri line and Arabic-Indic digits for Arabic, neither for English; no
+    accent, logo or night hours unless the school set them."""
+    display = school.display
+    night = display.night
+    return {
+        "hijri": display.hijri if display.hijri is not None else school.locale == "ar",
+        "digits": display.digits or DEFAULT_DIGITS.get(school.locale, "latn"),
+        "accent": display.accent,
+        "logo": logo_name(display.logo) if display.logo else None,
+        "night": {"start": f"{night.start:%H:%M}", "end": f"{night.end:%H:%M}"} if night else None,
+    }
 
 
 def _utc(value: dt.datetime | None) -> str | None:

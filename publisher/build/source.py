@@ -17,7 +17,8 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 """Weekday names in `date.weekday()` order."""
 
 PERIOD_KINDS = ("lesson", "break", "prayer", "assembly", "activity", "exam")
-"""The kinds of period a bell schedule may hold; only `lesson` periods carry lessons."""
+"""The kinds of period a bell schedule may hold; `lesson` periods carry the weekly
+lessons, `exam` periods the dated exams."""
 
 
 @dataclass(frozen=True)
@@ -58,17 +59,33 @@ class LessonRow(NamedTuple):
     school_class: str
     subject: str
     teacher: str
+    room: str = ""  # "": no room known
 
 
 @dataclass(frozen=True)
 class SubstitutionRow:
-    """On `date`, the class's lesson in `period` is taught by `teacher`, or cancelled."""
+    """On `date`, the class's lesson in `period` is cancelled, or taught by another
+    `teacher`, or in another `room`, or both (None: as in the weekly timetable)."""
 
     date: dt.date
     period: int
     school_class: str
     teacher: str | None
     cancelled: bool
+    room: str | None = None
+
+
+@dataclass(frozen=True)
+class ExamRow:
+    """On `date`, in exam period `period`, a class sits a paper in a room, watched by
+    its invigilators (in the order given: the first is the lead)."""
+
+    date: dt.date
+    period: int
+    school_class: str
+    subject: str
+    room: str = ""
+    invigilators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,42 @@ class AnnouncementRow:
     text: str
     first: dt.date
     last: dt.date
+
+
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+"""The image types a logo may be, by the extension its published name gets."""
+
+
+@dataclass(frozen=True)
+class Logo:
+    """A school's logo: the image's bytes and its type (a key of `LOGO_TYPES`)."""
+
+    content: bytes
+    extension: str
+
+    @property
+    def media_type(self) -> str:
+        return LOGO_TYPES[self.extension]
+
+
+@dataclass(frozen=True)
+class NightHours:
+    """Local times between which the screen dims; `end` before `start` crosses midnight."""
+
+    start: dt.time
+    end: dt.time
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    """How a school's screen looks. None is "not set": the manifest resolves the
+    default then (by locale, or the page's own), so a default follows the locale."""
+
+    hijri: bool | None = None
+    digits: str | None = None  # "arab" or "latn"
+    accent: str | None = None  # "#rrggbb"
+    logo: Logo | None = None
+    night: NightHours | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +161,8 @@ class SchoolData:
     substitutions: tuple[SubstitutionRow, ...] = ()
     duties: tuple[DutyRow, ...] = ()
     announcements: tuple[AnnouncementRow, ...] = field(default=())
+    exams: tuple[ExamRow, ...] = ()
+    display: DisplaySettings = DisplaySettings()
 
     def normalized(self) -> SchoolData:
         """The same school with every list in one canonical order.
@@ -139,6 +194,12 @@ class SchoolData:
                     key=lambda x: (x.date, x.period, position.get(x.school_class, -1)),
                 )
             ),
+            exams=tuple(
+                sorted(
+                    self.exams,
+                    key=lambda x: (x.date, x.period, position.get(x.school_class, -1)),
+                )
+            ),
         )
 
     @cached_property
@@ -148,6 +209,15 @@ class SchoolData:
         slots: dict[tuple[str, int], list[LessonRow]] = {}
         for row in sorted(self.lessons, key=lambda r: position.get(r.school_class, len(position))):
             slots.setdefault((row.weekday, row.period), []).append(row)
+        return slots
+
+    @cached_property
+    def exams_by_slot(self) -> dict[tuple[dt.date, int], list[ExamRow]]:
+        """Exams grouped by (date, period index), in class order."""
+        position = {name: i for i, name in enumerate(self.classes)}
+        slots: dict[tuple[dt.date, int], list[ExamRow]] = {}
+        for row in sorted(self.exams, key=lambda r: position.get(r.school_class, len(position))):
+            slots.setdefault((row.date, row.period), []).append(row)
         return slots
 
     def schedule(self, name: str) -> BellScheduleRow | None:

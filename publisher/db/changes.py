@@ -28,7 +28,7 @@ import datetime as dt
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Engine, delete, make_url, text, update
+from sqlalchemy import Connection, Engine, delete, inspect, make_url, text, update
 from sqlalchemy.orm import Session
 
 from publisher.db.batches import iter_batches
@@ -76,13 +76,17 @@ def install_triggers(engine: Engine) -> None:
     """Create the triggers, or bring them up to date; safe to run any number of times.
 
     Triggers already installed as defined here are left alone, so running it
-    again on a current database locks no table.
+    again on a current database locks no table. Only the tables the database
+    has get theirs: one at an older revision (as the previous version's `db
+    init` left it) has its own tables watched, and the upgrade that adds a
+    table installs its triggers.
     """
     with engine.begin() as connection:
+        watched = [(t, e) for t, e in _watched() if t in inspect(connection).get_table_names()]
         if engine.dialect.name == "sqlite":
-            _install_sqlite_triggers(connection)
+            _install_sqlite_triggers(connection, watched)
         else:
-            _install_postgresql_triggers(connection)
+            _install_postgresql_triggers(connection, watched)
 
 
 def settle_changes(session: Session, now: dt.datetime | None = None) -> list[int]:
@@ -123,8 +127,8 @@ def _trigger_name(table: str, event: str) -> str:
     return f"publisher_{table}_{event}"
 
 
-def _install_sqlite_triggers(connection: Connection) -> None:
-    wanted = {_trigger_name(t, e): _sqlite_trigger(t, e) for t, e in _watched()}
+def _install_sqlite_triggers(connection: Connection, watched: list[tuple[str, str]]) -> None:
+    wanted = {_trigger_name(t, e): _sqlite_trigger(t, e) for t, e in watched}
     query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
     stored = {name: sql for name, sql in connection.exec_driver_sql(query)}
     outdated = [name for name, create in wanted.items() if stored.get(name) != create]
@@ -180,9 +184,9 @@ $$
 """
 
 
-def _install_postgresql_triggers(connection: Connection) -> None:
+def _install_postgresql_triggers(connection: Connection, watched: list[tuple[str, str]]) -> None:
     connection.exec_driver_sql(_POSTGRESQL_MARK)
-    for table, event in _watched():
+    for table, event in watched:
         connection.exec_driver_sql(_postgresql_function(table, event))
         if not _has_trigger(connection, table, _trigger_name(table, event)):
             connection.exec_driver_sql(

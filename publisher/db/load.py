@@ -28,8 +28,12 @@ from publisher.build.source import (
     AnnouncementRow,
     BellScheduleRow,
     CalendarRow,
+    DisplaySettings,
     DutyRow,
+    ExamRow,
     LessonRow,
+    Logo,
+    NightHours,
     PeriodRow,
     SchoolData,
     SubstitutionRow,
@@ -40,10 +44,12 @@ from publisher.db.models import (
     BellSchedule,
     CalendarOverride,
     Duty,
+    Exam,
     Lesson,
     Period,
     School,
     SchoolClass,
+    SchoolDisplay,
     Substitution,
     WeekPlanDay,
     split_weekend,
@@ -83,6 +89,8 @@ def load_schools(
     substitutions = _load_substitutions(connection, ids, bounds, classes)
     duties = _load_duties(connection, ids, bounds)
     announcements = _load_announcements(connection, ids, bounds)
+    exams = _load_exams(connection, ids, bounds, classes)
+    displays = _load_displays(connection, ids)
     return [
         SchoolData(
             id=school["id"],
@@ -106,6 +114,8 @@ def load_schools(
             substitutions=tuple(substitutions[school["id"]]),
             duties=tuple(duties[school["id"]]),
             announcements=tuple(announcements[school["id"]]),
+            exams=tuple(exams[school["id"]]),
+            display=displays.get(school["id"], DisplaySettings()),
         ).normalized()
         for school in schools
     ]
@@ -254,6 +264,7 @@ def _load_lessons(
             Lesson.class_id,
             Lesson.subject,
             Lesson.teacher,
+            Lesson.room,
         ).where(Lesson.school_id.in_(ids)),
         Lesson.school_id,
         Lesson.weekday,
@@ -261,10 +272,10 @@ def _load_lessons(
     # Nine rows in ten of a batch: the loop names the columns in the select's
     # order, as looking each value up by name would slow the whole load (above).
     lessons: defaultdict[int, list[LessonRow]] = defaultdict(list)
-    for school_id, weekday, period_index, class_id, subject, teacher in connection.execute(query):
+    for school_id, weekday, period, class_id, subject, teacher, room in connection.execute(query):
         lessons[school_id].append(
             LessonRow(
-                WEEKDAYS[weekday], period_index, classes[school_id][class_id], subject, teacher
+                WEEKDAYS[weekday], period, classes[school_id][class_id], subject, teacher, room
             )
         )
     return lessons
@@ -281,6 +292,7 @@ def _load_substitutions(
             Substitution.class_id,
             Substitution.teacher,
             Substitution.cancelled,
+            Substitution.room,
         ).where(Substitution.school_id.in_(ids)),
         Substitution.school_id,
         Substitution.date,
@@ -296,6 +308,7 @@ def _load_substitutions(
             classes[row["school_id"]][row["class_id"]],
             row["teacher"],
             row["cancelled"],
+            row["room"],
         ),
     )
 
@@ -348,6 +361,60 @@ def _load_announcements(
         "school_id",
         lambda row: AnnouncementRow(row["text"], row["first_date"], row["last_date"]),
     )
+
+
+def _load_exams(
+    connection: Connection, ids: list[int], bounds: Bounds, classes: Names
+) -> defaultdict[int, list[ExamRow]]:
+    query = bounds.touching(
+        select(
+            Exam.school_id,
+            Exam.date,
+            Exam.period_index,
+            Exam.class_id,
+            Exam.subject,
+            Exam.room,
+            Exam.invigilators,
+        ).where(Exam.school_id.in_(ids)),
+        Exam.school_id,
+        Exam.date,
+        Exam.date,
+    )
+    return _grouped(
+        connection,
+        query,
+        "school_id",
+        lambda row: ExamRow(
+            row["date"],
+            row["period_index"],
+            classes[row["school_id"]][row["class_id"]],
+            row["subject"],
+            row["room"],
+            split_invigilators(row["invigilators"]),
+        ),
+    )
+
+
+def split_invigilators(stored: str) -> tuple[str, ...]:
+    """The invigilators column (one name a line, lead first) as names."""
+    return tuple(name for name in stored.split("\n") if name)
+
+
+def _load_displays(connection: Connection, ids: list[int]) -> dict[int, DisplaySettings]:
+    """Each school's display settings; a school without a row has none set."""
+    query = select(SchoolDisplay).where(SchoolDisplay.school_id.in_(ids))
+    displays = {}
+    for row in connection.execute(query).mappings():
+        logo = None
+        if row["logo"] is not None and row["logo_extension"] is not None:
+            logo = Logo(bytes(row["logo"]), row["logo_extension"])
+        night = None
+        if row["night_start"] is not None and row["night_end"] is not None:
+            night = NightHours(row["night_start"], row["night_end"])
+        displays[row["school_id"]] = DisplaySettings(
+            hijri=row["hijri"], digits=row["digits"], accent=row["accent"], logo=logo, night=night
+        )
+    return displays
 
 
 def _as_utc(value: dt.datetime | None) -> dt.datetime | None:

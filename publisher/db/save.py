@@ -19,17 +19,19 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from publisher.build.source import WEEKDAYS, SchoolData
+from publisher.build.source import WEEKDAYS, DisplaySettings, SchoolData
 from publisher.db.load import load_schools
 from publisher.db.models import (
     Announcement,
     BellSchedule,
     CalendarOverride,
     Duty,
+    Exam,
     Lesson,
     Period,
     School,
     SchoolClass,
+    SchoolDisplay,
     Substitution,
     WeekPlanDay,
     new_public_key,
@@ -175,6 +177,8 @@ _ROWS_IN_INSERT_ORDER = (
     Substitution,
     Duty,
     Announcement,
+    Exam,
+    SchoolDisplay,
 )
 _COLLECTIONS = [
     "bell_schedules",
@@ -185,6 +189,8 @@ _COLLECTIONS = [
     "substitutions",
     "duties",
     "announcements",
+    "exams",
+    "display",
 ]
 
 
@@ -244,6 +250,7 @@ def _collect_rows(
             "class_id": class_ids[x.school_class],
             "subject": x.subject,
             "teacher": x.teacher,
+            "room": x.room,
         }
         for x in data.lessons
     )
@@ -255,6 +262,7 @@ def _collect_rows(
             "class_id": class_ids[x.school_class],
             "teacher": x.teacher,
             "cancelled": x.cancelled,
+            "room": x.room,
         }
         for x in data.substitutions
     )
@@ -272,3 +280,31 @@ def _collect_rows(
         {"school_id": school_id, "text": x.text, "first_date": x.first, "last_date": x.last}
         for x in data.announcements
     )
+    rows[Exam].extend(
+        {
+            "school_id": school_id,
+            "date": x.date,
+            "period_index": x.period,
+            "class_id": class_ids[x.school_class],
+            "subject": x.subject,
+            "room": x.room,
+            "invigilators": "\n".join(x.invigilators),
+        }
+        for x in data.exams
+    )
+    if data.display != DisplaySettings():
+        rows[SchoolDisplay].append(_display_row(school_id, data.display))
+
+
+def _display_row(school_id: int, display: DisplaySettings) -> dict[str, Any]:
+    """The `school_displays` row of settings that are not all unset (those need no row)."""
+    return {
+        "school_id": school_id,
+        "hijri": display.hijri,
+        "digits": display.digits,
+        "accent": display.accent,
+        "logo": display.logo.content if display.logo else None,
+        "logo_extension": display.logo.extension if display.logo else None,
+        "night_start": display.night.start if display.night else None,
+        "night_end": display.night.end if display.night else None,
+    }

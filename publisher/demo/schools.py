@@ -19,12 +19,22 @@ from publisher.build.source import (
     AnnouncementRow,
     BellScheduleRow,
     CalendarRow,
+    DisplaySettings,
     DutyRow,
+    ExamRow,
     LessonRow,
+    NightHours,
     SchoolData,
     SubstitutionRow,
 )
-from publisher.demo.timetable import bells, exam_bells, teacher_names, weekly_lessons
+from publisher.demo.timetable import (
+    bells,
+    exam_bells,
+    exam_rows,
+    teacher_names,
+    weekly_lessons,
+    with_rooms,
+)
 from publisher.demo.words import (
     ARABIC,
     ARABIC_GRADES,
@@ -64,6 +74,7 @@ class SchoolOutline:
     women: bool = False  # a girls' school: women teachers
     exams: bool = False  # two exam days (a special bell schedule) this week
     holiday: bool = False  # a holiday this week
+    display: DisplaySettings = DisplaySettings()
 
 
 def school_week(weekend: Sequence[str], regular: str, **others: str) -> tuple[tuple[str, str], ...]:
@@ -100,6 +111,7 @@ def _riyadh(
     women: bool = False,
     exams: bool = False,
     holiday: bool = False,
+    display: DisplaySettings | None = None,
 ) -> SchoolOutline:
     regular = bells(
         "الجدول المعتاد", ARABIC, start=start, lessons=lessons, lesson_minutes=45, prayer=DHUHR
@@ -117,6 +129,7 @@ def _riyadh(
         women=women,
         exams=exams,
         holiday=holiday,
+        display=display or DisplaySettings(),
     )
 
 
@@ -152,6 +165,7 @@ NAMED_OUTLINES = (
         lessons=8,
         exams=True,
         holiday=True,
+        display=DisplaySettings(accent="#1a7f5a", night=NightHours(dt.time(19), dt.time(5, 30))),
     ),
     _riyadh(
         "al-yasmin-girls",
@@ -229,7 +243,11 @@ def build_school(plan: SchoolOutline, today: dt.date) -> SchoolData:
         if period.kind == "lesson"
     ]
     teachers_left = teacher_names(rng, words, women=plan.women)
-    lessons = weekly_lessons(rng, plan.classes, slots, words.subjects, teachers_left)
+    lessons = with_rooms(
+        weekly_lessons(rng, plan.classes, slots, words.subjects, teachers_left),
+        plan.classes,
+        words,
+    )
     teachers = sorted({row.teacher for row in lessons})
 
     week = [today + dt.timedelta(days=n) for n in range(WINDOW_DAYS)]
@@ -243,9 +261,12 @@ def build_school(plan: SchoolOutline, today: dt.date) -> SchoolData:
         CalendarRow("special", day, day, label, words.exam_schedule)
         for day, label in zip(exam_days, words.exam_days, strict=False)
     ]
+    exams: tuple[ExamRow, ...] = ()
     if exam_days:
         first_lesson = min(p.start for p in plan.schedules[0].periods if p.kind == "lesson")
         bell_schedules += (exam_bells(words, first_lesson),)
+        subjects = [name for name, _ in words.subjects]
+        exams = exam_rows(exam_days, bell_schedules[-1], plan.classes, subjects, teachers)
     calendar += [CalendarRow("holiday", day, day, words.holiday) for day in holidays]
 
     duties = [
@@ -275,9 +296,13 @@ def build_school(plan: SchoolOutline, today: dt.date) -> SchoolData:
         calendar=tuple(calendar),
         classes=plan.classes,
         lessons=lessons,
-        substitutions=_substitutions(rng, lessons, teachers, ordinary),
+        substitutions=_room_change(
+            lessons, _substitutions(rng, lessons, teachers, ordinary), ordinary, words
+        ),
         duties=tuple(duties),
         announcements=tuple(announcements),
+        exams=exams,
+        display=plan.display,
     )
     return data.normalized()
 
@@ -309,6 +334,31 @@ def _substitutions(
                     SubstitutionRow(day, lesson.period, lesson.school_class, substitute, False)
                 )
     return tuple(rows)
+
+
+def _room_change(
+    lessons: Sequence[LessonRow],
+    substitutions: tuple[SubstitutionRow, ...],
+    days: Sequence[dt.date],
+    words: Words,
+) -> tuple[SubstitutionRow, ...]:
+    """The substitutions, and one lesson moved to the spare room on the last of `days`
+    (the first lesson of the day that has no other change): a room change to show."""
+    if not days:
+        return substitutions
+    day = days[-1]
+    changed = {(s.date, s.period, s.school_class) for s in substitutions}
+    weekday = WEEKDAYS[day.weekday()]
+    movable = [
+        row
+        for row in lessons
+        if row.weekday == weekday and (day, row.period, row.school_class) not in changed
+    ]
+    if not movable:
+        return substitutions
+    moved = min(movable, key=lambda row: (row.period, row.school_class))
+    spare = SubstitutionRow(day, moved.period, moved.school_class, None, False, words.spare_room)
+    return (*substitutions, spare)
 
 
 def demo_school(number: int, today: dt.date) -> SchoolData:

@@ -8,7 +8,7 @@ import random
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from publisher.build.source import BellScheduleRow, LessonRow, PeriodRow
+from publisher.build.source import BellScheduleRow, ExamRow, LessonRow, PeriodRow
 from publisher.demo.words import (
     ARABIC_FAMILIES,
     ARABIC_MEN,
@@ -173,3 +173,53 @@ def weekly_lessons(
                     del left[school_class][subject]
                 lessons.append(LessonRow(weekday, period, school_class, subject, teacher))
     return tuple(lessons)
+
+
+def home_rooms(classes: Sequence[str]) -> dict[str, str]:
+    """Each class's own room, numbered by floor: 101, 102, ... 110, 201, ..."""
+    return {name: f"{i // 10 + 1}{i % 10 + 1:02d}" for i, name in enumerate(classes)}
+
+
+def with_rooms(
+    lessons: Sequence[LessonRow], classes: Sequence[str], words: Words
+) -> tuple[LessonRow, ...]:
+    """The lessons with their rooms: a specialist subject in its teacher's room (a lab,
+    a sports hall: "Lab 2"), any other in the class's own room.
+
+    A teacher is never in two classes at once, so no room is either.
+    """
+    home = home_rooms(classes)
+    kinds = dict(words.subject_rooms)
+    numbers: dict[str, dict[str, int]] = {}
+    for row in lessons:
+        if row.subject in kinds:
+            numbered = numbers.setdefault(row.subject, {})
+            numbered.setdefault(row.teacher, len(numbered) + 1)
+    return tuple(
+        row._replace(room=f"{kinds[row.subject]} {numbers[row.subject][row.teacher]}")
+        if row.subject in kinds
+        else row._replace(room=home[row.school_class])
+        for row in lessons
+    )
+
+
+def exam_rows(
+    days: Sequence[dt.date],
+    schedule: BellScheduleRow,
+    classes: Sequence[str],
+    subjects: Sequence[str],
+    teachers: Sequence[str],
+) -> tuple[ExamRow, ...]:
+    """Each class's exam in each exam period of `days`, in its own room, with two
+    invigilators (one when the staff is small), none watching two rooms at once."""
+    home = home_rooms(classes)
+    per_class = min(2, len(teachers) // max(len(classes), 1))
+    periods = [p.index for p in schedule.periods if p.kind == "exam"]
+    rows = []
+    for paper, (day, period) in enumerate((d, p) for d in days for p in periods):
+        subject = subjects[paper % len(subjects)]
+        for n, name in enumerate(classes):
+            first = (paper * 7 + n * per_class) % max(len(teachers), 1)
+            watching = [teachers[(first + k) % len(teachers)] for k in range(per_class)]
+            rows.append(ExamRow(day, period, name, subject, home[name], tuple(watching)))
+    return tuple(rows)

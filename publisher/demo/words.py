@@ -24,6 +24,8 @@ class Words:
     places: tuple[str, ...]
     announcements: tuple[str, ...]
     event: tuple[str, str]  # (duty place, announcement) of a one-off event
+    subject_rooms: tuple[tuple[str, str], ...]  # (subject, its kind of room), taught there
+    spare_room: str  # where a lesson moves for a day
 
 
 ARABIC_LESSON_LABELS = tuple(
@@ -80,6 +82,8 @@ ARABIC = Words(
         "نرحب بأولياء الأمور في اللقاء التربوي بعد صلاة الظهر",
     ),
     event=("قاعة الاختبارات", "جدول الاختبارات متاح لدى رواد الفصول، بالتوفيق للجميع"),
+    subject_rooms=(("علوم", "المختبر"), ("حاسب", "معمل الحاسب"), ("تربية بدنية", "الملعب")),
+    spare_room="مركز مصادر التعلم",
 )
 
 ENGLISH = Words(
@@ -116,6 +120,8 @@ ENGLISH = Words(
         "Lost property is by reception until Friday",
     ),
     event=("Exam hall", "Good luck to everyone sitting mock exams this week"),
+    subject_rooms=(("Science", "Lab"), ("Computing", "ICT suite"), ("PE", "Sports hall")),
+    spare_room="Library",
 )
 
 ARABIC_GRADES = ("الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس")

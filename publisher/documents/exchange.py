@@ -60,7 +60,10 @@ def import_file(
     """
     source = str(path)
     try:
-        data = parse_school(read_document(path, content, kind), source)
+        folder = Path(path).parent
+        data = parse_school(
+            read_document(path, content, kind), source, lambda name: (folder / name).read_bytes()
+        )
         with transaction(sessions) as session:
             _check_key_is_free(session, data, source)
             _school_id, revision, changed = save_school(session, data)

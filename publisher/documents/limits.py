@@ -21,3 +21,7 @@ ANNOUNCEMENTS = 100
 NAME_LENGTH = 200  # the school's name, subjects, teachers, labels, places
 SHORT_NAME_LENGTH = 100  # classes and bell schedules
 ANNOUNCEMENT_LENGTH = 1_000
+
+INVIGILATORS = 20  # of one exam
+EXAMS = 20_000
+LOGO_BYTES = 256 * 1024

@@ -1,11 +1,13 @@
 """Validating a school document (a mapping read from YAML or JSON) into a `SchoolData`.
 
-Pure: no file, database or clock. The first problem found raises `ValidationError`
+Pure: no database or clock, and no file but a logo named by the document, read
+through the function the caller passes. The first problem found raises `ValidationError`
 with one line, `<file>: <field path>: <problem>`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zoneinfo
 from typing import Any
@@ -21,6 +23,8 @@ from publisher.build.source import (
 )
 from publisher.documents import limits
 from publisher.documents.bells import bell_schedules, calendar, week_plan
+from publisher.documents.display import ReadFile, display
+from publisher.documents.exams import exams
 from publisher.documents.fields import (
     At,
     boolean,
@@ -34,6 +38,7 @@ from publisher.documents.fields import (
     text,
     weekday,
 )
+from publisher.documents.names import class_name, known_class, room, teacher
 from publisher.errors import quote
 
 LOCALES = ("ar", "en")
@@ -48,15 +53,19 @@ OPTIONAL = (
     "substitutions",
     "duties",
     "announcements",
+    "exams",
+    "display",
 )
 _SLUG = re.compile(r"[a-z0-9-]{1,100}")
 _KEY = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
 
-def parse_school(document: Any, source: str) -> SchoolData:
+def parse_school(document: Any, source: str, read_file: ReadFile | None = None) -> SchoolData:
     """Check a whole document and return the school it describes, normalized.
 
     `source` is the file as the user named it; every error message starts with it.
+    `read_file` reads a logo the document names by file; without it, only a logo
+    given inline (a data: URI) is accepted.
     """
     at = At(source)
     doc = mapping(document, at, REQUIRED, OPTIONAL)
@@ -70,7 +79,7 @@ def parse_school(document: Any, source: str) -> SchoolData:
     classes = _classes(doc["classes"], at.key("classes"))
     schedules = bell_schedules(doc["bell_schedules"], at.key("bell_schedules"))
     week = week_plan(doc["week"], at.key("week"), schedules, weekend)
-    return SchoolData(
+    school = SchoolData(
         slug=slug,
         key=key,
         name=name,
@@ -88,6 +97,11 @@ def parse_school(document: Any, source: str) -> SchoolData:
         ),
         duties=_duties(doc.get("duties", []), at.key("duties")),
         announcements=_announcements(doc.get("announcements", []), at.key("announcements")),
+        display=display(doc.get("display", {}), at.key("display"), read_file),
+    )
+    # Exams are checked against the bell schedule each date really has.
+    return dataclasses.replace(
+        school, exams=exams(doc.get("exams", []), at.key("exams"), school)
     ).normalized()
 
 
@@ -128,21 +142,13 @@ def _weekend(value: Any, at: At) -> tuple[str, ...]:
 def _classes(value: Any, at: At) -> tuple[str, ...]:
     positions: dict[str, int] = {}  # a dict, not a list: a long list is checked in linear time
     for position, item in enumerate(sequence(value, at, limits.CLASSES), start=1):
-        name = _class_name(item, at.item(position))
+        name = class_name(item, at.item(position))
         if name in positions:
             at.item(position).fail(
                 f"class {quote(name)} is listed twice (classes[{positions[name]}])"
             )
         positions[name] = position
     return tuple(positions)
-
-
-def _class_name(value: Any, at: At) -> str:
-    return text(value, at, max_length=limits.SHORT_NAME_LENGTH, identifier=True)
-
-
-def _teacher(value: Any, at: At, *, allow_empty: bool = False) -> str:
-    return text(value, at, max_length=limits.NAME_LENGTH, identifier=True, allow_empty=allow_empty)
 
 
 def _lessons(
@@ -158,7 +164,8 @@ def _lessons(
     lessons = []
     fields = ("day", "period", "class", "subject")
     known = set(classes)
-    for where, row in records(value, at, fields, ("teacher",), max_items=limits.LESSONS):
+    optional = ("teacher", "room")
+    for where, row in records(value, at, fields, optional, max_items=limits.LESSONS):
         day = weekday(row["day"], where.key("day"))
         if day not in planned:
             where.key("day").fail(f"no bell schedule is planned on {day} (see week)")
@@ -174,7 +181,7 @@ def _lessons(
                 f"period {index} of bell schedule {quote(schedule)} is a {period.kind},"
                 " not a lesson"
             )
-        school_class = _class(row["class"], where.key("class"), known)
+        school_class = known_class(row["class"], where.key("class"), known)
         slot = (day, index, school_class)
         if slot in taken:
             where.fail(
@@ -188,17 +195,11 @@ def _lessons(
                 period=index,
                 school_class=school_class,
                 subject=text(row["subject"], where.key("subject")),
-                teacher=_teacher(row.get("teacher", ""), where.key("teacher"), allow_empty=True),
+                teacher=teacher(row.get("teacher", ""), where.key("teacher"), allow_empty=True),
+                room=room(row.get("room", ""), where.key("room"), allow_empty=True),
             )
         )
     return tuple(lessons)
-
-
-def _class(value: Any, at: At, classes: set[str]) -> str:
-    name = _class_name(value, at)
-    if name not in classes:
-        at.fail(f"unknown class {quote(name)} (not in classes)")
-    return name
 
 
 def _substitutions(value: Any, at: At, classes: tuple[str, ...]) -> tuple[SubstitutionRow, ...]:
@@ -206,17 +207,18 @@ def _substitutions(value: Any, at: At, classes: tuple[str, ...]) -> tuple[Substi
     rows = []
     fields = ("date", "period", "class")
     known = set(classes)
-    optional = ("teacher", "cancelled")
+    optional = ("teacher", "room", "cancelled")
     for where, row in records(value, at, fields, optional, max_items=limits.SUBSTITUTIONS):
         day = date(row["date"], where.key("date"))
         index = integer(row["period"], where.key("period"))
-        school_class = _class(row["class"], where.key("class"), known)
+        school_class = known_class(row["class"], where.key("class"), known)
         cancelled = boolean(row.get("cancelled", False), where.key("cancelled"))
-        if cancelled and "teacher" in row:
-            where.fail("give either a teacher or cancelled: true, not both")
-        if not cancelled and "teacher" not in row:
-            where.fail("needs a teacher, or cancelled: true")
-        teacher = None if cancelled else _teacher(row["teacher"], where.key("teacher"))
+        if cancelled and ("teacher" in row or "room" in row):
+            where.fail("give a teacher or a room, or cancelled: true, not both")
+        if not cancelled and "teacher" not in row and "room" not in row:
+            where.fail("needs a teacher, a room, or cancelled: true")
+        substitute = teacher(row["teacher"], where.key("teacher")) if "teacher" in row else None
+        new_room = room(row["room"], where.key("room")) if "room" in row else None
         slot = (day, index, school_class)
         if slot in taken:
             where.fail(
@@ -224,7 +226,7 @@ def _substitutions(value: Any, at: At, classes: tuple[str, ...]) -> tuple[Substi
                 f" ({taken[slot]})"
             )
         taken[slot] = where.path
-        rows.append(SubstitutionRow(day, index, school_class, teacher, cancelled))
+        rows.append(SubstitutionRow(day, index, school_class, substitute, cancelled, new_room))
     return tuple(rows)
 
 
@@ -236,7 +238,7 @@ def _duties(value: Any, at: At) -> tuple[DutyRow, ...]:
             where.fail("give exactly one of day (every week) or date (once)")
         rows.append(
             DutyRow(
-                teacher=_teacher(row["teacher"], where.key("teacher")),
+                teacher=teacher(row["teacher"], where.key("teacher")),
                 place=text(row.get("place", ""), where.key("place"), allow_empty=True),
                 weekday=weekday(row["day"], where.key("day")) if "day" in row else None,
                 date=date(row["date"], where.key("date")) if "date" in row else None,

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from publisher.build.source import WEEKDAYS, SchoolData
+from publisher.documents.display import display_document
 from publisher.documents.fields import clock
 
 FORMATS = ("yaml", "json")
@@ -79,6 +80,7 @@ def school_document(data: SchoolData) -> dict[str, Any]:
                 "subject": x.subject,
                 "teacher": x.teacher,
             }
+            | ({"room": x.room} if x.room else {})
             for x in sorted(
                 data.lessons,
                 key=lambda x: (order[x.weekday], x.period, position.get(x.school_class, -1)),
@@ -86,7 +88,9 @@ def school_document(data: SchoolData) -> dict[str, Any]:
         ],
         substitutions=[
             {"date": s.date, "period": s.period, "class": s.school_class}
-            | ({"cancelled": True} if s.cancelled else {"teacher": s.teacher})
+            | ({"cancelled": True} if s.cancelled else {})
+            | ({"teacher": s.teacher} if s.teacher is not None else {})
+            | ({"room": s.room} if s.room is not None else {})
             for s in data.substitutions
         ],
         duties=[
@@ -97,7 +101,16 @@ def school_document(data: SchoolData) -> dict[str, Any]:
         announcements=[
             {"text": a.text, "first": a.first, "last": a.last} for a in data.announcements
         ],
+        exams=[
+            {"date": x.date, "period": x.period, "class": x.school_class, "subject": x.subject}
+            | ({"room": x.room} if x.room else {})
+            | {"invigilators": list(x.invigilators)}
+            for x in data.exams
+        ],
     )
+    display = display_document(data.display)
+    if display:
+        document["display"] = display
     return document
 
 
@@ -131,7 +144,7 @@ class _FlowList(list):  # type: ignore[type-arg]
     """A short list written on one line: `[friday, saturday]`."""
 
 
-_ROW_SECTIONS = ("calendar", "lessons", "substitutions", "duties")
+_ROW_SECTIONS = ("calendar", "lessons", "substitutions", "duties", "exams")
 _TIME_TEXT = re.compile(r"\d{2}:\d{2}(:\d{2})?")
 
 

@@ -39,6 +39,7 @@ from publisher.publish import (
     SchoolResult,
     apply_school,
     apply_writes,
+    plan_logo,
     plan_school,
     plan_shared_objects,
     record_results,
@@ -120,6 +121,8 @@ def expected_objects(
             immutable=True,
         )
         objects.append(writes.get(key, reused))
+    logo = plan_logo(school, {}, settings)  # planned whole: immutable, not dated
+    objects.extend([logo] if logo is not None else [])
     objects.extend(write for write in plan.writes if write.mutable)
     return dataclasses.replace(plan, writes=tuple(objects))
 

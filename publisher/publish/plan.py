@@ -30,6 +30,7 @@ from publisher.build.layout import (
     check_school_key,
     day_key,
     day_name,
+    logo_key,
     manifest_key,
     page_key,
     school_prefix,
@@ -138,8 +139,8 @@ def plan_school(
     """Compare a school's built day files, manifest and page with what is published.
 
     `published` holds the records of this school's objects, keyed by object key.
-    The writes are ordered day files, manifest, page: nothing is named before
-    it exists.
+    The writes are ordered day files, logo, manifest, page: nothing is named
+    before it exists.
     """
     days = sorted(days, key=lambda d: d.date)
     immutable = settings.cache.immutable
@@ -172,6 +173,9 @@ def plan_school(
                 PlannedWrite(key, day.content, JSON_TYPE, immutable, reason, day.date, True)
             )
         entries.append(ManifestEntry(day.date, key.removeprefix(prefix), day.sha256))
+    logo = plan_logo(school, published, settings)
+    if logo is not None:
+        writes.append(logo)
 
     content = build_manifest(school, entries, settings.poll_interval)
     manifest = PlannedWrite(
@@ -194,6 +198,26 @@ def plan_school(
         writes=tuple(writes),
         entries=tuple(entries),
     )
+
+
+def plan_logo(
+    school: SchoolData, published: Mapping[str, PublishedRecord], settings: PublishSettings
+) -> PlannedWrite | None:
+    """The school's logo, when it has one not yet published: an immutable object named
+    by its content, so a new logo is a new key and screens never see a half-changed one."""
+    logo = school.display.logo
+    if logo is None:
+        return None
+    write = PlannedWrite(
+        logo_key(school.key, logo),
+        logo.content,
+        logo.media_type,
+        settings.cache.immutable,
+        UNSETTLED,
+        immutable=True,
+    )
+    reason = _reason(write, published.get(write.key))
+    return None if reason is None else dataclasses.replace(write, reason=reason)
 
 
 def _reason(write: PlannedWrite, record: PublishedRecord | None) -> Reason | None:
