@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from publisher.page import (
+    LAYOUT,
     TIMING,
     asset_build_hash,
     asset_files,
@@ -113,7 +114,10 @@ def test_index_is_canonical_relative_and_configured(locale: str, direction: str)
         "build": "0123456789abcdef",
         "manifest_url": "./manifest.json",
         "service_worker_url": "../../sw.js",
+        "school_name": "",
+        "timezone": None,
         **TIMING,
+        **LAYOUT,
     }
     assert b'href="../../assets/0123456789abcdef/css/screen.css"' in page
     assert re.search(rb"\d{4}-\d{2}-\d{2}T", page) is None  # no timestamp
