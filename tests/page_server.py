@@ -123,8 +123,8 @@ class Site:
             self._write(f"{school_prefix(school.key)}{name}", snapshot.content)
             entries.append(ManifestEntry(snapshot.date, name, snapshot.sha256))
         self._write(manifest_key(school.key), build_manifest(school, entries, poll_interval))
-        pairs = [(key, data.locale) for key, data in self.schools.items()]
-        for path, content in page_objects(pairs).items():
+        pages = [(key, d.locale, d.name, d.timezone) for key, d in self.schools.items()]
+        for path, content in page_objects(pages).items():
             self._write(path, content)
         return self.url(school.key)
 
@@ -235,7 +235,11 @@ def wait_until(page: Page, expression: str, timeout: float = 10.0) -> Any:
 
 def wait_for_data(page: Page) -> None:
     """Until the screen shows a day (the first poll and its day files arrived)."""
-    wait_until(page, "document.querySelector('[data-screen]').dataset.state !== 'loading'")
+    wait_until(
+        page,
+        "!['loading', 'connecting']"
+        ".includes(document.querySelector('[data-screen]').dataset.state)",
+    )
 
 
 def text(page: Page, slot: str) -> str:
