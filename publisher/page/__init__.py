@@ -60,7 +60,7 @@ LAYOUT: dict[str, Any] = {
     # compact card holds names up to 8 characters, subjects 24, teachers 30; any
     # longer text takes the roomy card): the grids of site/css/screen.css.
     "classes_per_page": {
-        "landscape": {"compact": 18, "roomy": 10},  # 2 columns x 9 rows, 2 x 5
+        "landscape": {"compact": 20, "roomy": 10},  # 2 columns x 10 rows, 2 x 5
         "portrait": {"compact": 20, "roomy": 16},  # 2 columns x 10 rows, 2 x 8
     },
     "duties_shown": 3,
