@@ -47,7 +47,6 @@ const backoff = {
   jitter: config.backoff_jitter,
 };
 const layout = {
-  perPage: config.classes_per_page.landscape,
   pageIntervalMs: config.page_interval_ms,
   announcementsShown: config.announcements_shown,
   announcementChars: config.announcement_chars,
