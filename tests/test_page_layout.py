@@ -257,8 +257,11 @@ def test_every_class_is_shown_within_its_pages_and_a_page_indicator_says_which(
 
 @pytest.fixture(scope="module", name="context")
 def english_context(chromium: Browser) -> Iterator[BrowserContext]:
+    """1920x1080, on a device whose own zone is none of the schools' (New York)."""
     context = chromium.new_context(
-        viewport={"width": 1920, "height": 1080}, service_workers="block"
+        viewport={"width": 1920, "height": 1080},
+        service_workers="block",
+        timezone_id="America/New_York",
     )
     yield context
     context.close()
@@ -272,7 +275,7 @@ def text(page: Page, slot: str) -> str:
 def test_a_failing_first_load_shows_the_school_its_clock_and_the_next_try(
     context: BrowserContext, published: tuple[Site, dict[str, str]]
 ) -> None:
-    """al-noor-boys-en is in Riyadh (UTC+3); the browser's own zone is not."""
+    """al-noor-boys-en is in Riyadh (UTC+3); the device is in New York (UTC-5)."""
     site, pages = published
     page = context.new_page()
     when = at(1, "07:20:00")
