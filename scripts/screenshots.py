@@ -1,35 +1,28 @@
-"""Screenshots of the display page at 1920x1080, for the README: docs/screens/*.png.
+"""Screenshots of the display page for the docs: docs/screens/*.png and its gallery.
 
-Publishes two demo schools (an Arabic one in Riyadh, an English one in London)
-into a temporary folder exactly as the publisher would, serves it on 127.0.0.1
-with `publisher.page.preview`, and photographs each screen in Debian's Chromium
-at a fixed instant (the page's clock is Playwright's fake clock), so the same
-code always gives the same pictures.
+Publishes the demo schools and a long-names school into a temporary folder through
+the publisher's own plan and apply loop (`testsupport.screens.publish`), serves it
+on 127.0.0.1 with `publisher.page.preview`, and photographs each screen in Debian's
+Chromium at fixed instants on Playwright's fake clock, so the same code always
+gives the same pictures. Both locales, landscape 1920x1080 and portrait 1080x1920
+in every state, 1366x768 and 3840x2160 in a few. Pictures that are no longer
+made are removed from the folder.
 
-    python scripts/screenshots.py [--out docs/screens]
+    PYTHONPATH=. python scripts/screenshots.py [--out docs/screens]
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import datetime as dt
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import sync_playwright
 
-from publisher.build import build_day
-from publisher.build.layout import school_prefix
-from publisher.config import PublishSettings
-from publisher.demo.schools import demo_schools
-from publisher.page.build import current_page_build
 from publisher.page.preview import PreviewHandler, make_server
-from publisher.publish import apply_writes, plan_school, plan_shared_objects
-from publisher.stores.local import LocalStore
+from testsupport.screens import STATES, publish, screen_schools, show
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,24 +33,26 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-WEEK_START = dt.date(2026, 11, 22)  # a Sunday: the demo week starts here
-SHOTS = [
-    # (file, demo school slug, instant in UTC; Riyadh is UTC+3, London UTC+0 in November)
-    # A lesson with a cancelled class (3/هـ), in Arabic.
-    ("ar-school-day.png", "al-yasmin-girls", dt.datetime(2026, 11, 22, 4, 38, 25, tzinfo=dt.UTC)),
-    # A lesson with a substitute (10D), in English.
-    (
-        "en-school-day.png",
-        "thameside-academy",
-        dt.datetime(2026, 11, 23, 11, 20, 25, tzinfo=dt.UTC),
-    ),
-    # The break: the classes panel shows where every class goes next.
-    ("ar-break.png", "al-noor-boys", dt.datetime(2026, 11, 22, 6, 33, 5, tzinfo=dt.UTC)),
-    # An exam day (a special bell schedule), labelled in the header.
-    ("ar-exam-day.png", "al-noor-boys", dt.datetime(2026, 11, 23, 5, 20, 40, tzinfo=dt.UTC)),
-    # A holiday: the next school day's first bell.
-    ("ar-holiday.png", "al-noor-boys", dt.datetime(2026, 11, 26, 8, 0, 0, tzinfo=dt.UTC)),
-]
+SIZES = {
+    "landscape": (1920, 1080),
+    "portrait": (1080, 1920),
+    "small": (1366, 768),
+    "4k": (3840, 2160),
+}
+EVERY_STATE = ("landscape", "portrait")
+FEW_STATES = {"small": ("lesson", "long-names"), "4k": ("lesson",)}
+
+
+def shots() -> list[tuple[str, str, str]]:
+    """(state, locale, size) of every picture."""
+    wanted = [(state, size) for state in STATES for size in EVERY_STATE]
+    wanted += [(state, size) for size, states in FEW_STATES.items() for state in states]
+    return [(state, locale, size) for state, size in wanted for locale in ("ar", "en")]
+
+
+def file_name(state: str, locale: str, size: str) -> str:
+    width, height = SIZES[size]
+    return f"{locale}-{state}-{width}x{height}.png"
 
 
 class NoDateHandler(PreviewHandler):
@@ -68,40 +63,25 @@ class NoDateHandler(PreviewHandler):
             super().send_header(keyword, value)
 
 
-def publish(root: Path) -> dict[str, str]:
-    """Publishes the demo schools' page, manifests and a week of day files, planned and
-    written by the publish room as a run would; slug -> page path."""
-    schools = [
-        dataclasses.replace(
-            school,
-            key=f"demo-screen-{school.slug}",  # a school key is 22 characters or more
-            revised_at=dt.datetime(2026, 11, 20, 13, 5, tzinfo=dt.UTC),
-        )
-        for school in demo_schools(WEEK_START)
+def gallery(names: list[tuple[str, str, str]]) -> str:
+    """docs/screens/README.md: every picture, by state."""
+    lines = [
+        "# The display page, in pictures",
+        "",
+        "Made by `scripts/screenshots.py` from the demo schools and a long-names school",
+        "(forty written-out Arabic class names, 30+ character subjects and teachers,",
+        "200-character announcements). The sizing and paging rules are in",
+        "[publisher/site/README.md](../../publisher/site/README.md).",
+        "",
     ]
-    page, settings = current_page_build(), PublishSettings()
-    writes = list(plan_shared_objects(page, {}, settings))
-    for school in schools:
-        week = [build_day(school, WEEK_START + dt.timedelta(days=n)) for n in range(7)]
-        writes.extend(plan_school(school, week, {}, settings, page).writes)
-    applied = apply_writes(LocalStore.open(root), writes)
-    if applied.error is not None:
-        raise applied.error
-    return {s.slug: f"/{school_prefix(s.key)}index.html" for s in schools}
-
-
-def shoot(page: Page, url: str, at: dt.datetime, out: Path) -> None:
-    # Installed a little early: the clock runs until it is paused, never backwards.
-    page.clock.install(time=at - dt.timedelta(seconds=5))
-    page.clock.pause_at(at)
-    page.goto(url)
-    for _ in range(200):
-        if page.evaluate("document.querySelector('[data-screen]').dataset.state !== 'loading'"):
-            break
-        time.sleep(0.05)
-    page.evaluate("document.fonts.ready.then(() => true)")
-    page.clock.run_for(1000)
-    page.screenshot(path=str(out))
+    for state in STATES:
+        lines += [f"## {state}", ""]
+        for s, locale, size in names:
+            if s == state:
+                name = file_name(s, locale, size)
+                lines.append(f"![{locale} {state} {SIZES[size][0]}x{SIZES[size][1]}]({name})")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -112,9 +92,11 @@ def main() -> int:
         print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
+    wanted = shots()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        pages = publish(root)
+        schools = screen_schools()
+        pages = publish(root, schools)
         server = make_server(root, 0, NoDateHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -122,17 +104,26 @@ def main() -> int:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                for name, slug, at in SHOTS:
+                for state_name, locale, size in wanted:
+                    width, height = SIZES[size]
                     context = browser.new_context(
-                        viewport={"width": 1920, "height": 1080}, service_workers="block"
+                        viewport={"width": width, "height": height}, service_workers="block"
                     )
-                    shoot(context.new_page(), base + pages[slug], at, args.out / name)
+                    state = STATES[state_name][locale]
+                    page = context.new_page()
+                    show(page, base + pages[state.slug], state)
+                    page.screenshot(path=str(args.out / file_name(state_name, locale, size)))
                     context.close()
-                    print(args.out / name)
+                    print(args.out / file_name(state_name, locale, size))
                 browser.close()
         finally:
             server.shutdown()
             server.server_close()
+    keep = {file_name(*shot) for shot in wanted}
+    for old in args.out.glob("*.png"):
+        if old.name not in keep:
+            old.unlink()
+    (args.out / "README.md").write_text(gallery(wanted), encoding="utf-8")
     return 0
 
 

@@ -248,7 +248,11 @@ def wait_until(page: Page, expression: str, timeout: float = 10.0) -> Any:
 
 def wait_for_data(page: Page) -> None:
     """Until the screen shows a day (the first poll and its day files arrived)."""
-    wait_until(page, "document.querySelector('[data-screen]').dataset.state !== 'loading'")
+    wait_until(
+        page,
+        "!['loading', 'connecting']"
+        ".includes(document.querySelector('[data-screen]').dataset.state)",
+    )
 
 
 def text(page: Page, slot: str) -> str:

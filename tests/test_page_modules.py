@@ -361,3 +361,34 @@ def test_days_wanted_held_and_shown(modules: Page) -> None:
     assert answer["fallback"] == "2026-11-22"
     assert answer["kept"] == ["days/2026-11-22.json"]
     assert "date 2026-11-23, not 2026-11-22" in answer["wrongDate"]
+
+
+def test_long_announcements_are_cut_at_spaces_into_pieces_that_page(modules: Page) -> None:
+    text = " ".join(f"word{n}" for n in range(60))  # 409 characters
+    answer = run(
+        modules,
+        "return [view.pieces(arg.text, 120), view.pieces('short one', 120), "
+        "view.pieces('x'.repeat(200), 120)];",
+        {"text": text},
+    )
+    long, short, one_word = answer
+    assert " ".join(long) == text  # nothing lost
+    assert all(len(piece) <= 120 for piece in long) and len(long) == 4
+    assert short == ["short one"]
+    assert one_word == ["x" * 200]  # a word longer than the limit stays whole
+
+
+def test_the_age_of_stale_data_is_said_in_words(modules: Page) -> None:
+    answer = run(
+        modules,
+        """
+        const out = {};
+        for (const locale of ["ar", "en"]) {
+          const f = format.makeFormat(locale, "Asia/Riyadh");
+          out[locale] = [5 * 60e3, 75 * 60e3, 5 * 3600e3, 3 * 86400e3].map((ms) => f.ago(ms));
+        }
+        return out;
+        """,
+    )
+    assert answer["en"] == ["5 minutes ago", "1 hour ago", "5 hours ago", "3 days ago"]
+    assert all(phrase.startswith("قبل") for phrase in answer["ar"])

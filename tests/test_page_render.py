@@ -11,6 +11,7 @@ from schools import riyadh_school
 
 from publisher.config import PublishSettings
 from publisher.page import (
+    LAYOUT,
     TIMING,
     asset_build_hash,
     asset_files,
@@ -116,7 +117,10 @@ def test_index_is_canonical_relative_and_configured(locale: str, direction: str)
         "build": "0123456789abcdef",
         "manifest_url": "./manifest.json",
         "service_worker_url": "../../sw.js",
+        "school_name": "",
+        "timezone": None,
         **TIMING,
+        **LAYOUT,
     }
     assert b'href="../../assets/0123456789abcdef/css/screen.css"' in page
     assert re.search(rb"\d{4}-\d{2}-\d{2}T", page) is None  # no timestamp

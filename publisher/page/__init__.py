@@ -53,9 +53,19 @@ TIMING: dict[str, Any] = {
     "reload_min_gap_ms": 600_000,  # never two self-reloads within ten minutes,
     "reloads_per_hour": 3,  # nor more than three in an hour
     "page_interval_ms": 12_000,  # classes, duties and announcements page on this timer
-    "classes_per_page": 24,  # 3 columns x 8 rows at 1920x1080
-    "duties_shown": 4,
-    "announcements_shown": 2,
+    "stale_banner_ms": 3_600_000,  # data this old gets a banner giving its age in words
+}
+LAYOUT: dict[str, Any] = {
+    # Classes on one page, by the screen's orientation and the day's density (the
+    # compact card holds names up to 8 characters, subjects 24, teachers 30; any
+    # longer text takes the roomy card): the grids of site/css/screen.css.
+    "classes_per_page": {
+        "landscape": {"compact": 20, "roomy": 10},  # 2 columns x 10 rows, 2 x 5
+        "portrait": {"compact": 20, "roomy": 16},  # 2 columns x 10 rows, 2 x 8
+    },
+    "duties_shown": 3,
+    "announcements_shown": 1,
+    "announcement_chars": 120,  # a longer announcement pages in pieces cut at spaces
 }
 SW_NETWORK_TIMEOUT_MS = 4_000
 """The service worker's wait before it answers with its copy: under the page's own timeouts."""
@@ -100,11 +110,20 @@ def asset_build_hash(files: Mapping[str, bytes]) -> str:
     return digest.hexdigest()[:BUILD_HASH_DIGITS]
 
 
-def render_index(school_key: str, locale: str, build_hash: str, public_url: str | None) -> bytes:
+def render_index(
+    school_key: str,
+    locale: str,
+    build_hash: str,
+    public_url: str | None,
+    name: str = "",
+    timezone: str = "",
+) -> bytes:
     """The school's index.html, published at schools/<school-key>/index.html.
 
     URLs are relative to that place unless `public_url` (the prefix's public
-    base URL) is given.
+    base URL) is given. The school's `name` and `timezone` are written in, so
+    the title, the name and the clock are right before any data arrives (and
+    while a first load fails); without them the page waits for its manifest.
     """
     if locale not in DIRECTIONS:
         raise ValueError(f"school {school_key}: unsupported locale {locale!r}")
@@ -116,7 +135,10 @@ def render_index(school_key: str, locale: str, build_hash: str, public_url: str 
         "build": build_hash,
         "manifest_url": f"{page}manifest.json" if public_url else "./manifest.json",
         "service_worker_url": f"{base}sw.js",
+        "school_name": name,
+        "timezone": timezone or None,
         **TIMING,
+        **LAYOUT,
     }
     html = (
         _templates()
@@ -124,7 +146,8 @@ def render_index(school_key: str, locale: str, build_hash: str, public_url: str 
         .render(
             lang=locale,
             dir=DIRECTIONS[locale],
-            title=TITLES[locale],
+            title=name or TITLES[locale],
+            school_name=name,
             csp=_content_security_policy(public_url),
             assets=f"{base}assets/{build_hash}/",
             preload_fonts=PRELOADED_FONTS[locale],

@@ -27,10 +27,13 @@ class PageBuild:
     service_worker: bytes
     public_url: str | None = None
 
-    def index(self, school_key: str, locale: str) -> bytes:
-        """The school's index.html. Raises BuildError for a locale the page cannot show."""
+    def index(self, school_key: str, locale: str, name: str = "", timezone: str = "") -> bytes:
+        """The school's index.html, with its name and time zone written in for the
+        first load. Raises BuildError for a locale the page cannot show."""
         try:
-            return render_index(school_key, locale, self.build_hash, self.public_url)
+            return render_index(
+                school_key, locale, self.build_hash, self.public_url, name, timezone
+            )
         except ValueError as error:
             raise BuildError(str(error)) from None
 

@@ -183,7 +183,7 @@ def plan_school(
     )
     mutable = [manifest]
     if page is not None:
-        index = page.index(school.key, school.locale)
+        index = page.index(school.key, school.locale, school.name, school.timezone)
         mutable.append(
             PlannedWrite(page_key(school.key), index, HTML_TYPE, settings.cache.mutable, UNSETTLED)
         )

@@ -50,6 +50,14 @@ export const STRINGS = {
     revision: "الإصدار",
     changed: "آخر تعديل",
     stale: "لم يُحدَّث منذ",
+    updated: "آخر تحديث للجدول",
+    staleBanner: "آخر تحديث لهذه الشاشة",
+    offline: "هذه الشاشة غير متصلة منذ",
+    offlineHint: "سيعود الجدول عند عودة اتصال الشاشة",
+    connectingHint: "يظهر الجدول فور اتصال الشاشة",
+    connecting: "جارٍ الاتصال بالخادم…",
+    nextTry: "المحاولة التالية بعد",
+    lastMinute: "الجرس بعد أقل من دقيقة",
     at: "الساعة",
     // Not a middle dot: next to Arabic-Indic digits it reads as a zero (٠).
     sep: "، ",
@@ -87,6 +95,14 @@ export const STRINGS = {
     revision: "Revision",
     changed: "changed",
     stale: "Not updated since",
+    updated: "Timetable updated",
+    staleBanner: "This screen last updated",
+    offline: "This screen has been offline since",
+    offlineHint: "The timetable will be back when this screen reconnects",
+    connectingHint: "The timetable appears as soon as this screen connects",
+    connecting: "Connecting…",
+    nextTry: "Next try in",
+    lastMinute: "Bell in under a minute",
     at: "at",
     sep: " · ",
   },
@@ -135,6 +151,7 @@ export function makeFormat(locale, timeZone) {
   });
   const two = new Intl.NumberFormat(tags.gregory, { minimumIntegerDigits: 2, useGrouping: false });
   const plain = new Intl.NumberFormat(tags.gregory, { useGrouping: false });
+  const relative = new Intl.RelativeTimeFormat(tags.gregory, { numeric: "always", style: "long" });
 
   /** @param {number} now */
   function clockParts(now) {
@@ -180,6 +197,18 @@ export function makeFormat(locale, timeZone) {
       return h > 0
         ? `${plain.format(h)}:${two.format(m)}:${two.format(s)}`
         : `${two.format(m)}:${two.format(s)}`;
+    },
+    /**
+     * How long ago `ms` was, in words: "2 hours ago", "قبل ساعتين"; whole
+     * minutes under an hour, whole hours under two days, then days.
+     * @param {number} ms
+     */
+    ago(ms) {
+      const minutes = Math.max(1, Math.floor(ms / 60_000));
+      if (minutes < 60) return relative.format(-minutes, "minute");
+      const hours = Math.floor(minutes / 60);
+      if (hours < 48) return relative.format(-hours, "hour");
+      return relative.format(-Math.floor(hours / 24), "day");
     },
     /** A count in the screen's digits. @param {number} n */
     number(n) {

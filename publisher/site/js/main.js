@@ -47,11 +47,14 @@ const backoff = {
   jitter: config.backoff_jitter,
 };
 const layout = {
-  perPage: config.classes_per_page,
   pageIntervalMs: config.page_interval_ms,
   announcementsShown: config.announcements_shown,
+  announcementChars: config.announcement_chars,
   dutiesShown: config.duties_shown,
+  staleBannerMs: config.stale_banner_ms,
 };
+// Portrait screens have their own design, with room for another number of classes.
+const portrait = matchMedia("(orientation: portrait)");
 const startedAt = performance.now();
 
 const state = {
@@ -61,6 +64,7 @@ const state = {
   /** @type {Map<string, {entry: Entry, text: string}>} */ sources: new Map(),
   skew: NO_SKEW,
   failures: 0,
+  /** @type {number | null} */ retryAt: null,
   loaded: false,
   lastSuccessAt: store.loadLastSuccess(key),
   lastBuildCheck: Number.NEGATIVE_INFINITY,
@@ -72,7 +76,9 @@ const state = {
 const now = () => correctedNow(Date.now(), state.skew);
 
 function format() {
-  const zone = state.manifest?.school.timezone;
+  // The zone the page was published with until a manifest says otherwise: the
+  // clock is the school's from the first second, never the device's.
+  const zone = state.manifest?.school.timezone ?? config.timezone;
   if (!state.fmt || state.fmtZone !== zone) {
     state.fmt = makeFormat(config.locale, zone);
     state.fmtZone = zone;
@@ -90,7 +96,10 @@ function draw() {
     day: dayAt(state.manifest, state.days, t),
     stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
     lastSuccessAt: state.lastSuccessAt,
-    layout,
+    layout: { ...layout, perPage: config.classes_per_page[portrait.matches ? "portrait" : "landscape"] },
+    school: config.school_name,
+    failures: state.failures,
+    retryAt: state.retryAt,
   });
   screen.update(view);
   state.lastState = view.state;
@@ -206,6 +215,7 @@ async function poll() {
   try {
     await sync();
     state.failures = 0;
+    state.retryAt = null;
     state.loaded = true;
     state.lastSuccessAt = now();
     store.saveLastSuccess(key, state.lastSuccessAt);
@@ -216,6 +226,7 @@ async function poll() {
   } catch {
     state.failures += 1;
     delay = retryDelay(state.failures, Math.random(), backoff);
+    state.retryAt = now() + delay;
     draw();
   }
   setTimeout(poll, delay);

@@ -99,6 +99,7 @@ export function createScreen(doc) {
     date: slot("date"),
     dayLabel: slot("day-label"),
     hijri: slot("hijri"),
+    banner: slot("banner"),
     kicker: slot("kicker"),
     title: slot("title"),
     range: slot("range"),
@@ -112,10 +113,13 @@ export function createScreen(doc) {
     classesMessage: slot("classes-message"),
     dutiesBox: slot("duties-box"),
     dutiesHeading: slot("duties-heading"),
+    dutiesPage: slot("duties-page"),
     duties: slot("duties"),
     announcementsBox: slot("announcements-box"),
     announcementsHeading: slot("announcements-heading"),
+    announcementsPage: slot("announcements-page"),
     announcements: slot("announcements"),
+    updated: slot("updated"),
     revision: slot("revision"),
     stale: slot("stale"),
   };
@@ -166,6 +170,9 @@ export function createScreen(doc) {
     update(view) {
       setData(root, "state", view.state);
       setData(root, "kind", view.kind);
+      setData(root, "density", view.density);
+      setData(root, "lastMinute", String(view.lastMinute));
+      setData(root, "stale", String(view.staleLevel));
       setText(el.school, view.school);
       setText(el.time, view.time);
       setText(el.seconds, view.seconds);
@@ -173,6 +180,8 @@ export function createScreen(doc) {
       setText(el.dayLabel, view.dayLabel);
       setHidden(el.dayLabel, !view.dayLabel);
       setText(el.hijri, view.hijri);
+      setText(el.banner, view.banner);
+      setHidden(el.banner, !view.banner);
       setText(el.kicker, view.kicker);
       setText(el.title, view.title);
       setText(el.range, view.range);
@@ -188,10 +197,13 @@ export function createScreen(doc) {
       setHidden(el.classesMessage, !view.classesMessage);
       setHidden(el.dutiesBox, !view.duties.length);
       setText(el.dutiesHeading, view.dutiesHeading);
+      setText(el.dutiesPage, view.dutiesPage);
       syncList(el.duties, view.duties, newDuty, fillDuty);
       setHidden(el.announcementsBox, !view.announcements.length);
       setText(el.announcementsHeading, view.announcementsHeading);
+      setText(el.announcementsPage, view.announcementsPage);
       syncList(el.announcements, view.announcements, newAnnouncement, fillAnnouncement);
+      setText(el.updated, view.updated);
       setText(el.revision, view.revision);
       setText(el.stale, view.stale);
       setHidden(el.stale, !view.stale);

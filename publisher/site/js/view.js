@@ -14,34 +14,57 @@ import { classLessons, momentAt, pageAt } from "./schedule.js";
  * @typedef {import("./format.js").Format} Format
  * @typedef {{name: string, subject: string, teacher: string, change: string, badge: string}} Row
  * @typedef {{
- *   state: string, kind: string, school: string, time: string, seconds: string, date: string,
- *   dayLabel: string, hijri: string,
+ *   state: string, kind: string, density: string, lastMinute: boolean, staleLevel: number,
+ *   school: string, time: string, seconds: string, date: string,
+ *   dayLabel: string, hijri: string, banner: string,
  *   kicker: string, title: string, range: string, countdownLabel: string, countdown: string,
  *   next: string, classesHeading: string, classesPage: string, rows: Row[],
- *   classesMessage: string, dutiesHeading: string, duties: {teacher: string, place: string}[],
- *   announcementsHeading: string, announcements: string[], revision: string, stale: string,
+ *   classesMessage: string, dutiesHeading: string, dutiesPage: string,
+ *   duties: {teacher: string, place: string}[],
+ *   announcementsHeading: string, announcementsPage: string, announcements: string[],
+ *   updated: string, revision: string, stale: string,
  *   moment: Moment | null
  * }} View
- * @typedef {{perPage: number, pageIntervalMs: number, announcementsShown: number,
- *   dutiesShown: number}} Layout
+ * @typedef {{compact: number, roomy: number}} PerPage  classes on one page, by density
+ * @typedef {{perPage: PerPage, pageIntervalMs: number, announcementsShown: number,
+ *   announcementChars: number, dutiesShown: number, staleBannerMs: number}} Layout
  */
+
+/** A bell this close (ms) is signalled: the countdown's label and colour change. */
+export const LAST_MINUTE_MS = 60_000;
+
+/**
+ * Texts up to these lengths (in characters) fit the compact class card on one
+ * line each; a day with any longer one uses the roomy card, fewer to a page.
+ */
+export const COMPACT_LIMITS = { name: 8, subject: 24, teacher: 30 };
 
 /**
  * @param {{fmt: Format, now: number, manifest: Manifest | null, day: Day | null,
- *   stale: boolean, lastSuccessAt: number | null, layout: Layout}} input
+ *   stale: boolean, lastSuccessAt: number | null, layout: Layout,
+ *   school?: string, failures?: number, retryAt?: number | null}} input
+ *   `school` is the name the page was published with (shown before any data);
+ *   `failures` and `retryAt` are the poll loop's, shown while nothing has loaded.
  * @returns {View}
  */
-export function buildView({ fmt, now, manifest, day, stale, lastSuccessAt, layout }) {
+export function buildView(input) {
+  const { fmt, now, manifest, day, stale, lastSuccessAt, layout } = input;
   const s = fmt.strings;
+  const age = lastSuccessAt === null ? 0 : now - lastSuccessAt;
+  const staleLevel = !stale ? 0 : age >= layout.staleBannerMs ? 2 : 1;
   const view = {
     state: "loading",
     kind: "",
-    school: manifest?.school.name ?? "",
+    density: "compact",
+    lastMinute: false,
+    staleLevel,
+    school: manifest?.school.name ?? input.school ?? "",
     time: fmt.time(now),
     seconds: fmt.seconds(now),
     date: fmt.date(now),
     dayLabel: "",
     hijri: fmt.hijri(now),
+    banner: staleLevel === 2 && lastSuccessAt !== null ? `${s.staleBanner} ${fmt.ago(age)}` : "",
     kicker: "",
     title: manifest ? s.noData : s.loading,
     range: "",
@@ -53,17 +76,17 @@ export function buildView({ fmt, now, manifest, day, stale, lastSuccessAt, layou
     rows: /** @type {Row[]} */ ([]),
     classesMessage: "",
     dutiesHeading: "",
+    dutiesPage: "",
     duties: /** @type {{teacher: string, place: string}[]} */ ([]),
     announcementsHeading: "",
+    announcementsPage: "",
     announcements: /** @type {string[]} */ ([]),
-    revision: manifest ? revisionLine(fmt, manifest) : "",
+    updated: manifest ? updatedLine(fmt, manifest) : "",
+    revision: manifest ? `${s.revision} ${fmt.number(manifest.revision)}` : "",
     stale: stale && lastSuccessAt !== null ? `${s.stale} ${fmt.shortDate(lastSuccessAt)} ${fmt.time(lastSuccessAt)}` : "",
     moment: /** @type {Moment | null} */ (null),
   };
-  if (!day) {
-    if (manifest) view.state = "nodata";
-    return view;
-  }
+  if (!day) return withoutDay(view, input);
 
   const moment = momentAt(day, now);
   view.moment = moment;
@@ -100,29 +123,126 @@ export function buildView({ fmt, now, manifest, day, stale, lastSuccessAt, layou
     view.countdownLabel = s.startsIn;
     view.countdown = fmt.countdown(p.startMs - now);
   }
+  if (moment.until !== null && moment.until - now <= LAST_MINUTE_MS) {
+    view.lastMinute = true;
+    view.countdownLabel = s.lastMinute;
+  }
 
+  view.density = density(day);
   if (moment.lessons) {
     const lessons = moment.lessons;
     view.classesHeading = moment.lessonsNow
       ? `${s.classesNow}${s.sep}${lessons.label}`
       : `${s.classesNext} ${lessons.label}${s.sep}${fmt.time(lessons.startMs)}`;
-    const paged = pageAt(classLessons(day, lessons), layout.perPage, now, layout.pageIntervalMs);
+    const perPage = view.density === "roomy" ? layout.perPage.roomy : layout.perPage.compact;
+    const paged = pageAt(classLessons(day, lessons), perPage, now, layout.pageIntervalMs);
     view.rows = paged.items.map(({ name, lesson }) => row(s, name, lesson));
-    if (paged.pages > 1) view.classesPage = `${fmt.number(paged.page + 1)} / ${fmt.number(paged.pages)}`;
+    view.classesPage = pageLine(fmt, paged);
   } else if (!view.classesMessage) {
     view.classesMessage = s.noLessons;
   }
 
   if (day.duties.length) {
     view.dutiesHeading = s.duties;
-    view.duties = pageAt(day.duties, layout.dutiesShown, now, layout.pageIntervalMs).items;
+    const paged = pageAt(day.duties, layout.dutiesShown, now, layout.pageIntervalMs);
+    view.duties = paged.items;
+    view.dutiesPage = pageLine(fmt, paged);
   }
-  if (day.announcements.length) {
+  const parts = day.announcements.flatMap((a) => pieces(a.text, layout.announcementChars));
+  if (parts.length) {
     view.announcementsHeading = s.announcements;
-    view.announcements = pageAt(day.announcements, layout.announcementsShown, now, layout.pageIntervalMs)
-      .items.map((a) => a.text);
+    const paged = pageAt(parts, layout.announcementsShown, now, layout.pageIntervalMs);
+    view.announcements = paged.items;
+    view.announcementsPage = pageLine(fmt, paged);
   }
   return view;
+}
+
+/**
+ * The screen when no held day covers now: still loading, connecting after a
+ * failed first load (the next try counted down), no timetable published for
+ * today, or offline past the last day it held.
+ * @param {View} view
+ * @param {Parameters<typeof buildView>[0]} input
+ * @returns {View}
+ */
+function withoutDay(view, { fmt, now, manifest, lastSuccessAt, failures = 0, retryAt = null }) {
+  const s = fmt.strings;
+  if (!manifest) {
+    if (failures > 0) {
+      view.state = "connecting";
+      view.title = s.connecting;
+      view.classesMessage = s.connectingHint;
+      if (retryAt !== null) view.range = `${s.nextTry} ${fmt.countdown(retryAt - now)}`;
+    }
+    return view;
+  }
+  const today = fmt.dateKey(now);
+  const pastWindow = manifest.days.every((entry) => entry.date < today);
+  if (!pastWindow) {
+    view.state = "nodata";
+    return view;
+  }
+  const revised = manifest.revised_at ? Date.parse(manifest.revised_at) : Number.NaN;
+  const since = lastSuccessAt ?? (Number.isNaN(revised) ? null : revised);
+  view.state = "offline";
+  view.kicker = s.offline;
+  view.title = since === null ? "" : fmt.shortDate(since);
+  view.range = since === null ? "" : `${s.at} ${fmt.time(since)}`;
+  view.classesMessage = s.offlineHint;
+  view.banner = "";
+  return view;
+}
+
+/**
+ * "compact" when every class name, subject and teacher of the day fits the
+ * compact card (COMPACT_LIMITS), else "roomy". Decided for the whole day, so
+ * the number of classes on a page never changes between periods.
+ * @param {Day} day
+ */
+function density(day) {
+  const long = (/** @type {string | undefined} */ text, /** @type {number} */ limit) =>
+    [...(text ?? "")].length > limit;
+  if (day.classes.some((name) => long(name, COMPACT_LIMITS.name))) return "roomy";
+  for (const period of day.periods) {
+    for (const lesson of period.lessons) {
+      if (long(lesson.class, COMPACT_LIMITS.name)) return "roomy";
+      if (long(lesson.subject, COMPACT_LIMITS.subject)) return "roomy";
+      if (long(lesson.teacher, COMPACT_LIMITS.teacher)) return "roomy";
+    }
+  }
+  return "compact";
+}
+
+/**
+ * `text` cut at spaces into pieces of at most `limit` characters, so a long
+ * announcement pages like the rest instead of being cut off; a single word
+ * longer than the limit stays whole.
+ * @param {string} text
+ * @param {number} limit
+ */
+export function pieces(text, limit) {
+  const out = [];
+  let current = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (current && [...current].length + 1 + [...word].length > limit) {
+      out.push(current);
+      current = word;
+    } else {
+      current = current ? `${current} ${word}` : word;
+    }
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+/**
+ * "2 / 3" when there is more than one page, else "".
+ * @param {Format} fmt
+ * @param {{page: number, pages: number}} paged
+ */
+function pageLine(fmt, paged) {
+  return paged.pages > 1 ? `${fmt.number(paged.page + 1)} / ${fmt.number(paged.pages)}` : "";
 }
 
 /**
@@ -144,14 +264,13 @@ function row(s, name, lesson) {
 }
 
 /**
- * "Revision 12 · changed Sunday 22 November 10:05"
+ * "Timetable updated Sunday 22 November 10:05": when the published timetable
+ * last changed, for people; empty when the manifest does not say.
  * @param {Format} fmt
  * @param {Manifest} manifest
  */
-function revisionLine(fmt, manifest) {
-  const s = fmt.strings;
-  const line = `${s.revision} ${fmt.number(manifest.revision)}`;
+function updatedLine(fmt, manifest) {
   const at = manifest.revised_at ? Date.parse(manifest.revised_at) : Number.NaN;
-  if (Number.isNaN(at)) return line;
-  return `${line}${s.sep}${s.changed} ${fmt.shortDate(at)} ${fmt.time(at)}`;
+  if (Number.isNaN(at)) return "";
+  return `${fmt.strings.updated} ${fmt.shortDate(at)} ${fmt.time(at)}`;
 }

@@ -1,0 +1,227 @@
+"""Schools and instants for looking at the display page: the layout tests and
+scripts/screenshots.py photograph the same states of the same schools.
+
+The demo schools (publisher.demo) are real-looking corridors; `long_names` is the
+worst case the page is designed for: written-out Arabic class names such as
+"الأول المتوسط أ", forty classes, subjects and teachers of 30+ characters,
+200-character announcements.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from publisher.build import SchoolData, build_day
+from publisher.build.layout import school_prefix
+from publisher.build.source import AnnouncementRow, DutyRow, LessonRow
+from publisher.config import PublishSettings
+from publisher.demo.schools import demo_schools
+from publisher.page.build import current_page_build
+from publisher.publish import apply_writes, plan_school, plan_shared_objects
+from publisher.stores.local import LocalStore
+
+WEEK_START = dt.date(2026, 11, 22)  # a Sunday: the demo week starts here
+RIYADH = dt.timezone(dt.timedelta(hours=3))
+
+GRADES = ("الأول المتوسط", "الثاني المتوسط", "الثالث المتوسط", "الأول الثانوي")
+SECTIONS = "أبجدهوزحطي"
+LONG_SUBJECT = "التربية الإسلامية والدراسات القرآنية"  # 36 characters
+LONG_TEACHER = "أ. عبدالرحمن بن محمد بن عبدالعزيز الزهراني"  # 42 characters
+LONG_ANNOUNCEMENT = (
+    "تعلن إدارة المدرسة عن بدء التسجيل في برنامج الأنشطة الصيفية للطلاب والطالبات، "
+    "ويشمل البرنامج دورات في البرمجة والروبوتات والخط العربي والرسم، ويرجى من أولياء "
+    "الأمور مراجعة وكيل شؤون الطلاب قبل نهاية الأسبوع القادم لإتمام التسجيل"
+)
+
+
+def demo(slug: str) -> SchoolData:
+    """A demo school, with a key and a fixed time of its last change."""
+    school = next(s for s in demo_schools(WEEK_START) if s.slug == slug)
+    return dataclasses.replace(
+        school,
+        key=f"demo-screen-{slug}",
+        revised_at=dt.datetime(2026, 11, 19, 10, 32, tzinfo=dt.UTC),
+    )
+
+
+def long_names() -> SchoolData:
+    """al-faisal-primary's bells and calendar with forty long-named classes."""
+    base = demo("al-faisal-primary")
+    classes = tuple(f"{grade} {section}" for grade in GRADES for section in SECTIONS)
+    weekdays = ("sunday", "monday", "tuesday", "wednesday", "thursday")
+    periods = sorted(
+        {p.index for bells in base.bell_schedules for p in bells.periods if p.kind == "lesson"}
+    )
+    lessons = tuple(
+        LessonRow(day, period, cls, f"{LONG_SUBJECT} {n % 3 + 1}", f"{LONG_TEACHER} {n}")
+        for day in weekdays
+        for period in periods
+        for n, cls in enumerate(classes)
+    )
+    duties = tuple(
+        DutyRow(f"{LONG_TEACHER} {n}", f"ممرات الدور الأرضي والساحة الخارجية {n}", weekday=day)
+        for day in weekdays
+        for n in range(5)
+    )
+    week_end = WEEK_START + dt.timedelta(days=6)
+    announcements = tuple(
+        AnnouncementRow(f"{LONG_ANNOUNCEMENT} ({n})", WEEK_START, week_end) for n in (1, 2)
+    )
+    return dataclasses.replace(
+        base,
+        slug="long-names",
+        key="demo-screen-long-names-ar",
+        name="مدرسة الأمير فيصل بن فهد بن عبدالعزيز المتوسطة والثانوية للبنين بالرياض",
+        classes=classes,
+        lessons=lessons,
+        substitutions=(),
+        duties=duties,
+        announcements=announcements,
+    ).normalized()
+
+
+def riyadh(day: dt.date, hhmmss: str) -> dt.datetime:
+    """An instant in Riyadh (UTC+3, no daylight saving), in UTC."""
+    return dt.datetime.combine(day, dt.time.fromisoformat(hhmmss), RIYADH).astimezone(dt.UTC)
+
+
+def english_long_names() -> SchoolData:
+    """The long-names school on an English screen (its names stay Arabic)."""
+    return dataclasses.replace(
+        long_names(), slug="long-names-en", key="demo-screen-long-names-en", locale="en"
+    )
+
+
+def english_exams() -> SchoolData:
+    """al-noor-boys (whose Monday is an exam day) on an English screen."""
+    school = demo("al-noor-boys")
+    return dataclasses.replace(
+        school, slug="al-noor-boys-en", key="demo-screen-al-noor-boys-en", locale="en"
+    )
+
+
+def screen_schools() -> list[SchoolData]:
+    """Every school the states below show."""
+    return [demo(s.slug) for s in demo_schools(WEEK_START)] + [
+        long_names(),
+        english_long_names(),
+        english_exams(),
+    ]
+
+
+def publish(root: Path, schools: list[SchoolData]) -> dict[str, str]:
+    """Publishes `schools` for the demo week into the folder `root` through the
+    publisher's own plan and apply loop; slug -> the page's path under the root."""
+    store = LocalStore.open(root)
+    settings = PublishSettings(days=7)
+    page = current_page_build()
+    writes = list(plan_shared_objects(page, {}, settings))
+    for school in schools:
+        days = [build_day(school, WEEK_START + dt.timedelta(days=n)) for n in range(7)]
+        plan = plan_school(school, days, {}, settings, page)
+        assert plan.error is None, plan.error
+        writes.extend(plan.writes)
+    applied = apply_writes(store, writes)
+    if applied.error is not None:
+        raise applied.error
+    return {s.slug: f"/{school_prefix(s.key)}index.html" for s in schools}
+
+
+@dataclass(frozen=True)
+class State:
+    """A moment on a school's screen: the school, the instant, and what happens to
+    the network (`None`: all well; "down" from the start; "stale" and "offline":
+    data loaded, then the network fails for an hour and a quarter, or for days)."""
+
+    slug: str
+    at: dt.datetime
+    network: str | None = None
+
+
+LONDON = dt.UTC  # London is on UTC in November
+STATES: dict[str, dict[str, State]] = {
+    "lesson": {
+        "ar": State("al-yasmin-girls", riyadh(WEEK_START, "07:38:25")),
+        "en": State("thameside-academy", dt.datetime(2026, 11, 23, 11, 40, 25, tzinfo=LONDON)),
+    },
+    "break": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START, "09:20:05")),
+        "en": State("thameside-academy", dt.datetime(2026, 11, 23, 11, 5, 5, tzinfo=LONDON)),
+    },
+    "last-minute": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START, "07:44:30")),
+        "en": State("thameside-academy", dt.datetime(2026, 11, 23, 9, 59, 30, tzinfo=LONDON)),
+    },
+    "exam": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:40")),
+        "en": State("al-noor-boys-en", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:40")),
+    },
+    "after-school": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START, "14:10:00")),
+        "en": State("thameside-academy", dt.datetime(2026, 11, 23, 16, 0, tzinfo=LONDON)),
+    },
+    "weekend": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=5), "10:00:00")),
+        "en": State("thameside-academy", dt.datetime(2026, 11, 28, 10, 0, tzinfo=LONDON)),
+    },
+    "long-names": {
+        "ar": State("long-names", riyadh(WEEK_START, "07:20:00")),
+        "en": State("long-names-en", riyadh(WEEK_START, "07:20:00")),
+    },
+    "first-load-failure": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START, "07:20:00"), "down"),
+        "en": State("thameside-academy", dt.datetime(2026, 11, 23, 9, 20, tzinfo=LONDON), "down"),
+    },
+    "stale": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START, "07:20:00"), "stale"),
+        "en": State("thameside-academy", dt.datetime(2026, 11, 23, 9, 20, tzinfo=LONDON), "stale"),
+    },
+    "offline": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START, "07:20:00"), "offline"),
+        "en": State(
+            "thameside-academy", dt.datetime(2026, 11, 23, 9, 20, tzinfo=LONDON), "offline"
+        ),
+    },
+}
+STALE_FOR = dt.timedelta(minutes=75)
+OFFLINE_UNTIL = dt.timedelta(days=9)  # the week published from WEEK_START has run out
+
+
+def show(page: Page, url: str, state: State) -> None:
+    """Opens `url` in `page` on Playwright's fake clock and brings it to `state`."""
+    page.unroute("**/manifest.json")
+    page.clock.install(time=state.at - dt.timedelta(seconds=5))
+    page.clock.pause_at(state.at)
+    if state.network == "down":
+        page.route("**/manifest.json", lambda route: route.abort())
+    page.goto(url)
+    if state.network == "down":
+        wait_until(page, "document.querySelector('[data-screen]').dataset.state === 'connecting'")
+    else:
+        wait_until(page, "document.querySelector('[data-screen]').dataset.state !== 'loading'")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    if state.network in ("stale", "offline"):
+        page.route("**/manifest.json", lambda route: route.abort())
+        later = STALE_FOR if state.network == "stale" else OFFLINE_UNTIL
+        # Jumps without running the timers in between: the next poll fails, and the
+        # screen judges its data's age from the last success.
+        page.clock.set_system_time(state.at + later)
+    page.clock.run_for(1_100)
+    page.wait_for_timeout(50)
+    page.clock.run_for(1_000)
+
+
+def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
+    """Polls `expression` in the page until it is truthy (the CSP forbids the string
+    evaluation `wait_for_function` uses, and the page's clock is paused)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.02)
