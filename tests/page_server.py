@@ -198,6 +198,19 @@ def serve(root: Path) -> Iterator[Site]:
         thread.join(timeout=5)
 
 
+@pytest.fixture(scope="module", name="modules")
+def modules_fixture(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    """A blank page on a test origin, able to import the page's modules (shared: they are pure)."""
+    with serve(tmp_path_factory.mktemp("modules")) as site:
+        site.add_page()
+        site.write_file("blank.html", b"<!doctype html><title>modules</title>")
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(f"{site.base_url}/blank.html")
+        yield page
+        context.close()
+
+
 @pytest.fixture(name="site")
 def site_fixture(tmp_path: Path) -> Iterator[Site]:
     with serve(tmp_path / "public") as served:

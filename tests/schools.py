@@ -89,3 +89,12 @@ def save(sessions, *schools: SchoolData) -> list[int]:
             school_id, _revision, _changed = save_school(session, data)
             ids.append(school_id)
     return ids
+
+
+LONDON = dict(
+    timezone="Europe/London",
+    locale="en",
+    weekend=("saturday", "sunday"),
+    week=tuple((d, "regular") for d in ("monday", "tuesday", "wednesday", "thursday", "friday")),
+)
+"""Changes that make `riyadh_school` a London one: `riyadh_school(**LONDON)`."""

@@ -14,9 +14,11 @@ import random
 from typing import Any
 
 import pytest
-from page_server import chromium_fixture  # noqa: F401  (the fixtures register by being imported)
+from page_server import (  # noqa: F401  (the fixtures register by being imported)
+    chromium_fixture,
+    modules_fixture,
+)
 from playwright.sync_api import Page
-from test_page_modules import modules  # noqa: F401  (the page the module tests use)
 
 from bench import screen_model
 from publisher.page import TIMING, asset_build_hash, asset_files
@@ -25,7 +27,7 @@ TIMING_MODEL = screen_model.PageTiming.from_page()
 
 
 @pytest.fixture(scope="module")
-def backoff(modules: Page) -> Page:  # noqa: F811  (the imported fixture, by name)
+def backoff(modules: Page) -> Page:
     """A blank page on a test origin that can import the published backoff.js."""
     return modules
 

@@ -29,8 +29,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from publisher import __version__
+from testsupport import CHECKOUT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = CHECKOUT
 SITE = ROOT / "publisher" / "site"
 PAGE_FILES = sorted(
     f"publisher/site/{path.relative_to(SITE).as_posix()}"

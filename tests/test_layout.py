@@ -30,7 +30,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "publisher"
+from testsupport import CHECKOUT
+
+PACKAGE = CHECKOUT / "publisher"
 DB = PACKAGE / "db"
 PUBLISH = PACKAGE / "publish"
 SESSION_TYPES = frozenset({"Session", "sessionmaker"})

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import click
 
 from publisher.cli import main
 from publisher.cli.reference import BEGIN, END, command_reference
+from testsupport import CHECKOUT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = CHECKOUT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -14,10 +14,10 @@ import threading
 
 import pytest
 from schools import riyadh_school, save
-from test_s3_publish import wait_until
-from test_watch import start_watch, stop
+from watch_process import start_watch, stop
 
 from publisher.errors import mask_userinfo
+from testsupport.wait import wait_until
 
 
 @pytest.fixture

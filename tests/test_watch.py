@@ -10,21 +10,15 @@ import datetime as dt
 import http.server
 import json
 import logging
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from schools import riyadh_school, save
+from schools import LONDON, riyadh_school, save
 from sqlalchemy import create_engine, text
-from stores import RecordingStore, assert_manifests_name_existing_files, manifests
-from test_publish import LONDON
-from test_s3_publish import PREFIX, wait_until
+from store_checks import PREFIX, RecordingStore, assert_manifests_name_existing_files, manifests
+from watch_process import start_watch, stop
 
 from publisher.cdn import CdnTargets
 from publisher.config import PublishSettings
@@ -33,14 +27,16 @@ from publisher.stores import StoreOptions
 from publisher.stores.local import LocalStore
 from publisher.stores.s3 import S3Store
 from publisher.watch import Watcher, WatchOptions
+from testsupport import CHECKOUT
 from testsupport.s3_server import (  # noqa: F401  (the fixtures register by being imported)
     aws_env_fixture,
     bucket_fixture,
     moto_server_fixture,
     proxy_fixture,
 )
+from testsupport.wait import wait_until
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = CHECKOUT
 SETTINGS = PublishSettings(days=3, concurrency=2)
 
 
@@ -293,31 +289,6 @@ def test_a_failing_school_is_logged_once_until_it_fails_differently(sessions, tm
 
 
 # -- the command, as a process ----------------------------------------------------------
-
-
-def start_watch(database_url: str, target: str, *options: str, endpoint: str | None = None):
-    env = {
-        **os.environ,
-        "PUBLISHER_DATABASE_URL": database_url,
-        "PUBLISHER_TARGET": target,
-        "PUBLISHER_DAYS": "2",
-    }
-    if endpoint:
-        env["PUBLISHER_ENDPOINT_URL"] = endpoint
-    return subprocess.Popen(
-        [sys.executable, "cli.py", "watch", "--log-format", "json", *options],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-
-
-def stop(process: subprocess.Popen[bytes]) -> tuple[int, list[dict]]:
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)
-    lines = [json.loads(line) for line in stderr.decode().splitlines() if line.startswith("{")]
-    return process.returncode, lines
 
 
 def manifest_revision(bucket, key: str) -> int | None:

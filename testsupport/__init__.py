@@ -9,5 +9,10 @@ The folder sits at the top of the checkout, beside `publisher/`, and is imported
 `testsupport.x`: pytest puts the checkout on `sys.path` (`pythonpath` in pyproject.toml),
 and the benchmarks run as modules from the checkout (`python -m bench.x`). The wheel
 carries only `publisher` (pyproject.toml's `packages.find`), so none of this ships.
-Helpers only the tests use (`schools`, `stores`, `page_server`) stay in tests/.
+Helpers only the tests use (`schools`, `store_checks`, `page_server`) stay in tests/.
 """
+
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+"""The checkout's root, for tests that read its files (examples, docs, templates)."""

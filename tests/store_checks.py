@@ -1,15 +1,18 @@
 """Stores for tests: a wrapper that records every write, fails on demand and checks
-invariant 1, and what a folder or a store holds."""
+invariant 1, what a folder or a store holds, and the test bucket's manifests."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.errors import StoreError
 from publisher.stores.protocol import Store, StoredObject
+from testsupport.s3_server import Bucket, FaultProxy
+from testsupport.wait import wait_until
 
 
 @dataclass
@@ -90,3 +93,26 @@ def assert_manifests_name_existing_files(store: Store) -> None:
 def files(folder: Path) -> list[str]:
     """The paths of every file under `folder`, relative to it, sorted."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+PREFIX = "site"
+"""The prefix the S3 tests publish under in the test bucket."""
+
+
+def checked_manifests(bucket: Bucket) -> int:
+    """How many manifests the bucket holds, having checked each names only stored files.
+
+    Invariant 1 over the whole bucket: one listing, then each manifest read over HTTP.
+    """
+    stored = set(bucket.object_keys(f"{PREFIX}/schools/"))
+    found = [key for key in stored if key.endswith("/manifest.json")]
+    for key in found:
+        folder = key.removesuffix("manifest.json")
+        for day in json.loads(bucket.fetch(key).body)["days"]:
+            assert f"{folder}{day['path']}" in stored, f"{key} names missing {day['path']}"
+    return len(found)
+
+
+def wait_for_puts(proxy: FaultProxy, count: int, process: subprocess.Popen) -> None:
+    """Until the store has seen `count` PUTs of school objects, or the process ended."""
+    wait_until(lambda: len(proxy.puts("/schools/")) >= count or process.poll() is not None, 60)

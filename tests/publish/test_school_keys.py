@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from schools import riyadh_school, save
 from sqlalchemy import text
-from stores import files
+from store_checks import files
 
 from publisher.db import transaction
 

@@ -13,11 +13,11 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 from schools import riyadh_school, save
-from test_s3_publish import PREFIX, checked_manifests, wait_for_puts
+from store_checks import PREFIX, checked_manifests, wait_for_puts
 
+from testsupport import CHECKOUT
 from testsupport.s3_server import (  # noqa: F401  (the fixtures register by being imported)
     Bucket,
     aws_env_fixture,
@@ -26,7 +26,7 @@ from testsupport.s3_server import (  # noqa: F401  (the fixtures register by bei
     proxy_fixture,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = CHECKOUT
 DAYS = 2
 PER_SCHOOL = (DAYS + 1) + 2  # day files (the window holds one more than DAYS), manifest, page
 

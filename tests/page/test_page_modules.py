@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from page_server import chromium_fixture, serve  # noqa: F401  (the fixtures register by being imported)
-from playwright.sync_api import Browser, Page
+from page_server import (  # noqa: F401  (the fixtures register by being imported)
+    chromium_fixture,
+    modules_fixture,
+)
+from playwright.sync_api import Page
 from schools import riyadh_school
 
 from publisher.build import build_day, build_manifest
@@ -29,19 +31,6 @@ def riyadh(hhmmss: str, day: dt.date = SUNDAY) -> int:
         day, dt.time.fromisoformat(hhmmss), dt.timezone(dt.timedelta(hours=3))
     )
     return int(local.timestamp() * 1000)
-
-
-@pytest.fixture(scope="module")
-def modules(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    """A blank page on a test origin, able to import the page's modules (shared: they are pure)."""
-    with serve(tmp_path_factory.mktemp("modules")) as site:
-        site.add_page()
-        site.write_file("blank.html", b"<!doctype html><title>modules</title>")
-        context = chromium.new_context()
-        page = context.new_page()
-        page.goto(f"{site.base_url}/blank.html")
-        yield page
-        context.close()
 
 
 def run(page: Page, body: str, arg: Any = None) -> Any:

@@ -15,8 +15,8 @@ The expectation has two groups:
 To change the expectation on purpose, run this module as a script and commit
 the file it rewrites:
 
-    python tests/test_published_bytes.py          # rewrites the page group only
-    python tests/test_published_bytes.py --data   # rewrites the data group too
+    python tests/publish/test_published_bytes.py          # rewrites the page group only
+    python tests/publish/test_published_bytes.py --data   # rewrites the data group too
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
 REVISED_AT = dt.datetime(2026, 11, 21, 18, 0, tzinfo=dt.UTC)
 """Saving a school stamps `revised_at` with the wall clock; the manifest carries it."""
 
-EXPECTED = Path(__file__).resolve().parent / "data" / "demo-published.json"
+EXPECTED = Path(__file__).resolve().parents[1] / "data" / "demo-published.json"
 PINNED = "tests/data/demo-published.json"
-REPIN = "python tests/test_published_bytes.py"
+REPIN = "python tests/publish/test_published_bytes.py"
 
 Digests = dict[str, list[str]]
 """Key -> [sha256 of the bytes, content type, cache control]."""

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from click.testing import CliRunner
-from stores import files
+from store_checks import files
 
 from publisher.cli import main
 from publisher.cli.app import App

@@ -21,10 +21,11 @@ from sqlalchemy.exc import DBAPIError
 from publisher.cli import main
 from publisher.db import open_engine
 from publisher.db.faults import is_database_fault
+from testsupport import CHECKOUT
 
 # ruff: noqa: E501  (the tables keep one case per line, so each reads as one rule)
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "school.yaml"
+EXAMPLE = CHECKOUT / "examples" / "school.yaml"
 
 
 def run(database_url: str, *args: str) -> Result:

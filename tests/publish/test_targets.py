@@ -15,7 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from schools import riyadh_school, save
-from stores import RecordingStore, assert_manifests_name_existing_files, manifests
+from store_checks import RecordingStore, assert_manifests_name_existing_files, manifests
 
 from publisher.build.source import AnnouncementRow
 from publisher.config import PublishSettings

@@ -11,7 +11,7 @@ import threading
 
 from schools import riyadh_school, save
 from sqlalchemy import select
-from stores import RecordingStore, assert_manifests_name_existing_files
+from store_checks import RecordingStore, assert_manifests_name_existing_files
 
 from publisher.config import PublishSettings
 from publisher.db import transaction

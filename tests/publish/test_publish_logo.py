@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from schools import riyadh_school, save
 from sqlalchemy import text
-from stores import RecordingStore, assert_manifests_name_existing_files
+from store_checks import RecordingStore, assert_manifests_name_existing_files
 
 from publisher.build.source import DisplaySettings, Logo
 from publisher.config import PublishSettings

@@ -30,6 +30,7 @@ from publisher.page.build import current_page_build
 from publisher.page.preview import make_server, screen_paths, screens
 from publisher.publish import apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
+from testsupport import CHECKOUT
 
 KEY = "q2N8f0aZbWc3Yk5Lr7Tx9A"
 SCHOOL = riyadh_school(key=KEY, name="مدرسة النور")
@@ -142,7 +143,7 @@ def run_serve(folder: Path, *flags: str) -> tuple[str, str]:
     -v) and its stderr once stopped with Ctrl-C."""
     process = subprocess.Popen(
         [sys.executable, "cli.py", "serve", "--port", "0", "--target", f"file://{folder}", *flags],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=CHECKOUT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

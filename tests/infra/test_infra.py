@@ -21,8 +21,9 @@ import click
 import pytest
 
 from publisher.cli import main
+from testsupport import CHECKOUT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = CHECKOUT
 INFRA = ROOT / "infra"
 CRONTAB = INFRA / "cron" / "publisher.crontab"
 ENV_EXAMPLE = INFRA / "publisher.env.example"

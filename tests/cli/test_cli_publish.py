@@ -7,7 +7,7 @@ import re
 
 import pytest
 from sqlalchemy import text
-from stores import files
+from store_checks import files
 
 from publisher.db import School, transaction
 from publisher.page import asset_files

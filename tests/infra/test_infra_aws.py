@@ -26,8 +26,9 @@ from publisher.cdn.cloudfront import invalidation_paths
 from publisher.cli import main
 from publisher.page import TIMING
 from publisher.stores.s3 import parse_s3_target
+from testsupport import CHECKOUT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = CHECKOUT
 TEMPLATE = ROOT / "infra" / "aws" / "publisher.yaml"
 REGIONS = ["us-east-1", "eu-central-1", "me-central-1"]
 YEAR = 31_536_000

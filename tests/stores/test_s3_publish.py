@@ -23,7 +23,6 @@ import sys
 import uuid
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +30,7 @@ from click.testing import CliRunner, Result
 from moto.core import enable_iam_authentication
 from schools import riyadh_school, save
 from sqlalchemy import text
-from stores import RecordingStore
+from store_checks import PREFIX, RecordingStore, checked_manifests, wait_for_puts
 
 from publisher.build.source import AnnouncementRow
 from publisher.cli import main
@@ -41,6 +40,7 @@ from publisher.page import asset_files
 from publisher.publish.run import publish
 from publisher.stores import StoreOptions
 from publisher.stores.s3 import S3Store
+from testsupport import CHECKOUT
 from testsupport.s3_server import (  # noqa: F401  (the fixtures register by being imported)
     Bucket,
     FaultProxy,
@@ -51,10 +51,8 @@ from testsupport.s3_server import (  # noqa: F401  (the fixtures register by bei
     moto_server_fixture,
     proxy_fixture,
 )
-from testsupport.wait import wait_until
 
-REPO = Path(__file__).resolve().parent.parent
-PREFIX = "site"
+REPO = CHECKOUT
 JSON_TYPE = "application/json; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
 MUTABLE = "public, max-age=60, stale-while-revalidate=60, stale-if-error=604800"
@@ -136,25 +134,6 @@ def attempt(exchange) -> int:
     """botocore numbers each try of a request: `amz-sdk-request: ttl=...; attempt=2; max=8`."""
     fields = dict(f.strip().split("=", 1) for f in exchange.headers["amz-sdk-request"].split(";"))
     return int(fields["attempt"])
-
-
-def checked_manifests(bucket: Bucket) -> int:
-    """How many manifests the bucket holds, having checked each names only stored files.
-
-    Invariant 1 over the whole bucket: one listing, then each manifest read over HTTP.
-    """
-    stored = set(bucket.object_keys(f"{PREFIX}/schools/"))
-    found = [key for key in stored if key.endswith("/manifest.json")]
-    for key in found:
-        folder = key.removesuffix("manifest.json")
-        for day in json.loads(bucket.fetch(key).body)["days"]:
-            assert f"{folder}{day['path']}" in stored, f"{key} names missing {day['path']}"
-    return len(found)
-
-
-def wait_for_puts(proxy: FaultProxy, count: int, process: subprocess.Popen) -> None:
-    """Until the store has seen `count` PUTs of school objects, or the process ended."""
-    wait_until(lambda: len(proxy.puts("/schools/")) >= count or process.poll() is not None, 60)
 
 
 # -- what is published ----------------------------------------------------------------

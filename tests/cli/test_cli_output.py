@@ -26,8 +26,9 @@ from publisher.db import transaction
 from publisher.db.models import WatcherState
 from publisher.publish.run import publish
 from publisher.stores import open_store
+from testsupport import CHECKOUT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = CHECKOUT
 DOCS = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
 
 

@@ -8,7 +8,7 @@ import base64
 import datetime as dt
 
 import pytest
-from test_documents import BASE, DELETE, edited
+from school_documents import BASE, DELETE, edited
 
 from publisher.build.source import DisplaySettings, ExamRow, Logo, NightHours
 from publisher.documents import parse_school, school_document

@@ -12,9 +12,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from schools import riyadh_school, save
+from schools import LONDON, riyadh_school, save
 from sqlalchemy import event, text
-from stores import RecordingStore, assert_manifests_name_existing_files, manifests
+from store_checks import RecordingStore, assert_manifests_name_existing_files, manifests
 
 from publisher.build.source import AnnouncementRow, SubstitutionRow
 from publisher.config import CachePolicy, PublishSettings
@@ -25,12 +25,6 @@ from publisher.stores.local import LocalStore
 
 SETTINGS = PublishSettings(concurrency=4)
 WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days
-LONDON = dict(
-    timezone="Europe/London",
-    locale="en",
-    weekend=("saturday", "sunday"),
-    week=tuple((d, "regular") for d in ("monday", "tuesday", "wednesday", "thursday", "friday")),
-)
 
 
 @pytest.fixture

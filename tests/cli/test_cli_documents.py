@@ -21,8 +21,9 @@ from publisher.db.lookup import find_school_by_key
 from publisher.db.save import same_schedule_data
 from publisher.demo import school_outline
 from publisher.documents.reading import read_document
+from testsupport import CHECKOUT
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "school.yaml"
+EXAMPLE = CHECKOUT / "examples" / "school.yaml"
 SLUG = "example-school"
 
 

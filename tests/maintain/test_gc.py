@@ -16,7 +16,7 @@ import os
 import pytest
 from schools import riyadh_school, save
 from sqlalchemy import text
-from stores import RecordingStore, assert_manifests_name_existing_files, manifests
+from store_checks import RecordingStore, assert_manifests_name_existing_files, manifests
 
 from publisher.build.source import SubstitutionRow
 from publisher.config import PublishSettings
