@@ -20,6 +20,12 @@ as `from publisher.publish import ...`, never from a module inside it
 (`publisher.publish.run`, ...): `publisher/publish/__init__.py` lists what the
 room offers on purpose, and its modules may be re-cut without touching the
 other rooms. Tests may reach inside, to test a module on its own.
+
+The tests mirror the rooms: each folder of `tests/` is named after a package of
+`publisher/`, or after a folder of the checkout beside it (`tests/infra/` tests
+`infra/`); the tests of top-level modules, and of the project as a whole, sit in
+`tests/` itself, and no test module imports another: what tests share lives
+in `tests/`'s helper modules or in `testsupport/`.
 """
 
 from __future__ import annotations
@@ -164,3 +170,35 @@ def test_other_rooms_use_the_publish_room_through_its_package() -> None:
 )
 def test_the_publish_rule(source: str, caught: bool) -> None:
     assert bool(list(inside_publish(source))) == caught
+
+
+def test_each_test_folder_is_named_after_a_room_of_the_package() -> None:
+    rooms = {path.name for path in PACKAGE.iterdir() if (path / "__init__.py").is_file()}
+    rooms |= {"infra"}  # the deployment files beside the package
+    folders = {
+        path.name
+        for path in (CHECKOUT / "tests").iterdir()
+        if path.is_dir() and path.name not in {"data", "__pycache__"}
+    }
+    assert folders, "the tests sit in folders named after the rooms"
+    assert folders <= rooms, f"test folders with no room: {sorted(folders - rooms)}"
+
+
+def test_no_test_module_imports_another() -> None:
+    tests = sorted((CHECKOUT / "tests").rglob("test_*.py"))
+    names = {path.stem for path in tests}
+    found = [
+        f"{path.relative_to(CHECKOUT)}: {module}"
+        for path in tests
+        for module in _imported_modules(path.read_text(encoding="utf-8"))
+        if module.split(".")[0] in names
+    ]
+    assert not found, "\n".join(found)
+
+
+def _imported_modules(source: str) -> Iterator[str]:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module is not None and not node.level:
+            yield node.module
