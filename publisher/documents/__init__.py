@@ -9,7 +9,12 @@ The format is described in docs/import-format.md.
 from __future__ import annotations
 
 from publisher.db.lookup import find_school_by_key, resolve_school
-from publisher.documents.exchange import ImportOutcome, export_school, import_file, import_files
+from publisher.documents.import_export import (
+    ImportOutcome,
+    export_school,
+    import_file,
+    import_files,
+)
 from publisher.documents.parsing import parse_school
 from publisher.documents.reading import read_document
 from publisher.documents.writing import FORMATS, dump_document, school_document

@@ -103,16 +103,14 @@ class PlanningProcess:
     ) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def wait_started(self, timeout: float | None = None) -> bool:
-        """Whether the worker is up (waiting at most `timeout` seconds for it)."""
-        try:
-            self._ready.result(timeout)
-        except Exception:  # not yet, or it failed to start: batches are planned here
-            return False
-        return True
+    @property
+    def started(self) -> bool:
+        """Whether the worker is up: not still starting, and it did not fail or die."""
+        return self._ready.done() and self._ready.exception() is None
 
     def plan(self, school_ids: Sequence[int]) -> list[SchoolPlan]:
-        if self._ready.done() and self._ready.exception() is None:
+        """The batch's plans: from the worker once it has started, else planned here."""
+        if self.started:
             try:
                 plans = self._pool.submit(_plan, list(school_ids)).result()
             except BrokenProcessPool:

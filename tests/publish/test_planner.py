@@ -21,6 +21,7 @@ from publisher.page.build import current_page_build
 from publisher.publish.planner import PlanningProcess, can_plan_elsewhere
 from publisher.publish.run import publish
 from publisher.stores.local import LocalStore
+from testsupport.wait import wait_until
 
 SETTINGS = PublishSettings(concurrency=4)
 SCHOOLS = 9
@@ -41,7 +42,7 @@ def test_a_planning_process_publishes_exactly_what_planning_here_does(
 ):
     store = LocalStore.open(tmp_path / "a")
     with PlanningProcess(database_url, sessions, store.identity(), now, SETTINGS, PAGE) as planner:
-        assert planner.wait_started(timeout=60)
+        wait_until(lambda: planner.started, 60)
         elsewhere = publish(
             sessions, store, ids, now, SETTINGS, batch_size=2, page=PAGE, planner=planner.plan,
         )  # fmt: skip
@@ -66,7 +67,7 @@ def test_batches_are_planned_here_until_the_process_has_started(sessions, databa
         assert [plan.school.slug for plan in plans] == ["s0"]
         assert plans[0].school.lessons  # planned here, rows and all
         assert planner.batches_elsewhere == 0
-        assert planner.wait_started(timeout=60)
+        wait_until(lambda: planner.started, 60)
         (plan,) = planner.plan(ids[:1])
         assert planner.batches_elsewhere == 1
         assert plan.school.lessons == ()  # sent back without the rows
@@ -82,7 +83,7 @@ def test_a_stop_signal_leaves_the_worker_planning_and_its_death_moves_planning_h
     planning here; the run completes either way."""
     store = LocalStore.open(tmp_path / "a")
     with PlanningProcess(database_url, sessions, store.identity(), now, SETTINGS, None) as planner:
-        assert planner.wait_started(timeout=60)
+        wait_until(lambda: planner.started, 60)
         (worker,) = multiprocessing.active_children()
         assert worker.pid is not None
         os.kill(worker.pid, getattr(signal, how))
