@@ -31,7 +31,7 @@ NEXT_SCHOOL_DAY_HORIZON = 366
 
 
 @dataclass(frozen=True)
-class DayPlan:
+class DayKind:
     """What kind of day a date is for a school, before any content is attached."""
 
     status: str  # "school_day", "weekend" or "holiday"
@@ -118,7 +118,7 @@ class Window:
         return window_dates(self.now.astimezone(zone), self.days)
 
 
-def plan_day(school: SchoolData, day: dt.date) -> DayPlan:
+def kind_of_day(school: SchoolData, day: dt.date) -> DayKind:
     """Resolve holidays, special days, weekends and the weekly plan for one date.
 
     A holiday wins over everything; a special day applies even on a weekend (a
@@ -127,20 +127,20 @@ def plan_day(school: SchoolData, day: dt.date) -> DayPlan:
     overrides = [row for row in school.calendar if row.first <= day <= row.last]
     holiday = next((row for row in overrides if row.kind == "holiday"), None)
     if holiday is not None:
-        return DayPlan("holiday", holiday.label, None)
+        return DayKind("holiday", holiday.label, None)
     special = next((row for row in overrides if row.kind == "special"), None)
     if special is not None:
-        return DayPlan("school_day", special.label, _special_schedule(school, special))
+        return DayKind("school_day", special.label, _special_schedule(school, special))
     weekday = WEEKDAYS[day.weekday()]
     if weekday in school.weekend:
-        return DayPlan("weekend", "", None)
+        return DayKind("weekend", "", None)
     name = school.planned_schedule(weekday)
     schedule = school.schedule(name) if name else None
     if schedule is None:
         raise BuildError(
             f"school {school.slug}: no bell schedule for {weekday}, which is not a weekend day"
         )
-    return DayPlan("school_day", "", schedule)
+    return DayKind("school_day", "", schedule)
 
 
 def _special_schedule(school: SchoolData, row: CalendarRow) -> BellScheduleRow:
@@ -156,7 +156,7 @@ def _special_schedule(school: SchoolData, row: CalendarRow) -> BellScheduleRow:
 def build_day(school: SchoolData, day: dt.date) -> DaySnapshot:
     """The snapshot of `day` for `school`. Raises BuildError when the data is inconsistent."""
     zone = school_zone(school)
-    plan = plan_day(school, day)
+    day_kind = kind_of_day(school, day)
     document: dict[str, Any] = {
         "schema": SNAPSHOT_SCHEMA,
         "date": day.isoformat(),
@@ -164,12 +164,12 @@ def build_day(school: SchoolData, day: dt.date) -> DaySnapshot:
         "timezone": school.timezone,
         "starts_at": _instant(day, dt.time(0), zone),
         "ends_at": _instant(day + dt.timedelta(days=1), dt.time(0), zone),
-        "status": plan.status,
-        "label": plan.label,
-        "schedule": plan.schedule.name if plan.schedule else None,
+        "status": day_kind.status,
+        "label": day_kind.label,
+        "schedule": day_kind.schedule.name if day_kind.schedule else None,
         "classes": list(school.classes),
-        "periods": _periods(school, day, plan.schedule, zone) if plan.schedule else [],
-        "duties": _duties(school, day) if plan.status == "school_day" else [],
+        "periods": _periods(school, day, day_kind.schedule, zone) if day_kind.schedule else [],
+        "duties": _duties(school, day) if day_kind.status == "school_day" else [],
         "announcements": [
             {"text": row.text} for row in school.announcements if row.first <= day <= row.last
         ],
@@ -274,9 +274,9 @@ def _next_school_day(school: SchoolData, day: dt.date, zone: ZoneInfo) -> dict[s
     """The first later date with a bell, for "back on Sunday at 07:00" screens."""
     for ahead in range(1, NEXT_SCHOOL_DAY_HORIZON + 1):
         candidate = day + dt.timedelta(days=ahead)
-        plan = plan_day(school, candidate)
-        if plan.schedule is not None and plan.schedule.periods:
-            first = min(plan.schedule.periods, key=lambda p: p.start)
+        day_kind = kind_of_day(school, candidate)
+        if day_kind.schedule is not None and day_kind.schedule.periods:
+            first = min(day_kind.schedule.periods, key=lambda p: p.start)
             return {
                 "date": candidate.isoformat(),
                 "start": f"{first.start:%H:%M}",

@@ -10,7 +10,7 @@ import click
 from publisher.cli.app import App, pass_app
 from publisher.cli.options import database_option, target_options
 from publisher.cli.output import detail, error, failures, output_options, print_json, say
-from publisher.maintain.gc import DEFAULT_KEEP_DAYS, GcPlan, delete_garbage, find_garbage
+from publisher.maintain.gc import DEFAULT_KEEP_DAYS, Garbage, delete_garbage, find_garbage
 
 keep_days_option = click.option(
     "--keep-days",
@@ -65,13 +65,13 @@ def gc_command(app: App, keep_days: int, dry_run: bool, as_json: bool) -> None:
     sys.exit(1 if plan.unreadable or failure else 0)
 
 
-def _gc_line(plan: GcPlan, deleted: int, keep_days: int, dry_run: bool) -> str:
+def _gc_line(plan: Garbage, deleted: int, keep_days: int, dry_run: bool) -> str:
     verb = "would delete" if dry_run else "deleted"
     return f"{plan.describe(keep_days)}; {verb} {deleted}"
 
 
 def _gc_document(
-    plan: GcPlan, deleted: list[str], ages: dict[str, float], dry_run: bool, keep_days: int
+    plan: Garbage, deleted: list[str], ages: dict[str, float], dry_run: bool, keep_days: int
 ) -> dict[str, Any]:
     """The `gc --json` document (docs/json.md); in a dry run, `deleted` is what would be."""
     counts = {"deleted": len(deleted), "unreadable": len(plan.unreadable), **plan.counts()}

@@ -186,7 +186,7 @@ NAMED_OUTLINES = (
 
 
 def generated_outline(index: int) -> SchoolOutline:
-    """The `index`-th generated school (1, 2, ...): the same index always gives the same plan."""
+    """The `index`-th generated school (1, 2, ...): the same index always gives the same outline."""
     rng = random.Random(index)
     slug = f"demo-{index:03d}"
     exams = rng.random() < 0.2
@@ -194,8 +194,8 @@ def generated_outline(index: int) -> SchoolOutline:
     if rng.random() < 0.1:
         place, kind = rng.choice(ENGLISH_PLACES), rng.choice(ENGLISH_KINDS)
         sections = [rng.randint(2, 5) for _ in range(5)]
-        plan = _london(slug, f"{place} {kind}", english_classes(sections), rng.choice((5, 6)))
-        return dataclasses.replace(plan, exams=exams, holiday=holiday)
+        outline = _london(slug, f"{place} {kind}", english_classes(sections), rng.choice((5, 6)))
+        return dataclasses.replace(outline, exams=exams, holiday=holiday)
     stage, grades = rng.choice(ARABIC_STAGES)
     women = rng.random() < 0.5
     sections = [rng.randint(2, 4) if grades == 6 else rng.randint(3, 7) for _ in range(grades)]
@@ -223,7 +223,7 @@ def generated_outline(index: int) -> SchoolOutline:
 
 
 def school_outline(number: int) -> SchoolOutline:
-    """The plan of the `number`-th demo school (1-based): hand-written first, then generated."""
+    """The outline of the `number`-th demo school (1-based): hand-written first, then generated."""
     if number < 1:
         raise ValueError(f"demo school numbers start at 1, not {number}")
     if number <= len(NAMED_OUTLINES):
@@ -231,47 +231,47 @@ def school_outline(number: int) -> SchoolOutline:
     return generated_outline(number - len(NAMED_OUTLINES))
 
 
-def build_school(plan: SchoolOutline, today: dt.date) -> SchoolData:
-    """The school of `plan`, with its dated rows in the week starting `today`."""
-    rng = random.Random(plan.slug)
-    words = plan.words
-    schedules = {s.name: s for s in plan.schedules}
+def build_school(outline: SchoolOutline, today: dt.date) -> SchoolData:
+    """The school of `outline`, with its dated rows in the week starting `today`."""
+    rng = random.Random(outline.slug)
+    words = outline.words
+    schedules = {s.name: s for s in outline.schedules}
     slots = [
         (day, period.index)
-        for day, name in plan.week
+        for day, name in outline.week
         for period in schedules[name].periods
         if period.kind == "lesson"
     ]
-    teachers_left = teacher_names(rng, words, women=plan.women)
+    teachers_left = teacher_names(rng, words, women=outline.women)
     lessons = with_rooms(
-        weekly_lessons(rng, plan.classes, slots, words.subjects, teachers_left),
-        plan.classes,
+        weekly_lessons(rng, outline.classes, slots, words.subjects, teachers_left),
+        outline.classes,
         words,
     )
     teachers = sorted({row.teacher for row in lessons})
 
     week = [today + dt.timedelta(days=n) for n in range(WINDOW_DAYS)]
-    school_days = [day for day in week if WEEKDAYS[day.weekday()] not in plan.weekend]
-    exam_days = school_days[1:3] if plan.exams else []
-    holidays = school_days[-1:] if plan.holiday else []
+    school_days = [day for day in week if WEEKDAYS[day.weekday()] not in outline.weekend]
+    exam_days = school_days[1:3] if outline.exams else []
+    holidays = school_days[-1:] if outline.holiday else []
     ordinary = [day for day in school_days if day not in exam_days and day not in holidays]
 
-    bell_schedules = plan.schedules
+    bell_schedules = outline.schedules
     calendar = [
         CalendarRow("special", day, day, label, words.exam_schedule)
         for day, label in zip(exam_days, words.exam_days, strict=False)
     ]
     exams: tuple[ExamRow, ...] = ()
     if exam_days:
-        first_lesson = min(p.start for p in plan.schedules[0].periods if p.kind == "lesson")
+        first_lesson = min(p.start for p in outline.schedules[0].periods if p.kind == "lesson")
         bell_schedules += (exam_bells(words, first_lesson),)
         subjects = [name for name, _ in words.subjects]
-        exams = exam_rows(exam_days, bell_schedules[-1], plan.classes, subjects, teachers)
+        exams = exam_rows(exam_days, bell_schedules[-1], outline.classes, subjects, teachers)
     calendar += [CalendarRow("holiday", day, day, words.holiday) for day in holidays]
 
     duties = [
         DutyRow(teacher, place, weekday=day)
-        for day, _ in plan.week
+        for day, _ in outline.week
         for teacher, place in zip(rng.sample(teachers, 3), rng.sample(words.places, 3), strict=True)
     ]
     duties += [DutyRow(rng.choice(teachers), words.event[0], date=day) for day in exam_days]
@@ -286,15 +286,15 @@ def build_school(plan: SchoolOutline, today: dt.date) -> SchoolData:
         announcements.insert(0, AnnouncementRow(words.event[1], today, exam_days[-1]))
 
     data = SchoolData(
-        slug=plan.slug,
-        name=plan.name,
-        timezone=plan.timezone,
+        slug=outline.slug,
+        name=outline.name,
+        timezone=outline.timezone,
         locale=words.locale,
-        weekend=plan.weekend,
+        weekend=outline.weekend,
         bell_schedules=bell_schedules,
-        week=plan.week,
+        week=outline.week,
         calendar=tuple(calendar),
-        classes=plan.classes,
+        classes=outline.classes,
         lessons=lessons,
         substitutions=_room_change(
             lessons, _substitutions(rng, lessons, teachers, ordinary), ordinary, words
@@ -302,7 +302,7 @@ def build_school(plan: SchoolOutline, today: dt.date) -> SchoolData:
         duties=tuple(duties),
         announcements=tuple(announcements),
         exams=exams,
-        display=plan.display,
+        display=outline.display,
     )
     return data.normalized()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from publisher.build.day import plan_day
+from publisher.build.day import kind_of_day
 from publisher.build.source import ExamRow, SchoolData
 from publisher.documents import limits
 from publisher.documents.fields import At, date, integer, records, sequence, text
@@ -58,15 +58,16 @@ def exams(value: Any, at: At, school: SchoolData) -> tuple[ExamRow, ...]:
 
 
 def _check_exam_period(school: SchoolData, day: dt.date, index: int, at: At) -> None:
-    plan = plan_day(school, day)
-    if plan.schedule is None:
-        kind = "a holiday" if plan.status == "holiday" else "a weekend day"
+    day_kind = kind_of_day(school, day)
+    schedule = day_kind.schedule
+    if schedule is None:
+        kind = "a holiday" if day_kind.status == "holiday" else "a weekend day"
         at.fail(f"{day} is {kind}, with no exam period {index}")
-    period = next((p for p in plan.schedule.periods if p.index == index), None)
+    period = next((p for p in schedule.periods if p.index == index), None)
     if period is None:
-        at.fail(f"bell schedule {quote(plan.schedule.name)}, used on {day}, has no period {index}")
+        at.fail(f"bell schedule {quote(schedule.name)}, used on {day}, has no period {index}")
     if period.kind != "exam":
         at.fail(
-            f"period {index} of bell schedule {quote(plan.schedule.name)}, used on {day},"
+            f"period {index} of bell schedule {quote(schedule.name)}, used on {day},"
             f" is a {period.kind}, not an exam"
         )

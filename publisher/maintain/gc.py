@@ -45,7 +45,7 @@ RECENT = "dated yesterday or later"
 
 
 @dataclass(frozen=True)
-class GcPlan:
+class Garbage:
     """The day files to delete (those awaiting gc), oldest first, and what was kept and why."""
 
     delete: tuple[StoredObject, ...] = ()
@@ -87,7 +87,7 @@ def choose_garbage(
     recorded_keys: Collection[str],
     now: dt.datetime,
     keep_days: int,
-) -> GcPlan:
+) -> Garbage:
     """Choose the day files to delete; pure, so every rule is tested with a table.
 
     `manifests` holds every manifest found in the store (None: it could not be
@@ -127,7 +127,7 @@ def choose_garbage(
         else:
             chosen.append(stored)
     chosen.sort(key=lambda s: (s.modified, s.key))
-    return GcPlan(tuple(chosen), unreadable, **counts, kept=tuple(sorted(kept)))
+    return Garbage(tuple(chosen), unreadable, **counts, kept=tuple(sorted(kept)))
 
 
 def is_day_file(key: str) -> bool:
@@ -171,7 +171,7 @@ def find_garbage(
     now: dt.datetime,
     keep_days: int = DEFAULT_KEEP_DAYS,
     concurrency: int = 16,
-) -> GcPlan:
+) -> Garbage:
     """List the store once, read every manifest in it, and plan what gc deletes.
 
     A manifest that cannot be fetched because the store fails raises StoreError:
@@ -190,7 +190,7 @@ def find_garbage_in_listing(
     now: dt.datetime,
     keep_days: int = DEFAULT_KEEP_DAYS,
     concurrency: int = 16,
-) -> GcPlan:
+) -> Garbage:
     """`find_garbage` on a listing of `schools/` already made (`verify` counts day files
     with it): reads every manifest listed, then `choose_garbage`."""
     manifest_keys = [s.key for s in listing if _is_manifest(s.key)]
@@ -207,7 +207,7 @@ def _is_manifest(key: str) -> bool:
     return len(parts) == 3 and parts[0] == "schools" and parts[2] == MANIFEST
 
 
-def delete_garbage(sessions: sessionmaker[Session], store: Store, plan: GcPlan) -> GcResult:
+def delete_garbage(sessions: sessionmaker[Session], store: Store, plan: Garbage) -> GcResult:
     """Delete the planned day files, a `DELETE_STEP` at a time, and forget their records.
 
     Stops at the first step the store fails (naming a key and its error); the

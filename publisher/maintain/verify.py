@@ -28,7 +28,7 @@ from publisher.db.load import load_schools
 from publisher.db.lookup import public_keys
 from publisher.db.records import PublishedRecord, load_published, load_shared
 from publisher.errors import BuildError
-from publisher.maintain.gc import DEFAULT_KEEP_DAYS, GcPlan, find_garbage_in_listing
+from publisher.maintain.gc import DEFAULT_KEEP_DAYS, Garbage, find_garbage_in_listing
 from publisher.page.build import PageBuild
 from publisher.publish import (
     JSON_TYPE,
@@ -72,7 +72,7 @@ class VerifyReport:
     schools_checked: int = 0
     checked: list[str] = field(default_factory=list)  # the slugs of the schools checked
     problems: list[Problem] = field(default_factory=list)
-    day_files: GcPlan = field(default_factory=GcPlan)  # counted as gc counts them
+    day_files: Garbage = field(default_factory=Garbage)  # counted as gc counts them
     repaired: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # slug -> why it was not checked/repaired
 

@@ -9,7 +9,7 @@ import json
 import pytest
 from schools import riyadh_school, t
 
-from publisher.build import build_day, build_manifest, local_today, plan_day, window_dates
+from publisher.build import build_day, build_manifest, kind_of_day, local_today, window_dates
 from publisher.build.manifest import ManifestEntry
 from publisher.build.source import BellScheduleRow, PeriodRow
 from publisher.errors import BuildError
@@ -48,7 +48,7 @@ def test_a_holiday_wins_over_a_special_day_on_the_same_date():
         school.calendar[0], first=dt.date(2026, 11, 25), last=dt.date(2026, 11, 25)
     )
     school = dataclasses.replace(school, calendar=(holiday, school.calendar[1]))
-    assert plan_day(school, dt.date(2026, 11, 25)).status == "holiday"
+    assert kind_of_day(school, dt.date(2026, 11, 25)).status == "holiday"
 
 
 def test_a_special_day_applies_even_on_a_weekend():
