@@ -22,17 +22,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from publisher.page.preview import PreviewHandler, make_server
-from testsupport.screens import STATES, publish, screen_schools, show
+from testsupport.screens import CHROMIUM, CHROMIUM_ARGS, STATES, publish, screen_schools, show
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SIZES = {
     "landscape": (1920, 1080),
     "portrait": (1080, 1920),
@@ -88,7 +79,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screens"))
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
@@ -103,7 +94,9 @@ def main() -> int:
         base = f"http://127.0.0.1:{server.server_port}"
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+                )
                 for state_name, locale, size in wanted:
                     width, height = SIZES[size]
                     context = browser.new_context(

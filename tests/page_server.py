@@ -41,16 +41,8 @@ from publisher.page.build import PageBuild, current_page_build
 from publisher.page.preview import PreviewHandler, make_server
 from publisher.publish import PlannedWrite, apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
+from testsupport.screens import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1920, "height": 1080}
 
 # Records, in the page, the fake-clock time at which every fetch starts and settles

@@ -26,6 +26,17 @@ from publisher.page.build import current_page_build
 from publisher.publish import apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
 
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium: the page is tested and photographed in it, never a downloaded one."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 WEEK_START = dt.date(2026, 11, 22)  # a Sunday: the demo week starts here
 RIYADH = dt.timezone(dt.timedelta(hours=3))
 
