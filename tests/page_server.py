@@ -24,7 +24,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,6 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
 
 from publisher.build import SchoolData, build_day
 from publisher.build.layout import school_prefix
@@ -41,7 +39,7 @@ from publisher.page.build import PageBuild, current_page_build
 from publisher.page.preview import PreviewHandler, make_server
 from publisher.publish import PlannedWrite, apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
-from testsupport.screens import CHROMIUM, CHROMIUM_ARGS
+from testsupport.screens import CHROMIUM, CHROMIUM_ARGS, wait_until
 
 VIEWPORT = {"width": 1920, "height": 1080}
 
@@ -231,24 +229,6 @@ def install_clock(page: Page, at: dt.datetime) -> None:
     it runs between the two calls, and cannot be paused in its past)."""
     page.clock.install(time=at - dt.timedelta(seconds=5))
     page.clock.pause_at(at)
-
-
-def wait_until(page: Page, expression: str, timeout: float = 10.0) -> Any:
-    """Polls `expression` in the page until it is truthy (the page's CSP forbids the
-    string evaluation `wait_for_function` uses, and its clock is usually paused)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = page.evaluate(expression)
-        except PlaywrightError as error:  # the page is navigating: ask the next one
-            if "context was destroyed" not in str(error):
-                raise
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout} s: {expression}")
-        time.sleep(0.02)
 
 
 def wait_for_data(page: Page) -> None:

@@ -14,7 +14,9 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from publisher.build import SchoolData, build_day
@@ -228,11 +230,19 @@ def show(page: Page, url: str, state: State) -> None:
     page.clock.run_for(1_000)
 
 
-def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
-    """Polls `expression` in the page until it is truthy (the CSP forbids the string
-    evaluation `wait_for_function` uses, and the page's clock is paused)."""
+def wait_until(page: Page, expression: str, timeout: float = 10.0) -> Any:
+    """Polls `expression` in the page until it is truthy (the page's CSP forbids the
+    string evaluation `wait_for_function` uses, and its clock is usually paused)."""
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    while True:
+        try:
+            value = page.evaluate(expression)
+        except PlaywrightError as error:  # the page is navigating: ask the next one
+            if "context was destroyed" not in str(error):
+                raise
+            value = None
+        if value:
+            return value
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         time.sleep(0.02)
