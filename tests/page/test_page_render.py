@@ -183,4 +183,6 @@ def test_a_publish_plans_every_page_object_assets_first() -> None:
     assert shared[-1].content == render_service_worker(build)
     school = riyadh_school(key=KEY)
     writes = {w.key: w.content for w in plan_school(school, [], {}, settings, page).writes}
-    assert writes[f"schools/{KEY}/index.html"] == render_index(KEY, "ar", build, None)
+    assert writes[f"schools/{KEY}/index.html"] == render_index(
+        KEY, "ar", build, None, school.name, school.timezone
+    )
