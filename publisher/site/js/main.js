@@ -21,6 +21,7 @@ import { createScreen, pageUrl, readConfig } from "./render.js";
 import {
   dayAt,
   earliestStart,
+  heldDayOn,
   keepDays,
   parseDay,
   parseManifest,
@@ -86,22 +87,57 @@ function format() {
   return state.fmt;
 }
 
+/**
+ * How many changes, then duties, the moment's column shows at a time: the most
+ * that fits, found by drawing (only the laid-out page knows how its texts wrap):
+ * one fewer of whichever shows more (duties on a tie), down to one each. Starts again from the
+ * most the configuration allows whenever what is drawn changes shape: another
+ * screen size, state, period or list.
+ */
+const fit = { key: "", changes: 0, duties: 0 };
+
 function draw() {
   const t = now();
   const intervalMs = (state.manifest?.poll_interval ?? 60) * 1000;
-  const view = buildView({
-    fmt: format(),
-    now: t,
-    manifest: state.manifest,
-    day: dayAt(state.manifest, state.days, t),
-    stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
-    lastSuccessAt: state.lastSuccessAt,
-    layout: { ...layout, perPage: config.classes_per_page[portrait.matches ? "portrait" : "landscape"] },
-    school: config.school_name,
-    failures: state.failures,
-    retryAt: state.retryAt,
-  });
+  const day = dayAt(state.manifest, state.days, t);
+  const shape = portrait.matches ? "portrait" : "landscape";
+  const most = config.changes_shown[shape];
+  const viewWith = () =>
+    buildView({
+      fmt: format(),
+      now: t,
+      manifest: state.manifest,
+      day,
+      nextDay: heldDayOn(state.manifest, state.days, day?.next_school_day?.date),
+      stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
+      lastSuccessAt: state.lastSuccessAt,
+      layout: {
+        ...layout,
+        perPage: config.classes_per_page[shape],
+        changesShown: fit.changes || most,
+        dutiesShown: fit.duties || layout.dutiesShown,
+      },
+      school: config.school_name,
+      failures: state.failures,
+      retryAt: state.retryAt,
+    });
+  let view = viewWith();
+  const key = [shape, innerWidth, innerHeight, view.state, view.title, view.changesHeading,
+    state.manifest?.revision].join("|");
+  if (key !== fit.key) {
+    Object.assign(fit, { key, changes: most, duties: layout.dutiesShown });
+    view = viewWith();
+  }
   screen.update(view);
+  while (screen.crowded()) {
+    const changes = view.changes.reduce((sum, group) => sum + group.items.length, 0);
+    const duties = view.duties.length;
+    if (duties > 1 && duties >= changes) fit.duties = duties - 1;
+    else if (changes > 1) fit.changes = changes - 1;
+    else break;
+    view = viewWith();
+    screen.update(view);
+  }
   state.lastState = view.state;
 }
 
@@ -233,6 +269,10 @@ async function poll() {
 }
 
 restore();
+// Fit the changes list again once the screen's own font has replaced the fallback.
+document.fonts.ready.then(() => {
+  fit.key = "";
+});
 tick();
 poll();
 startServiceWorker(config.service_worker_url, warmList);

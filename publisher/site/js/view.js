@@ -5,21 +5,27 @@
  * arguments.
  */
 
-import { classLessons, momentAt, pageAt } from "./schedule.js";
+import { CLASS_KINDS, classLessons, momentAt, nextClassPeriod, pageAt } from "./schedule.js";
 
 /**
  * @typedef {import("./schedule.js").Day} Day
  * @typedef {import("./schedule.js").Moment} Moment
  * @typedef {import("./snapshot.js").Manifest} Manifest
  * @typedef {import("./format.js").Format} Format
- * @typedef {{name: string, subject: string, teacher: string, change: string, badge: string}} Row
+ * @typedef {string[]} Line  a text in pieces; the odd ones (1, 3, ...) are names or rooms
+ *   from the data, isolated on screen (<bdi>) so a Latin name cannot reorder an Arabic line
+ * @typedef {{name: string, room: string, roomChanged: boolean, subject: string,
+ *   teacher: Line, usual: Line, change: string, badge: string}} Row  one class card
+ * @typedef {{period: string, subject: string, change: string, what: Line}} ChangeItem
+ * @typedef {{name: string, items: ChangeItem[]}} ChangeGroup  a class's changes on one page
  * @typedef {{
  *   state: string, kind: string, density: string, lastMinute: boolean, staleLevel: number,
  *   school: string, time: string, seconds: string, date: string,
- *   dayLabel: string, hijri: string, banner: string,
+ *   dayLabel: string, hijri: string, banner: string, quiet: string,
  *   kicker: string, title: string, range: string, countdownLabel: string, countdown: string,
  *   next: string, classesHeading: string, classesPage: string, rows: Row[],
- *   classesMessage: string, dutiesHeading: string, dutiesPage: string,
+ *   classesMessage: string, changesHeading: string, changesPage: string, changes: ChangeGroup[],
+ *   dutiesHeading: string, dutiesPage: string,
  *   duties: {teacher: string, place: string}[],
  *   announcementsHeading: string, announcementsPage: string, announcements: string[],
  *   updated: string, revision: string, stale: string,
@@ -27,7 +33,8 @@ import { classLessons, momentAt, pageAt } from "./schedule.js";
  * }} View
  * @typedef {{compact: number, roomy: number}} PerPage  classes on one page, by density
  * @typedef {{perPage: PerPage, pageIntervalMs: number, announcementsShown: number,
- *   announcementChars: number, dutiesShown: number, staleBannerMs: number}} Layout
+ *   announcementChars: number, dutiesShown: number, changesShown: number,
+ *   staleBannerMs: number}} Layout
  */
 
 /** A bell this close (ms) is signalled: the countdown's label and colour change. */
@@ -36,13 +43,19 @@ export const LAST_MINUTE_MS = 60_000;
 /**
  * Texts up to these lengths (in characters) fit the compact class card on one
  * line each; a day with any longer one uses the roomy card, fewer to a page.
+ * The room sits under the class name, so its limit is a width: Latin characters,
+ * an Arabic letter counting ARABIC_WIDTH of one ("مركز مصادر التعلم" fits). The
+ * teacher's line also carries the usual room of a room change ("instead of 101")
+ * or an exam's invigilators.
  */
-export const COMPACT_LIMITS = { name: 8, subject: 24, teacher: 30 };
+export const COMPACT_LIMITS = { name: 8, subject: 24, teacher: 30, room: 12 };
+const ARABIC_WIDTH = 0.6;
 
 /**
  * @param {{fmt: Format, now: number, manifest: Manifest | null, day: Day | null,
- *   stale: boolean, lastSuccessAt: number | null, layout: Layout,
+ *   nextDay?: Day | null, stale: boolean, lastSuccessAt: number | null, layout: Layout,
  *   school?: string, failures?: number, retryAt?: number | null}} input
+ *   `nextDay` is the held file of the day's next school day, if the screen holds it;
  *   `school` is the name the page was published with (shown before any data);
  *   `failures` and `retryAt` are the poll loop's, shown while nothing has loaded.
  * @returns {View}
@@ -65,6 +78,7 @@ export function buildView(input) {
     dayLabel: "",
     hijri: fmt.hijri(now),
     banner: staleLevel === 2 && lastSuccessAt !== null ? `${s.staleBanner} ${fmt.ago(age)}` : "",
+    quiet: "",
     kicker: "",
     title: manifest ? s.noData : s.loading,
     range: "",
@@ -75,6 +89,9 @@ export function buildView(input) {
     classesPage: "",
     rows: /** @type {Row[]} */ ([]),
     classesMessage: "",
+    changesHeading: "",
+    changesPage: "",
+    changes: /** @type {ChangeGroup[]} */ ([]),
     dutiesHeading: "",
     dutiesPage: "",
     duties: /** @type {{teacher: string, place: string}[]} */ ([]),
@@ -109,6 +126,7 @@ export function buildView(input) {
   } else if (moment.current) {
     const p = moment.current;
     view.kind = p.kind;
+    if (p.kind === "exam") view.quiet = s.quietExams;
     view.kicker = s.kinds[/** @type {keyof typeof s.kinds} */ (p.kind)] ?? p.kind;
     view.title = p.label;
     view.range = `${fmt.time(p.startMs)} – ${fmt.time(p.endMs)}`;
@@ -128,23 +146,50 @@ export function buildView(input) {
     view.countdownLabel = s.lastMinute;
   }
 
-  view.density = density(day);
+  view.density = density(s, day);
   if (moment.lessons) {
     const lessons = moment.lessons;
+    const exam = lessons.kind === "exam";
     view.classesHeading = moment.lessonsNow
-      ? `${s.classesNow}${s.sep}${lessons.label}`
-      : `${s.classesNext} ${lessons.label}${s.sep}${fmt.time(lessons.startMs)}`;
-    const perPage = view.density === "roomy" ? layout.perPage.roomy : layout.perPage.compact;
-    const paged = pageAt(classLessons(day, lessons), perPage, now, layout.pageIntervalMs);
-    view.rows = paged.items.map(({ name, lesson }) => row(s, name, lesson));
-    view.classesPage = pageLine(fmt, paged);
+      ? `${exam ? s.examsNow : s.classesNow}${s.sep}${lessons.label}`
+      : `${exam ? s.examsNext : s.classesNext} ${lessons.label}${s.sep}${fmt.time(lessons.startMs)}`;
+    showClasses(view, input, day, lessons);
   } else if (!view.classesMessage) {
     view.classesMessage = s.noLessons;
   }
+  /** @type {Day | null} */
+  let changesDay = day;
+  /** @type {Day | null} */
+  let dutiesDay = day;
+  if ((moment.state === "off" || moment.state === "after") && next) {
+    // Nothing more today: the next school day, from the file already held for it.
+    const nextLessons = input.nextDay ? nextClassPeriod(input.nextDay.periods) : null;
+    if (input.nextDay && nextLessons) {
+      const on = fmt.shortDate(next.startMs);
+      view.density = density(s, input.nextDay);
+      view.classesHeading = `${s.classesOn} ${on}${s.sep}${nextLessons.label}${s.sep}${fmt.time(nextLessons.startMs)}`;
+      view.classesMessage = "";
+      showClasses(view, input, input.nextDay, nextLessons);
+      changesDay = dutiesDay = input.nextDay;
+    } else {
+      view.classesMessage = `${s.nextSchoolDay}: ${fmt.shortDate(next.startMs)}${s.sep}${s.firstBell} ${fmt.time(next.startMs)}`;
+      changesDay = dutiesDay = null;
+    }
+  }
 
-  if (day.duties.length) {
-    view.dutiesHeading = s.duties;
-    const paged = pageAt(day.duties, layout.dutiesShown, now, layout.pageIntervalMs);
+  if (changesDay) {
+    const items = changeItems(s, changesDay);
+    if (items.length) {
+      view.changesHeading =
+        changesDay === day ? s.changesToday : `${s.changesOn} ${fmt.shortDate(changesDay.startMs)}`;
+      const paged = pageAt(items, layout.changesShown, now, layout.pageIntervalMs);
+      view.changes = groupByClass(paged.items);
+      view.changesPage = pageLine(fmt, paged);
+    }
+  }
+  if (dutiesDay?.duties.length) {
+    view.dutiesHeading = dutiesDay === day ? s.duties : `${s.duties}${s.sep}${fmt.shortDate(dutiesDay.startMs)}`;
+    const paged = pageAt(dutiesDay.duties, layout.dutiesShown, now, layout.pageIntervalMs);
     view.duties = paged.items;
     view.dutiesPage = pageLine(fmt, paged);
   }
@@ -156,6 +201,26 @@ export function buildView(input) {
     view.announcementsPage = pageLine(fmt, paged);
   }
   return view;
+}
+
+/**
+ * The class cards of `period` of `day`, the page of them shown at `now`.
+ * @param {View} view
+ * @param {Parameters<typeof buildView>[0]} input
+ * @param {Day} day
+ * @param {import("./schedule.js").Period} period
+ */
+function showClasses(view, { fmt, now, layout }, day, period) {
+  const perPage = view.density === "roomy" ? layout.perPage.roomy : layout.perPage.compact;
+  const paged = pageAt(classLessons(day, period), perPage, now, layout.pageIntervalMs);
+  view.rows = paged.items.map(({ name, lesson }) => row(fmt.strings, name, lesson));
+  view.classesPage = pageLine(fmt, paged);
+  if (period.kind === "exam" && !period.lessons.length) {
+    // An exam period whose papers the data does not list: still an exam, never "no lessons".
+    view.rows = [];
+    view.classesPage = "";
+    view.classesMessage = `${fmt.strings.kinds.exam}${fmt.strings.sep}${period.label}`;
+  }
 }
 
 /**
@@ -195,23 +260,39 @@ function withoutDay(view, { fmt, now, manifest, lastSuccessAt, failures = 0, ret
 }
 
 /**
- * "compact" when every class name, subject and teacher of the day fits the
+ * "compact" when every class name, subject, room and teacher's line (with the
+ * usual room of a room change, or an exam's invigilators) of the day fits the
  * compact card (COMPACT_LIMITS), else "roomy". Decided for the whole day, so
  * the number of classes on a page never changes between periods.
+ * @param {import("./format.js").Strings} s
  * @param {Day} day
  */
-function density(day) {
-  const long = (/** @type {string | undefined} */ text, /** @type {number} */ limit) =>
-    [...(text ?? "")].length > limit;
+function density(s, day) {
+  const long = (/** @type {string} */ text, /** @type {number} */ limit) => [...text].length > limit;
   if (day.classes.some((name) => long(name, COMPACT_LIMITS.name))) return "roomy";
   for (const period of day.periods) {
+    if (!CLASS_KINDS.includes(period.kind)) continue;
     for (const lesson of period.lessons) {
-      if (long(lesson.class, COMPACT_LIMITS.name)) return "roomy";
-      if (long(lesson.subject, COMPACT_LIMITS.subject)) return "roomy";
-      if (long(lesson.teacher, COMPACT_LIMITS.teacher)) return "roomy";
+      const card = row(s, lesson.class, lesson);
+      if (long(card.name, COMPACT_LIMITS.name)) return "roomy";
+      if (long(card.subject, COMPACT_LIMITS.subject)) return "roomy";
+      if (width(card.room) > COMPACT_LIMITS.room) return "roomy";
+      if (long(`${card.teacher.join("")} ${card.usual.join("")}`.trim(), COMPACT_LIMITS.teacher)) {
+        return "roomy";
+      }
     }
   }
   return "compact";
+}
+
+/**
+ * How wide `text` is in Latin characters: Arabic letters are narrower.
+ * @param {string} text
+ */
+function width(text) {
+  let sum = 0;
+  for (const char of text) sum += /[\u0600-\u06ff]/.test(char) ? ARABIC_WIDTH : 1;
+  return sum;
 }
 
 /**
@@ -246,21 +327,136 @@ function pageLine(fmt, paged) {
 }
 
 /**
+ * `template` with its "{0}", "{1}" filled in, as a Line: the values are the odd
+ * pieces, so each is isolated on screen.
+ * @param {string} template
+ * @param {...string} values
+ * @returns {Line}
+ */
+export function fill(template, ...values) {
+  return template.split(/\{(\d)\}/).map((piece, i) => (i % 2 ? values[Number(piece)] ?? "" : piece));
+}
+
+/**
+ * "Invigilators: A, B" with each name isolated.
+ * @param {import("./format.js").Strings} s
+ * @param {string[]} names
+ * @returns {Line}
+ */
+function invigilatorsLine(s, names) {
+  if (!names.length) return [];
+  const [before, after] = (names.length === 1 ? s.invigilator : s.invigilators).split("{0}");
+  const line = [before];
+  names.forEach((name, i) => {
+    if (i) line.push(s.list);
+    line.push(name);
+  });
+  line.push(after ?? "");
+  // [before, A, ", ", B, after]: the separators sit at even places, the names at odd ones.
+  return line;
+}
+
+/**
+ * `b` appended to `a` with `sep` between them, keeping the names at odd places.
+ * @param {Line} a
+ * @param {string} sep
+ * @param {Line} b
+ * @returns {Line}
+ */
+function joinLines(a, sep, b) {
+  if (!a.length) return b;
+  return [...a.slice(0, -1), `${a[a.length - 1]}${sep}${b[0] ?? ""}`, ...b.slice(1)];
+}
+
+/**
+ * One class card: the lesson, its room and the day's change, or the class's exam.
  * @param {import("./format.js").Strings} s
  * @param {string} name
  * @param {import("./schedule.js").Lesson | null} lesson
  * @returns {Row}
  */
 function row(s, name, lesson) {
-  if (!lesson) return { name, subject: s.free, teacher: "", change: "", badge: "" };
-  const change = lesson.change === "cancelled" || lesson.change === "substitute" ? lesson.change : "";
-  return {
-    name,
-    subject: lesson.subject,
-    teacher: lesson.teacher,
-    change,
-    badge: change === "cancelled" ? s.cancelled : change === "substitute" ? s.substitute : "",
-  };
+  const card = { name, room: "", roomChanged: false, subject: s.free, teacher: /** @type {Line} */ ([]),
+    usual: /** @type {Line} */ ([]), change: "", badge: "" };
+  if (!lesson) return card;
+  card.subject = lesson.subject;
+  card.room = lesson.room ?? "";
+  if (Array.isArray(lesson.invigilators)) {
+    card.teacher = invigilatorsLine(s, lesson.invigilators);
+    return card;
+  }
+  card.teacher = ["", lesson.teacher ?? ""];
+  const change = ["cancelled", "substitute", "room"].includes(lesson.change ?? "") ? lesson.change ?? "" : "";
+  card.change = change;
+  card.badge = change === "cancelled" ? s.cancelled : change === "substitute" ? s.substitute : "";
+  if (change !== "cancelled" && lesson.usual_room) {
+    card.roomChanged = true;
+    card.usual = fill(s.insteadOf, lesson.usual_room);
+  }
+  return card;
+}
+
+/**
+ * Every change of `day` (substitutes, cancellations, room changes), by class
+ * in the day's class order, then by period.
+ * @param {import("./format.js").Strings} s
+ * @param {Day} day
+ * @returns {(ChangeItem & {name: string})[]}
+ */
+function changeItems(s, day) {
+  const items = [];
+  for (const period of day.periods) {
+    if (period.kind !== "lesson") continue;
+    for (const lesson of period.lessons) {
+      const what = changeLine(s, lesson);
+      if (!what) continue;
+      items.push({ name: lesson.class, period: period.label, subject: lesson.subject, change: lesson.change ?? "", what });
+    }
+  }
+  const order = new Map(day.classes.map((name, i) => [name, i]));
+  const rank = (/** @type {string} */ name) => order.get(name) ?? order.size;
+  // A stable sort: within a class the periods stay in time order.
+  return items.sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * What changed, in words: "substitute: A for B", "cancelled", "room: 12 (instead
+ * of 101)"; null for a lesson as usual.
+ * @param {import("./format.js").Strings} s
+ * @param {import("./schedule.js").Lesson} lesson
+ * @returns {Line | null}
+ */
+function changeLine(s, lesson) {
+  const moved = lesson.room && lesson.usual_room ? fill(s.roomFor, lesson.room, lesson.usual_room) : null;
+  switch (lesson.change) {
+    case "cancelled":
+      return [s.cancelled];
+    case "substitute": {
+      const teacher = lesson.teacher ?? "";
+      const who = lesson.replaces ? fill(s.substituteFor, teacher, lesson.replaces) : fill(s.substituteBy, teacher);
+      return moved ? joinLines(who, s.sep, moved) : who;
+    }
+    case "room":
+      return moved ?? fill(s.roomTo, lesson.room ?? "");
+    default:
+      return null;
+  }
+}
+
+/**
+ * The changes on one page, each class's under its name.
+ * @param {(ChangeItem & {name: string})[]} items
+ * @returns {ChangeGroup[]}
+ */
+function groupByClass(items) {
+  /** @type {ChangeGroup[]} */
+  const groups = [];
+  for (const { name, ...item } of items) {
+    const last = groups[groups.length - 1];
+    if (last && last.name === name) last.items.push(item);
+    else groups.push({ name, items: [item] });
+  }
+  return groups;
 }
 
 /**
