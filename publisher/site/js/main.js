@@ -88,13 +88,14 @@ function format() {
 }
 
 /**
- * How many changes, then duties, the moment's column shows at a time: the most
- * that fits, found by drawing (only the laid-out page knows how its texts wrap):
- * one fewer of whichever shows more (duties on a tie), down to one each. Starts again from the
- * most the configuration allows whenever what is drawn changes shape: another
- * screen size, state, period or list.
+ * What fits, found by drawing (only the laid-out page knows how its texts wrap).
+ * A day whose compact class cards spill is drawn roomy from then on (by screen
+ * size and date). The moment's column shows as many changes and duties at a
+ * time as fit: one fewer of whichever shows more (duties on a tie), down to one
+ * each, starting again from the most the configuration allows whenever what is
+ * drawn changes shape (another screen size, state, period or list).
  */
-const fit = { key: "", changes: 0, duties: 0 };
+const fit = { key: "", changes: 0, duties: 0, /** @type {Set<string>} */ roomy: new Set() };
 
 function draw() {
   const t = now();
@@ -102,6 +103,7 @@ function draw() {
   const day = dayAt(state.manifest, state.days, t);
   const shape = portrait.matches ? "portrait" : "landscape";
   const most = config.changes_shown[shape];
+  const size = `${shape}|${innerWidth}x${innerHeight}|`;
   const viewWith = () =>
     buildView({
       fmt: format(),
@@ -116,6 +118,7 @@ function draw() {
         perPage: config.classes_per_page[shape],
         changesShown: fit.changes || most,
         dutiesShown: fit.duties || layout.dutiesShown,
+        roomyDays: [...fit.roomy].filter((k) => k.startsWith(size)).map((k) => k.slice(size.length)),
       },
       school: config.school_name,
       failures: state.failures,
@@ -129,12 +132,22 @@ function draw() {
     view = viewWith();
   }
   screen.update(view);
-  while (screen.crowded()) {
+  for (;;) {
+    const crowding = screen.crowding();
     const changes = view.changes.reduce((sum, group) => sum + group.items.length, 0);
     const duties = view.duties.length;
-    if (duties > 1 && duties >= changes) fit.duties = duties - 1;
-    else if (changes > 1) fit.changes = changes - 1;
-    else break;
+    if (crowding.cards && view.density === "compact" && view.classesDay) {
+      fit.roomy.add(size + view.classesDay);
+    } else if (!crowding.column && !(shape === "portrait" && crowding.cards)) {
+      // (In portrait the moment's part grows down, squeezing the cards below it.)
+      break;
+    } else if (duties > 1 && duties >= changes) {
+      fit.duties = duties - 1;
+    } else if (changes > 1) {
+      fit.changes = changes - 1;
+    } else {
+      break;
+    }
     view = viewWith();
     screen.update(view);
   }
@@ -272,6 +285,7 @@ restore();
 // Fit the changes list again once the screen's own font has replaced the fallback.
 document.fonts.ready.then(() => {
   fit.key = "";
+  fit.roomy.clear();
 });
 tick();
 poll();

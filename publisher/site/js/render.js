@@ -164,11 +164,12 @@ export function createScreen(doc) {
       usual: make(doc, "span", "usual-room"),
     };
     const element = make(doc, "li", "class-card", [
-      make(doc, "span", "class-head", [parts.name, parts.room]),
+      parts.name,
       make(doc, "span", "lesson", [
         make(doc, "span", "subject-line", [parts.subject, parts.badge]),
-        make(doc, "span", "teacher-line", [parts.teacher, parts.usual]),
+        parts.teacher,
       ]),
+      make(doc, "span", "rooms", [parts.room, parts.usual]),
     ]);
     rowParts.set(element, parts);
     return element;
@@ -241,15 +242,18 @@ export function createScreen(doc) {
 
   return {
     /**
-     * Whether what is on screen takes more room than the screen has (the
-     * moment's column or a class card spills, or the footer is pushed off the
-     * screen): the changes list then shows fewer at a time. Only the laid-out
-     * page knows how its texts wrap.
+     * What takes more room than the screen has, once drawn: `cards` when a
+     * class card spills (its day is then drawn roomy), `column` when the
+     * moment's column spills or the footer is pushed off the screen (fewer
+     * changes or duties are then shown at a time). Only the laid-out page
+     * knows how its texts wrap.
      */
-    crowded() {
-      if (spills(nowColumn)) return true;
-      if (footer && footer.getBoundingClientRect().bottom > innerHeight + 1) return true;
-      return [...el.classes.children].some(spills);
+    crowding() {
+      const footerOff = footer !== null && footer.getBoundingClientRect().bottom > innerHeight + 1;
+      return {
+        cards: [...el.classes.children].some(spills),
+        column: spills(nowColumn) || footerOff,
+      };
     },
     /** @param {View} view */
     update(view) {

@@ -23,7 +23,7 @@ import { CLASS_KINDS, classLessons, momentAt, nextClassPeriod, pageAt } from "./
  *   school: string, time: string, seconds: string, date: string,
  *   dayLabel: string, hijri: string, banner: string, quiet: string,
  *   kicker: string, title: string, range: string, countdownLabel: string, countdown: string,
- *   next: string, classesHeading: string, classesPage: string, rows: Row[],
+ *   next: string, classesHeading: string, classesPage: string, classesDay: string, rows: Row[],
  *   classesMessage: string, changesHeading: string, changesPage: string, changes: ChangeGroup[],
  *   dutiesHeading: string, dutiesPage: string,
  *   duties: {teacher: string, place: string}[],
@@ -34,7 +34,8 @@ import { CLASS_KINDS, classLessons, momentAt, nextClassPeriod, pageAt } from "./
  * @typedef {{compact: number, roomy: number}} PerPage  classes on one page, by density
  * @typedef {{perPage: PerPage, pageIntervalMs: number, announcementsShown: number,
  *   announcementChars: number, dutiesShown: number, changesShown: number,
- *   staleBannerMs: number}} Layout
+ *   staleBannerMs: number, roomyDays?: string[]}} Layout  `roomyDays`: dates whose
+ *   compact cards were found to spill once drawn on this screen
  */
 
 /** A bell this close (ms) is signalled: the countdown's label and colour change. */
@@ -43,13 +44,11 @@ export const LAST_MINUTE_MS = 60_000;
 /**
  * Texts up to these lengths (in characters) fit the compact class card on one
  * line each; a day with any longer one uses the roomy card, fewer to a page.
- * The room sits under the class name, so its limit is a width: Latin characters,
- * an Arabic letter counting ARABIC_WIDTH of one ("مركز مصادر التعلم" fits). The
- * teacher's line also carries the usual room of a room change ("instead of 101")
- * or an exam's invigilators.
+ * The teacher's line carries an exam's invigilators too. Rooms take the card's
+ * end, so how long they may be depends on the rest: a day whose compact cards
+ * spill once drawn is drawn roomy (`Layout.roomy`, decided by the page).
  */
-export const COMPACT_LIMITS = { name: 8, subject: 24, teacher: 30, room: 12 };
-const ARABIC_WIDTH = 0.6;
+export const COMPACT_LIMITS = { name: 8, subject: 24, teacher: 30 };
 
 /**
  * @param {{fmt: Format, now: number, manifest: Manifest | null, day: Day | null,
@@ -87,6 +86,7 @@ export function buildView(input) {
     next: "",
     classesHeading: "",
     classesPage: "",
+    classesDay: "",
     rows: /** @type {Row[]} */ ([]),
     classesMessage: "",
     changesHeading: "",
@@ -146,7 +146,7 @@ export function buildView(input) {
     view.countdownLabel = s.lastMinute;
   }
 
-  view.density = density(s, day);
+  view.density = density(s, day, layout);
   if (moment.lessons) {
     const lessons = moment.lessons;
     const exam = lessons.kind === "exam";
@@ -166,7 +166,7 @@ export function buildView(input) {
     const nextLessons = input.nextDay ? nextClassPeriod(input.nextDay.periods) : null;
     if (input.nextDay && nextLessons) {
       const on = fmt.shortDate(next.startMs);
-      view.density = density(s, input.nextDay);
+      view.density = density(s, input.nextDay, layout);
       view.classesHeading = `${s.classesOn} ${on}${s.sep}${nextLessons.label}${s.sep}${fmt.time(nextLessons.startMs)}`;
       view.classesMessage = "";
       showClasses(view, input, input.nextDay, nextLessons);
@@ -213,6 +213,7 @@ export function buildView(input) {
 function showClasses(view, { fmt, now, layout }, day, period) {
   const perPage = view.density === "roomy" ? layout.perPage.roomy : layout.perPage.compact;
   const paged = pageAt(classLessons(day, period), perPage, now, layout.pageIntervalMs);
+  view.classesDay = day.date;
   view.rows = paged.items.map(({ name, lesson }) => row(fmt.strings, name, lesson));
   view.classesPage = pageLine(fmt, paged);
   if (period.kind === "exam" && !period.lessons.length) {
@@ -260,14 +261,16 @@ function withoutDay(view, { fmt, now, manifest, lastSuccessAt, failures = 0, ret
 }
 
 /**
- * "compact" when every class name, subject, room and teacher's line (with the
- * usual room of a room change, or an exam's invigilators) of the day fits the
- * compact card (COMPACT_LIMITS), else "roomy". Decided for the whole day, so
+ * "compact" when every class name, subject and teacher's line (or an exam's
+ * invigilators) of the day fits the compact card (COMPACT_LIMITS) and the day's
+ * compact cards were not found to spill on this screen, else "roomy". Decided for the whole day, so
  * the number of classes on a page never changes between periods.
  * @param {import("./format.js").Strings} s
  * @param {Day} day
+ * @param {Layout} layout
  */
-function density(s, day) {
+function density(s, day, layout) {
+  if (layout.roomyDays?.includes(day.date)) return "roomy";
   const long = (/** @type {string} */ text, /** @type {number} */ limit) => [...text].length > limit;
   if (day.classes.some((name) => long(name, COMPACT_LIMITS.name))) return "roomy";
   for (const period of day.periods) {
@@ -276,23 +279,10 @@ function density(s, day) {
       const card = row(s, lesson.class, lesson);
       if (long(card.name, COMPACT_LIMITS.name)) return "roomy";
       if (long(card.subject, COMPACT_LIMITS.subject)) return "roomy";
-      if (width(card.room) > COMPACT_LIMITS.room) return "roomy";
-      if (long(`${card.teacher.join("")} ${card.usual.join("")}`.trim(), COMPACT_LIMITS.teacher)) {
-        return "roomy";
-      }
+      if (long(card.teacher.join(""), COMPACT_LIMITS.teacher)) return "roomy";
     }
   }
   return "compact";
-}
-
-/**
- * How wide `text` is in Latin characters: Arabic letters are narrower.
- * @param {string} text
- */
-function width(text) {
-  let sum = 0;
-  for (const char of text) sum += /[\u0600-\u06ff]/.test(char) ? ARABIC_WIDTH : 1;
-  return sum;
 }
 
 /**
