@@ -6,7 +6,8 @@ worst case the page is designed for: written-out Arabic class names such as
 "الأول المتوسط أ", forty classes, subjects and teachers of 30+ characters,
 200-character announcements, long room names, a changes list of many entries on
 its Sunday (substitutes naming whom they replace, cancellations, room changes)
-and, on its Monday, exams with two long-named invigilators each.
+and, on its Monday, exams with two invigilators each (one long-named: the
+invigilators' line takes two lines, as a roomy card's teacher may).
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def long_names() -> SchoolData:
             cls,
             f"{LONG_SUBJECT} {n % 3 + 1}",
             LONG_ROOM if n % 5 == 0 else f"B-{n + 101}",
-            (f"{LONG_TEACHER} {n}", f"{LONG_TEACHER} {n + 40}"),
+            (f"{LONG_TEACHER} {n}", f"أ. سعد القحطاني {n + 40}"),
         )
         for period in exam_day.periods
         if period.kind == "exam"
@@ -236,6 +237,10 @@ STATES: dict[str, dict[str, State]] = {
     "weekend": {
         "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=5), "10:00:00")),
         "en": State("thameside-academy", dt.datetime(2026, 11, 28, 10, 0, tzinfo=LONDON)),
+    },
+    "long-exam": {
+        "ar": State("long-names", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:00")),
+        "en": State("long-names-en", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:00")),
     },
     "long-names": {
         "ar": State("long-names", riyadh(WEEK_START, "07:20:00")),

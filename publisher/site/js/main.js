@@ -92,10 +92,17 @@ function format() {
  * A day whose compact class cards spill is drawn roomy from then on (by screen
  * size and date). The moment's column shows as many changes and duties at a
  * time as fit: one fewer of whichever shows more (duties on a tie), down to one
- * each, starting again from the most the configuration allows whenever what is
+ * each; roomy cards that still spill get a row fewer a page. All but the roomy
+ * days start again from the most the configuration allows whenever what is
  * drawn changes shape (another screen size, state, period or list).
  */
-const fit = { key: "", changes: 0, duties: 0, /** @type {Set<string>} */ roomy: new Set() };
+const fit = {
+  key: "",
+  changes: 0,
+  duties: 0,
+  classes: 0,
+  /** @type {Set<string>} */ roomy: new Set(),
+};
 
 function draw() {
   const t = now();
@@ -118,6 +125,7 @@ function draw() {
         perPage: config.classes_per_page[shape],
         changesShown: fit.changes || most,
         dutiesShown: fit.duties || layout.dutiesShown,
+        classesShown: fit.classes || undefined,
         roomyDays: [...fit.roomy].filter((k) => k.startsWith(size)).map((k) => k.slice(size.length)),
       },
       school: config.school_name,
@@ -128,7 +136,7 @@ function draw() {
   const key = [shape, innerWidth, innerHeight, view.state, view.title, view.changesHeading,
     state.manifest?.revision].join("|");
   if (key !== fit.key) {
-    Object.assign(fit, { key, changes: most, duties: layout.dutiesShown });
+    Object.assign(fit, { key, changes: most, duties: layout.dutiesShown, classes: 0 });
     view = viewWith();
   }
   screen.update(view);
@@ -136,15 +144,16 @@ function draw() {
     const crowding = screen.crowding();
     const changes = view.changes.reduce((sum, group) => sum + group.items.length, 0);
     const duties = view.duties.length;
+    // In portrait the moment's part grows down, squeezing the cards below it.
+    const column = crowding.column || (shape === "portrait" && crowding.cards);
     if (crowding.cards && view.density === "compact" && view.classesDay) {
       fit.roomy.add(size + view.classesDay);
-    } else if (!crowding.column && !(shape === "portrait" && crowding.cards)) {
-      // (In portrait the moment's part grows down, squeezing the cards below it.)
-      break;
-    } else if (duties > 1 && duties >= changes) {
+    } else if (column && duties > 1 && duties >= changes) {
       fit.duties = duties - 1;
-    } else if (changes > 1) {
+    } else if (column && changes > 1) {
       fit.changes = changes - 1;
+    } else if (crowding.cards && view.classRows > 1) {
+      fit.classes = 2 * (view.classRows - 1);
     } else {
       break;
     }

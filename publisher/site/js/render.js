@@ -260,6 +260,10 @@ export function createScreen(doc) {
       setData(root, "state", view.state);
       setData(root, "kind", view.kind);
       setData(root, "density", view.density);
+      // The grid's rows: how many classes a page holds, two to a row (CSSOM, not markup).
+      if (view.classRows && el.classes.style.getPropertyValue("--rows") !== String(view.classRows)) {
+        el.classes.style.setProperty("--rows", String(view.classRows));
+      }
       setData(root, "lastMinute", String(view.lastMinute));
       setData(root, "stale", String(view.staleLevel));
       setText(el.school, view.school);

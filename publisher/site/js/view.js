@@ -23,7 +23,8 @@ import { CLASS_KINDS, classLessons, momentAt, nextClassPeriod, pageAt } from "./
  *   school: string, time: string, seconds: string, date: string,
  *   dayLabel: string, hijri: string, banner: string, quiet: string,
  *   kicker: string, title: string, range: string, countdownLabel: string, countdown: string,
- *   next: string, classesHeading: string, classesPage: string, classesDay: string, rows: Row[],
+ *   next: string, classesHeading: string, classesPage: string, classesDay: string,
+ *   classRows: number, rows: Row[],
  *   classesMessage: string, changesHeading: string, changesPage: string, changes: ChangeGroup[],
  *   dutiesHeading: string, dutiesPage: string,
  *   duties: {teacher: string, place: string}[],
@@ -34,8 +35,10 @@ import { CLASS_KINDS, classLessons, momentAt, nextClassPeriod, pageAt } from "./
  * @typedef {{compact: number, roomy: number}} PerPage  classes on one page, by density
  * @typedef {{perPage: PerPage, pageIntervalMs: number, announcementsShown: number,
  *   announcementChars: number, dutiesShown: number, changesShown: number,
- *   staleBannerMs: number, roomyDays?: string[]}} Layout  `roomyDays`: dates whose
- *   compact cards were found to spill once drawn on this screen
+ *   staleBannerMs: number, roomyDays?: string[], classesShown?: number}} Layout
+ *   `roomyDays`: dates whose compact cards were found to spill once drawn on this
+ *   screen; `classesShown`: fewer classes on a page than `perPage`, when even the
+ *   roomy cards were found to spill
  */
 
 /** A bell this close (ms) is signalled: the countdown's label and colour change. */
@@ -87,6 +90,7 @@ export function buildView(input) {
     classesHeading: "",
     classesPage: "",
     classesDay: "",
+    classRows: 0,
     rows: /** @type {Row[]} */ ([]),
     classesMessage: "",
     changesHeading: "",
@@ -211,8 +215,10 @@ export function buildView(input) {
  * @param {import("./schedule.js").Period} period
  */
 function showClasses(view, { fmt, now, layout }, day, period) {
-  const perPage = view.density === "roomy" ? layout.perPage.roomy : layout.perPage.compact;
+  const perPage =
+    layout.classesShown ?? (view.density === "roomy" ? layout.perPage.roomy : layout.perPage.compact);
   const paged = pageAt(classLessons(day, period), perPage, now, layout.pageIntervalMs);
+  view.classRows = Math.ceil(perPage / 2); // two columns of cards
   view.classesDay = day.date;
   view.rows = paged.items.map(({ name, lesson }) => row(fmt.strings, name, lesson));
   view.classesPage = pageLine(fmt, paged);
