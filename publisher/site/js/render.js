@@ -283,9 +283,9 @@ export function createScreen(doc) {
       setHidden(el.countdownBox, !view.countdown);
       setText(el.countdownLabel, view.countdownLabel);
       setText(el.countdown, view.countdown);
-      setText(el.next, view.next);
-      setHidden(el.next, !view.next);
-      setText(el.classesHeading, view.classesHeading);
+      setLine(el.next, view.next);
+      setHidden(el.next, !view.next.length);
+      setLine(el.classesHeading, view.classesHeading);
       setText(el.classesPage, view.classesPage);
       syncList(el.classes, view.rows, newRow, fillRow);
       setText(el.classesMessage, view.classesMessage);

@@ -23,7 +23,7 @@ import { CLASS_KINDS, classLessons, momentAt, nextClassPeriod, pageAt } from "./
  *   school: string, time: string, seconds: string, date: string,
  *   dayLabel: string, hijri: string, banner: string, quiet: string,
  *   kicker: string, title: string, range: string, countdownLabel: string, countdown: string,
- *   next: string, classesHeading: string, classesPage: string, classesDay: string,
+ *   next: Line, classesHeading: Line, classesPage: string, classesDay: string,
  *   classRows: number, rows: Row[],
  *   classesMessage: string, changesHeading: string, changesPage: string, changes: ChangeGroup[],
  *   dutiesHeading: string, dutiesPage: string,
@@ -86,8 +86,8 @@ export function buildView(input) {
     range: "",
     countdownLabel: "",
     countdown: "",
-    next: "",
-    classesHeading: "",
+    next: /** @type {Line} */ ([]),
+    classesHeading: /** @type {Line} */ ([]),
     classesPage: "",
     classesDay: "",
     classRows: 0,
@@ -136,7 +136,8 @@ export function buildView(input) {
     view.range = `${fmt.time(p.startMs)} – ${fmt.time(p.endMs)}`;
     view.countdownLabel = s.endsIn;
     view.countdown = fmt.countdown(p.endMs - now);
-    if (moment.next) view.next = `${s.next}: ${moment.next.label}${s.sep}${fmt.time(moment.next.startMs)}`;
+    // Labels are the school's own words, isolated: an Arabic label in an English line.
+    if (moment.next) view.next = [`${s.next}: `, moment.next.label, `${s.sep}${fmt.time(moment.next.startMs)}`];
   } else if (moment.next) {
     const p = moment.next;
     view.kicker = moment.state === "before" ? s.before : s.between;
@@ -155,8 +156,8 @@ export function buildView(input) {
     const lessons = moment.lessons;
     const exam = lessons.kind === "exam";
     view.classesHeading = moment.lessonsNow
-      ? `${exam ? s.examsNow : s.classesNow}${s.sep}${lessons.label}`
-      : `${exam ? s.examsNext : s.classesNext} ${lessons.label}${s.sep}${fmt.time(lessons.startMs)}`;
+      ? [`${exam ? s.examsNow : s.classesNow}${s.sep}`, lessons.label]
+      : [`${exam ? s.examsNext : s.classesNext} `, lessons.label, `${s.sep}${fmt.time(lessons.startMs)}`];
     showClasses(view, input, day, lessons);
   } else if (!view.classesMessage) {
     view.classesMessage = s.noLessons;
@@ -171,7 +172,11 @@ export function buildView(input) {
     if (input.nextDay && nextLessons) {
       const on = fmt.shortDate(next.startMs);
       view.density = density(s, input.nextDay, layout);
-      view.classesHeading = `${s.classesOn} ${on}${s.sep}${nextLessons.label}${s.sep}${fmt.time(nextLessons.startMs)}`;
+      view.classesHeading = [
+        `${s.classesOn} ${on}${s.sep}`,
+        nextLessons.label,
+        `${s.sep}${fmt.time(nextLessons.startMs)}`,
+      ];
       view.classesMessage = "";
       showClasses(view, input, input.nextDay, nextLessons);
       changesDay = dutiesDay = input.nextDay;
