@@ -387,8 +387,8 @@ def test_the_demo_has_an_exam_day_with_papers_rooms_and_invigilators() -> None:
             7,  # the week from Sunday 22: Sunday 29 is not held
             {
                 "range": "Next school day: Sunday 29 November at 07:00",
-                "classes-message": "Next school day: Sunday 29 November · first bell 07:00",
-                "classes-heading": "",
+                "classes-heading": "Next school day",
+                "classes-message": "Sunday 29 November · first bell 07:00",
             },
             [],
             id="weekend-next-day-not-held",

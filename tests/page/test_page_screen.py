@@ -171,7 +171,8 @@ def cards(page: Page) -> list[dict[str, str]]:
                 "range": "Next school day: Sunday 29 November at 07:00",
                 "date": "Friday, 27 November 2026",
                 # Sunday 29 is not published (the week from Sunday 22 is): its date and bell.
-                "classes-message": "Next school day: Sunday 29 November · first bell 07:00",
+                "classes-heading": "Next school day",
+                "classes-message": "Sunday 29 November · first bell 07:00",
             },
             id="weekend",
         ),

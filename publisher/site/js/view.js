@@ -181,7 +181,8 @@ export function buildView(input) {
       showClasses(view, input, input.nextDay, nextLessons);
       changesDay = dutiesDay = input.nextDay;
     } else {
-      view.classesMessage = `${s.nextSchoolDay}: ${fmt.shortDate(next.startMs)}${s.sep}${s.firstBell} ${fmt.time(next.startMs)}`;
+      view.classesHeading = [s.nextSchoolDay];
+      view.classesMessage = `${fmt.shortDate(next.startMs)}${s.sep}${s.firstBell} ${fmt.time(next.startMs)}`;
       changesDay = dutiesDay = null;
     }
   }
