@@ -5,8 +5,9 @@ the publisher's own plan and apply loop (`testsupport.screens.publish`), serves 
 on 127.0.0.1 with `publisher.page.preview`, and photographs each screen in Debian's
 Chromium at fixed instants on Playwright's fake clock, so the same code always
 gives the same pictures. Both locales, landscape 1920x1080 and portrait 1080x1920
-in every state, 1366x768 and 3840x2160 in a few. Pictures that are no longer
-made are removed from the folder.
+in every state, 1366x768 in one (the layout tests check all four sizes, 3840x2160
+included, in every state). Pictures that are no longer made are removed from the
+folder.
 
     PYTHONPATH=. python scripts/screenshots.py [--out docs/screens]
 """
@@ -31,7 +32,9 @@ SIZES = {
     "4k": (3840, 2160),
 }
 EVERY_STATE = ("landscape", "portrait")
-FEW_STATES = {"small": ("lesson", "long-names"), "4k": ("lesson",)}
+# A few states at the other sizes (the layout tests check every state at all four):
+# the pictures stay under 10 MB in all.
+FEW_STATES = {"small": ("lesson",)}
 
 
 def shots() -> list[tuple[str, str, str]]:
@@ -54,6 +57,19 @@ class NoDateHandler(PreviewHandler):
             super().send_header(keyword, value)
 
 
+NOTES = {
+    "changes": "The day's changes beside the moment, grouped by class: substitutes naming "
+    "whom they replace, cancellations in a label, room changes; each class card with "
+    "its room.",
+    "exam": "An exam period: each class's paper, room and invigilators, under a quiet banner.",
+    "next-school-day": "After the last bell: the next school day's first lessons, changes "
+    "and duty, from its file already held.",
+    "weekend": "No school, and the next school day's file not held yet: its date and first bell.",
+    "long-names": "The worst case: long names, long rooms and fourteen changes, paged.",
+}
+"""What a state's pictures show, where the state's name does not say it all."""
+
+
 def gallery(names: list[tuple[str, str, str]]) -> str:
     """docs/screens/README.md: every picture, by state."""
     lines = [
@@ -61,12 +77,15 @@ def gallery(names: list[tuple[str, str, str]]) -> str:
         "",
         "Made by `scripts/screenshots.py` from the demo schools and a long-names school",
         "(forty written-out Arabic class names, 30+ character subjects and teachers,",
-        "200-character announcements). The sizing and paging rules are in",
+        "200-character announcements, long room names, fourteen changes on its Sunday",
+        "and exams on its Monday). The sizing and paging rules are in",
         "[publisher/site/README.md](../../publisher/site/README.md).",
         "",
     ]
     for state in STATES:
         lines += [f"## {state}", ""]
+        if state in NOTES:
+            lines += [NOTES[state], ""]
         for s, locale, size in names:
             if s == state:
                 name = file_name(s, locale, size)

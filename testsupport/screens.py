@@ -238,10 +238,6 @@ STATES: dict[str, dict[str, State]] = {
         "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=5), "10:00:00")),
         "en": State("thameside-academy", dt.datetime(2026, 11, 28, 10, 0, tzinfo=LONDON)),
     },
-    "long-exam": {
-        "ar": State("long-names", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:00")),
-        "en": State("long-names-en", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:00")),
-    },
     "long-names": {
         "ar": State("long-names", riyadh(WEEK_START, "07:20:00")),
         "en": State("long-names-en", riyadh(WEEK_START, "07:20:00")),
