@@ -162,47 +162,11 @@ export function buildView(input) {
   } else if (!view.classesMessage) {
     view.classesMessage = s.noLessons;
   }
-  /** @type {Day | null} */
-  let changesDay = day;
-  /** @type {Day | null} */
-  let dutiesDay = day;
-  if ((moment.state === "off" || moment.state === "after") && next) {
-    // Nothing more today: the next school day, from the file already held for it.
-    const nextLessons = input.nextDay ? nextClassPeriod(input.nextDay.periods) : null;
-    if (input.nextDay && nextLessons) {
-      const on = fmt.shortDate(next.startMs);
-      view.density = density(s, input.nextDay, layout);
-      view.classesHeading = [
-        `${s.classesOn} ${on}${s.sep}`,
-        nextLessons.label,
-        `${s.sep}${fmt.time(nextLessons.startMs)}`,
-      ];
-      view.classesMessage = "";
-      showClasses(view, input, input.nextDay, nextLessons);
-      changesDay = dutiesDay = input.nextDay;
-    } else {
-      view.classesHeading = [s.nextSchoolDay];
-      view.classesMessage = `${fmt.shortDate(next.startMs)}${s.sep}${s.firstBell} ${fmt.time(next.startMs)}`;
-      changesDay = dutiesDay = null;
-    }
-  }
-
-  if (changesDay) {
-    const items = changeItems(s, changesDay);
-    if (items.length) {
-      view.changesHeading =
-        changesDay === day ? s.changesToday : `${s.changesOn} ${fmt.shortDate(changesDay.startMs)}`;
-      const paged = pageAt(items, layout.changesShown, now, layout.pageIntervalMs);
-      view.changes = groupByClass(paged.items);
-      view.changesPage = pageLine(fmt, paged);
-    }
-  }
-  if (dutiesDay?.duties.length) {
-    view.dutiesHeading = dutiesDay === day ? s.duties : `${s.duties}${s.sep}${fmt.shortDate(dutiesDay.startMs)}`;
-    const paged = pageAt(dutiesDay.duties, layout.dutiesShown, now, layout.pageIntervalMs);
-    view.duties = paged.items;
-    view.dutiesPage = pageLine(fmt, paged);
-  }
+  // Nothing more today: the next school day, its changes and duty instead of today's.
+  const listed = (moment.state === "off" || moment.state === "after") && next
+    ? showNextSchoolDay(view, input, next)
+    : day;
+  if (listed) showChangesAndDuties(view, input, listed, listed === day);
   const parts = day.announcements.flatMap((a) => pieces(a.text, layout.announcementChars));
   if (parts.length) {
     view.announcementsHeading = s.announcements;
@@ -211,6 +175,61 @@ export function buildView(input) {
     view.announcementsPage = pageLine(fmt, paged);
   }
   return view;
+}
+
+/**
+ * After school, at weekends and on holidays: the next school day's first
+ * lessons (or exams), from the file already held for it; without that file,
+ * its date and first bell. Returns the held day, or null.
+ * @param {View} view
+ * @param {Parameters<typeof buildView>[0]} input
+ * @param {import("./schedule.js").NextSchoolDay} next
+ * @returns {Day | null}
+ */
+function showNextSchoolDay(view, input, next) {
+  const { fmt, nextDay = null, layout } = input;
+  const s = fmt.strings;
+  const first = nextDay ? nextClassPeriod(nextDay.periods) : null;
+  if (!nextDay || !first) {
+    view.classesHeading = [s.nextSchoolDay];
+    view.classesMessage = `${fmt.shortDate(next.startMs)}${s.sep}${s.firstBell} ${fmt.time(next.startMs)}`;
+    return null;
+  }
+  view.density = density(s, nextDay, layout);
+  view.classesHeading = [
+    `${s.classesOn} ${fmt.shortDate(next.startMs)}${s.sep}`,
+    first.label,
+    `${s.sep}${fmt.time(first.startMs)}`,
+  ];
+  view.classesMessage = "";
+  showClasses(view, input, nextDay, first);
+  return nextDay;
+}
+
+/**
+ * The changes list and the duties of `listed`: today's, or the next school
+ * day's (their headings then name its date).
+ * @param {View} view
+ * @param {Parameters<typeof buildView>[0]} input
+ * @param {Day} listed
+ * @param {boolean} today
+ */
+function showChangesAndDuties(view, { fmt, now, layout }, listed, today) {
+  const s = fmt.strings;
+  const on = today ? "" : fmt.shortDate(listed.startMs);
+  const items = changeItems(s, listed);
+  if (items.length) {
+    view.changesHeading = today ? s.changesToday : `${s.changesOn} ${on}`;
+    const paged = pageAt(items, layout.changesShown, now, layout.pageIntervalMs);
+    view.changes = groupByClass(paged.items);
+    view.changesPage = pageLine(fmt, paged);
+  }
+  if (listed.duties.length) {
+    view.dutiesHeading = today ? s.duties : `${s.duties}${s.sep}${on}`;
+    const paged = pageAt(listed.duties, layout.dutiesShown, now, layout.pageIntervalMs);
+    view.duties = paged.items;
+    view.dutiesPage = pageLine(fmt, paged);
+  }
 }
 
 /**
