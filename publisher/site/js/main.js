@@ -104,42 +104,32 @@ const fit = {
   /** @type {Set<string>} */ roomy: new Set(),
 };
 
-function draw() {
-  const t = now();
-  const intervalMs = (state.manifest?.poll_interval ?? 60) * 1000;
-  const day = dayAt(state.manifest, state.days, t);
-  const shape = portrait.matches ? "portrait" : "landscape";
-  const most = config.changes_shown[shape];
-  const size = `${shape}|${innerWidth}x${innerHeight}|`;
-  const viewWith = () =>
-    buildView({
-      fmt: format(),
-      now: t,
-      manifest: state.manifest,
-      day,
-      nextDay: heldDayOn(state.manifest, state.days, day?.next_school_day?.date),
-      stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
-      lastSuccessAt: state.lastSuccessAt,
-      layout: {
-        ...layout,
-        perPage: config.classes_per_page[shape],
-        changesShown: fit.changes || most,
-        dutiesShown: fit.duties || layout.dutiesShown,
-        classesShown: fit.classes || undefined,
-        roomyDays: [...fit.roomy].filter((k) => k.startsWith(size)).map((k) => k.slice(size.length)),
-      },
-      school: config.school_name,
-      failures: state.failures,
-      retryAt: state.retryAt,
-    });
-  let view = viewWith();
-  const key = [shape, innerWidth, innerHeight, view.state, view.title, view.changesHeading,
-    state.manifest?.revision].join("|");
-  if (key !== fit.key) {
-    Object.assign(fit, { key, changes: most, duties: layout.dutiesShown, classes: 0 });
-    view = viewWith();
-  }
-  screen.update(view);
+/**
+ * The layout the view is built with on this screen: the configuration's, less
+ * what was found not to fit.
+ * @param {"portrait" | "landscape"} shape
+ * @param {string} size  shape and viewport, prefixing the roomy days' keys
+ */
+function fittedLayout(shape, size) {
+  return {
+    ...layout,
+    perPage: config.classes_per_page[shape],
+    changesShown: fit.changes || config.changes_shown[shape],
+    dutiesShown: fit.duties || layout.dutiesShown,
+    classesShown: fit.classes || undefined,
+    roomyDays: [...fit.roomy].filter((k) => k.startsWith(size)).map((k) => k.slice(size.length)),
+  };
+}
+
+/**
+ * Draws views built by `viewWith` until nothing spills, taking one thing away
+ * at a time (see `fit`); returns the view on screen.
+ * @param {import("./view.js").View} view  the view on screen
+ * @param {() => import("./view.js").View} viewWith
+ * @param {"portrait" | "landscape"} shape
+ * @param {string} size
+ */
+function fitToScreen(view, viewWith, shape, size) {
   for (;;) {
     const crowding = screen.crowding();
     const changes = view.changes.reduce((sum, group) => sum + group.items.length, 0);
@@ -155,12 +145,41 @@ function draw() {
     } else if (crowding.cards && view.classRows > 1) {
       fit.classes = 2 * (view.classRows - 1);
     } else {
-      break;
+      return view;
     }
     view = viewWith();
     screen.update(view);
   }
-  state.lastState = view.state;
+}
+
+function draw() {
+  const t = now();
+  const intervalMs = (state.manifest?.poll_interval ?? 60) * 1000;
+  const day = dayAt(state.manifest, state.days, t);
+  const shape = portrait.matches ? "portrait" : "landscape";
+  const size = `${shape}|${innerWidth}x${innerHeight}|`;
+  const viewWith = () =>
+    buildView({
+      fmt: format(),
+      now: t,
+      manifest: state.manifest,
+      day,
+      nextDay: heldDayOn(state.manifest, state.days, day?.next_school_day?.date),
+      stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
+      lastSuccessAt: state.lastSuccessAt,
+      layout: fittedLayout(shape, size),
+      school: config.school_name,
+      failures: state.failures,
+      retryAt: state.retryAt,
+    });
+  let view = viewWith();
+  const key = [size, view.state, view.title, view.changesHeading, state.manifest?.revision].join("|");
+  if (key !== fit.key) {
+    Object.assign(fit, { key, changes: 0, duties: 0, classes: 0 });
+    view = viewWith();
+  }
+  screen.update(view);
+  state.lastState = fitToScreen(view, viewWith, shape, size).state;
 }
 
 function tick() {
