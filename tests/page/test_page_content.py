@@ -24,6 +24,7 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     Site,
     chromium_fixture,
     context_fixture,
+    fetch_log,
     open_screen,
     school_with,
     site_fixture,
@@ -246,12 +247,16 @@ def test_a_cancelled_lesson_is_labelled_never_struck_through(
 def test_after_the_last_bell_the_list_shows_the_next_school_days_changes_without_a_request(
     context: BrowserContext, site: Site
 ) -> None:
-    # A 5-minute poll interval keeps the regular polls away from the last bell.
+    # A 5-minute poll interval keeps the regular polls away from the last bell, and
+    # the page's check of its own build (after its first poll) is over by 12:09:50.
     url = site.add_school(school(), SUNDAY, poll_interval=300)
-    page = open_screen(context, url, riyadh("12:09:50"))  # Prayer, the last period
+    page = open_screen(context, url, riyadh("12:08:00"))  # Prayer, the last period
+    page.clock.run_for(110_000)  # 12:09:50
     assert text(page, "changes-heading") == "Changes today"
+    before = len(fetch_log(page))
     site.clear_requests()
     page.clock.run_for(20_000)  # through 12:10, the last bell
+    assert fetch_log(page)[before:] == []
     assert site.requests == []
     assert text(page, "kicker") == "The school day is over"
     assert text(page, "changes-heading") == "Changes Monday 23 November"
