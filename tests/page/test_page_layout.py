@@ -71,6 +71,9 @@ WALKS: dict[str, list[tuple[str, list[tuple[str, dt.datetime]]]]] = {
         # Written-out class names that still fit the compact card ("الثاني أ").
         ("al-faisal-primary", [("compact-names", at(0, "07:20:00"))]),
         ("long-names", [("long-names", at(0, "07:20:00")), ("long-break", at(0, "09:20:00"))]),
+        # A logo beside the name, Latin digits, an accent; al-noor-boys' night hours.
+        ("al-yasmin-settings", [("display-settings", at(0, "07:38:00"))]),
+        ("al-noor-boys", [("night", at(0, "20:00:00"))]),
     ],
     "en": [
         (
@@ -84,6 +87,7 @@ WALKS: dict[str, list[tuple[str, list[tuple[str, dt.datetime]]]]] = {
         ("thameside-academy", [("weekend", at(6, "10:00:00", LONDON))]),
         ("al-noor-boys-en", [("exam", at(1, "07:20:00"))]),
         ("long-names-en", [("long-names", at(0, "07:20:00"))]),
+        ("thameside-settings", [("display-settings", at(1, "11:40:00", LONDON))]),
     ],
 }
 
@@ -151,6 +155,7 @@ def open_at(context: BrowserContext, url: str, when: dt.datetime) -> Page:
     page.goto(url)
     wait_until(page, "document.querySelector('[data-screen]').dataset.state !== 'loading'")
     page.evaluate("document.fonts.ready.then(() => true)")
+    wait_until(page, "[...document.images].every((image) => image.complete)")  # a logo
     page.clock.run_for(1_100)
     return page
 
@@ -204,6 +209,8 @@ def test_nothing_overflows_or_is_cut_and_no_text_is_under_the_floor(
                     move_to(page, when)
                 faults = page.evaluate(FAULTS, [floor_px])
                 assert faults == [], (size, locale, state)
+                if state == "display-settings":  # measured with its logo on screen
+                    assert page.locator(".logo").is_visible(), (size, locale)
                 shown = screen_state(page)
                 if shown["hasCountdown"]:  # the countdown dominates; the clock is secondary
                     assert shown["countdown"] > 1.5 * shown["clock"], (state, shown)
