@@ -4,7 +4,8 @@ scripts/screenshots.py photograph the same states of the same schools.
 The demo schools (publisher.demo) are real-looking corridors; `long_names` is the
 worst case the page is designed for: written-out Arabic class names such as
 "الأول المتوسط أ", forty classes, subjects and teachers of 30+ characters,
-200-character announcements.
+200-character announcements, a long school name with a logo beside it. Two more
+show every display setting a school may choose (`arabic_settings`, `english_settings`).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def demo(slug: str) -> SchoolData:
 
 
 def long_names() -> SchoolData:
-    """al-faisal-primary's bells and calendar with forty long-named classes."""
+    """al-faisal-primary's bells and calendar with forty long-named classes, and a
+    logo beside its long name."""
     base = demo("al-faisal-primary")
     classes = tuple(f"{grade} {section}" for grade in GRADES for section in SECTIONS)
     weekdays = ("sunday", "monday", "tuesday", "wednesday", "thursday")
@@ -99,6 +101,7 @@ def long_names() -> SchoolData:
         substitutions=(),
         duties=duties,
         announcements=announcements,
+        display=DisplaySettings(logo=Logo(emblem_png((26, 95, 122)), "png")),
     ).normalized()
 
 

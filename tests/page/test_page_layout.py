@@ -5,10 +5,11 @@ the last minute before a bell) say so on screen.
 
 The rules under test are written in publisher/site/README.md ("Sizing" and
 "Paging"). Schools and instants come from `testsupport.screens`, which the
-screenshots script photographs too: the demo schools and a long-names school
+screenshots script photographs too: the demo schools, a long-names school
 (forty written-out Arabic class names, 30+ character subjects and teachers,
-200-character announcements). One browser for the module; one context per size
-and locale, one page per school, its fake clock moved from state to state.
+200-character announcements, a long school name beside a logo) and schools with
+every display setting. One browser for the module; one context per size and
+locale, one page per school, its fake clock moved from state to state.
 """
 
 from __future__ import annotations
@@ -209,7 +210,7 @@ def test_nothing_overflows_or_is_cut_and_no_text_is_under_the_floor(
                     move_to(page, when)
                 faults = page.evaluate(FAULTS, [floor_px])
                 assert faults == [], (size, locale, state)
-                if state == "display-settings":  # measured with its logo on screen
+                if state in ("display-settings", "long-names"):  # measured with a logo shown
                     assert page.locator(".logo").is_visible(), (size, locale)
                 shown = screen_state(page)
                 if shown["hasCountdown"]:  # the countdown dominates; the clock is secondary
@@ -380,5 +381,6 @@ def test_the_schools_used_here_are_what_the_docstrings_say() -> None:
     assert min(len(row.subject) for row in school.lessons) >= 30
     assert min(len(row.teacher) for row in school.lessons) >= 30
     assert min(len(a.text) for a in school.announcements) >= 200
+    assert len(school.name) >= 60 and school.display.logo is not None
     assert english_long_names().locale == "en" and demo("al-noor-boys").locale == "ar"
     assert dataclasses.replace(english_exams(), locale="ar").timezone == "Asia/Riyadh"
