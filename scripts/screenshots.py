@@ -61,8 +61,10 @@ def gallery(names: list[tuple[str, str, str]]) -> str:
         "",
         "Made by `scripts/screenshots.py` from the demo schools and a long-names school",
         "(forty written-out Arabic class names, 30+ character subjects and teachers,",
-        "200-character announcements). The sizing and paging rules are in",
-        "[publisher/site/README.md](../../publisher/site/README.md).",
+        "200-character announcements, a long school name beside a logo), and two schools",
+        "with every display setting (Latin digits on an Arabic screen, an accent colour,",
+        "a logo; the Hijri line on an English one). The sizing, paging and display",
+        "settings rules are in [publisher/site/README.md](../../publisher/site/README.md).",
         "",
     ]
     for state in STATES:
