@@ -4,17 +4,22 @@ scripts/screenshots.py photograph the same states of the same schools.
 The demo schools (publisher.demo) are real-looking corridors; `long_names` is the
 worst case the page is designed for: written-out Arabic class names such as
 "الأول المتوسط أ", forty classes, subjects and teachers of 30+ characters,
-200-character announcements, long room names, a changes list of many entries on
-its Sunday (substitutes naming whom they replace, cancellations, room changes)
-and, on its Monday, exams with two invigilators each (one long-named: the
-invigilators' line takes two lines, as a roomy card's teacher may).
+200-character announcements, a long school name with a logo beside it, long room
+names, a changes list of many entries on its Sunday (substitutes naming whom they
+replace, cancellations, room changes) and, on its Monday, exams with two
+invigilators each (one long-named: the invigilators' line takes two lines, as a
+roomy card's teacher may). Two more show every display setting a school may choose
+(`arabic_settings`, `english_settings`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
+import struct
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +32,11 @@ from publisher.build.layout import school_prefix
 from publisher.build.source import (
     AnnouncementRow,
     CalendarRow,
+    DisplaySettings,
     DutyRow,
     ExamRow,
     LessonRow,
+    Logo,
     SubstitutionRow,
 )
 from publisher.config import PublishSettings
@@ -78,7 +85,8 @@ def demo(slug: str) -> SchoolData:
 
 
 def long_names() -> SchoolData:
-    """al-faisal-primary's bells and calendar with forty long-named classes."""
+    """al-faisal-primary's bells and calendar with forty long-named classes, and a
+    logo beside its long name."""
     base = demo("al-faisal-primary")
     classes = tuple(f"{grade} {section}" for grade in GRADES for section in SECTIONS)
     weekdays = ("sunday", "monday", "tuesday", "wednesday", "thursday")
@@ -147,6 +155,7 @@ def long_names() -> SchoolData:
             CalendarRow("special", monday, monday, ARABIC.exam_days[0], exam_day.name),
         ),
         exams=exams,
+        display=DisplaySettings(logo=Logo(emblem_png((26, 95, 122)), "png")),
     ).normalized()
 
 
@@ -170,12 +179,87 @@ def english_exams() -> SchoolData:
     )
 
 
+def emblem_png(fill: tuple[int, int, int], size: int = 160) -> bytes:
+    """A school's emblem as a PNG (a disc in `fill`, a white ring, a gold star), drawn
+    here so the screens can show a logo without an image file in the repository."""
+    centre = size / 2
+    star = [
+        (centre + math.sin(math.pi * k / 5) * r, centre - math.cos(math.pi * k / 5) * r)
+        for k in range(10)
+        for r in [size * (0.3 if k % 2 == 0 else 0.13)]
+    ]
+
+    def colour(x: float, y: float) -> tuple[int, int, int, int]:
+        d = math.hypot(x - centre, y - centre) / centre
+        if d > 1:
+            return (0, 0, 0, 0)
+        if 0.78 <= d <= 0.86:
+            return (255, 255, 255, 255)
+        if d < 0.6 and _inside(star, x, y):
+            return (243, 201, 105, 255)
+        return (*fill, 255)
+
+    rows = []
+    for y in range(size):
+        row = bytearray(b"\0")  # no filter
+        for x in range(size):
+            samples = [colour(x + dx, y + dy) for dx in (0.25, 0.75) for dy in (0.25, 0.75)]
+            row += bytes(sum(s[i] for s in samples) // 4 for i in range(4))
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _inside(polygon: list[tuple[float, float]], x: float, y: float) -> bool:
+    """Whether (x, y) is inside `polygon` (even-odd rule)."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def arabic_settings() -> SchoolData:
+    """al-yasmin-girls with every display setting a Saudi school may choose: Latin
+    digits with Arabic text, its own colour and its logo."""
+    school = demo("al-yasmin-girls")
+    display = DisplaySettings(
+        digits="latn", accent="#7b2d6b", logo=Logo(emblem_png((123, 45, 107)), "png")
+    )
+    return dataclasses.replace(
+        school, slug="al-yasmin-settings", key="demo-screen-al-yasmin-settings", display=display
+    )
+
+
+def english_settings() -> SchoolData:
+    """thameside-academy with its colour, its logo and the Hijri line turned on."""
+    school = demo("thameside-academy")
+    display = DisplaySettings(
+        hijri=True, accent="#c8102e", logo=Logo(emblem_png((200, 16, 46)), "png")
+    )
+    return dataclasses.replace(
+        school, slug="thameside-settings", key="demo-screen-thameside-settings", display=display
+    )
+
+
 def screen_schools() -> list[SchoolData]:
     """Every school the states below show."""
     return [demo(s.slug) for s in demo_schools(WEEK_START)] + [
         long_names(),
         english_long_names(),
         english_exams(),
+        arabic_settings(),
+        english_settings(),
     ]
 
 
@@ -226,10 +310,6 @@ STATES: dict[str, dict[str, State]] = {
         "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:40")),
         "en": State("al-noor-boys-en", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:40")),
     },
-    "changes": {
-        "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=3), "07:50:10")),
-        "en": State("thameside-academy", dt.datetime(2026, 11, 23, 9, 30, 10, tzinfo=LONDON)),
-    },
     "next-school-day": {
         "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=2), "14:10:00")),
         "en": State("thameside-academy", dt.datetime(2026, 11, 26, 16, 0, tzinfo=LONDON)),
@@ -241,6 +321,15 @@ STATES: dict[str, dict[str, State]] = {
     "long-names": {
         "ar": State("long-names", riyadh(WEEK_START, "07:20:00")),
         "en": State("long-names-en", riyadh(WEEK_START, "07:20:00")),
+    },
+    "display-settings": {
+        "ar": State("al-yasmin-settings", riyadh(WEEK_START, "07:38:25")),
+        "en": State("thameside-settings", dt.datetime(2026, 11, 23, 11, 40, 25, tzinfo=LONDON)),
+    },
+    # al-noor-boys dims its screen from 19:00 to 05:30.
+    "night": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START, "20:00:00")),
+        "en": State("al-noor-boys-en", riyadh(WEEK_START, "20:00:00")),
     },
     "first-load-failure": {
         "ar": State("al-noor-boys", riyadh(WEEK_START, "07:20:00"), "down"),
@@ -274,6 +363,7 @@ def show(page: Page, url: str, state: State) -> None:
     else:
         wait_until(page, "document.querySelector('[data-screen]').dataset.state !== 'loading'")
     page.evaluate("document.fonts.ready.then(() => true)")
+    wait_until(page, "[...document.images].every((image) => image.complete)")
     if state.network in ("stale", "offline"):
         page.route("**/manifest.json", lambda route: route.abort())
         later = STALE_FOR if state.network == "stale" else OFFLINE_UNTIL

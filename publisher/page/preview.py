@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -25,14 +26,25 @@ CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".webp": "image/webp",
     ".txt": "text/plain; charset=utf-8",
 }
+
+
+LOGO = re.compile(r"schools/[^/]+/logo-[0-9a-f]+\.(png|jpg|webp)")
+"""A school's logo (publisher.build.layout.logo_key): named by its content, immutable."""
 
 
 def cache_control(path: str, policy: CachePolicy) -> str:
     """The Cache-Control of the object at URL path `path`, as the publisher stores it."""
     parts = path.strip("/").split("/")
-    immutable = parts[0] == "assets" or (len(parts) >= 2 and parts[-2] == "days")
+    immutable = (
+        parts[0] == "assets"
+        or (len(parts) >= 2 and parts[-2] == "days")
+        or LOGO.fullmatch(path.strip("/")) is not None
+    )
     return policy.immutable if immutable else policy.mutable
 
 

@@ -5,10 +5,11 @@ the last minute before a bell) say so on screen.
 
 The rules under test are written in publisher/site/README.md ("Sizing" and
 "Paging"). Schools and instants come from `testsupport.screens`, which the
-screenshots script photographs too: the demo schools and a long-names school
+screenshots script photographs too: the demo schools, a long-names school
 (forty written-out Arabic class names, 30+ character subjects and teachers,
-200-character announcements). One browser for the module; one context per size
-and locale, one page per school, its fake clock moved from state to state.
+200-character announcements, a long school name beside a logo) and schools with
+every display setting. One browser for the module; one context per size and
+locale, one page per school, its fake clock moved from state to state.
 """
 
 from __future__ import annotations
@@ -79,6 +80,9 @@ WALKS: dict[str, list[tuple[str, list[tuple[str, dt.datetime]]]]] = {
         ("al-faisal-primary", [("compact-names", at(0, "07:20:00"))]),
         ("long-names", [("long-names", at(0, "07:20:00")), ("long-break", at(0, "09:20:00"))]),
         ("long-names", [("long-exam", at(1, "07:20:00")), ("long-exam-break", at(1, "08:40:00"))]),
+        # A logo beside the name, Latin digits, an accent; al-noor-boys' night hours.
+        ("al-yasmin-settings", [("display-settings", at(0, "07:38:00"))]),
+        ("al-noor-boys", [("night", at(0, "20:00:00"))]),
     ],
     "en": [
         (
@@ -95,6 +99,7 @@ WALKS: dict[str, list[tuple[str, list[tuple[str, dt.datetime]]]]] = {
         ("al-noor-boys-en", [("exam", at(1, "07:20:00"))]),
         ("long-names-en", [("long-names", at(0, "07:20:00"))]),
         ("long-names-en", [("long-exam", at(1, "07:20:00"))]),
+        ("thameside-settings", [("display-settings", at(1, "11:40:00", LONDON))]),
     ],
 }
 
@@ -163,6 +168,7 @@ def open_at(context: BrowserContext, url: str, when: dt.datetime) -> Page:
     page.goto(url)
     wait_until(page, "document.querySelector('[data-screen]').dataset.state !== 'loading'")
     page.evaluate("document.fonts.ready.then(() => true)")
+    wait_until(page, "[...document.images].every((image) => image.complete)")  # a logo
     page.clock.run_for(1_100)
     return page
 
@@ -216,6 +222,8 @@ def test_nothing_overflows_or_is_cut_and_no_text_is_under_the_floor(
                     move_to(page, when)
                 faults = page.evaluate(FAULTS, [floor_px])
                 assert faults == [], (size, locale, state)
+                if state in ("display-settings", "long-names"):  # measured with a logo shown
+                    assert page.locator(".logo").is_visible(), (size, locale)
                 shown = screen_state(page)
                 if shown["hasCountdown"]:  # the countdown dominates; the clock is secondary
                     assert shown["countdown"] > 1.5 * shown["clock"], (state, shown)
@@ -388,5 +396,6 @@ def test_the_schools_used_here_are_what_the_docstrings_say() -> None:
     assert min(len(row.subject) for row in school.lessons) >= 30
     assert min(len(row.teacher) for row in school.lessons) >= 30
     assert min(len(a.text) for a in school.announcements) >= 200
+    assert len(school.name) >= 60 and school.display.logo is not None
     assert english_long_names().locale == "en" and demo("al-noor-boys").locale == "ar"
     assert dataclasses.replace(english_exams(), locale="ar").timezone == "Asia/Riyadh"

@@ -149,6 +149,8 @@ def test_a_public_url_makes_every_url_absolute() -> None:
         "https://screens.example.org/v1/assets/0123456789abcdef/js/main.js"
     )
     assert "script-src 'self' https://screens.example.org;" in parsed.csp
+    # A school's logo lives beside its manifest, on the public origin.
+    assert "img-src 'self' https://screens.example.org data:;" in parsed.csp
 
 
 def test_configuration_is_escaped_json_not_markup() -> None:

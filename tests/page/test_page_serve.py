@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from schools import riyadh_school
 
 from publisher.build import build_day
-from publisher.build.layout import day_key, day_name
+from publisher.build.layout import day_key, day_name, logo_key
+from publisher.build.source import DisplaySettings, Logo
 from publisher.cli import PublisherGroup
 from publisher.cli.serve import serve_command
 from publisher.config import CachePolicy, PublishSettings
@@ -33,7 +34,8 @@ from publisher.stores.local import LocalStore
 from testsupport import CHECKOUT
 
 KEY = "q2N8f0aZbWc3Yk5Lr7Tx9A"
-SCHOOL = riyadh_school(key=KEY, name="مدرسة النور")
+LOGO = Logo(b"\x89PNG\r\n\x1a\n" + bytes(100), "png")
+SCHOOL = riyadh_school(key=KEY, name="مدرسة النور", display=DisplaySettings(logo=LOGO))
 SUNDAY = build_day(SCHOOL, dt.date(2026, 11, 22))
 DAY = day_key(KEY, day_name(SUNDAY.date, SCHOOL.revision, SUNDAY.sha256))
 IMMUTABLE = CachePolicy().immutable
@@ -82,6 +84,7 @@ BUILD = asset_build_hash(asset_files())
         (f"schools/{KEY}/manifest.json", "application/json; charset=utf-8", MUTABLE),
         ("sw.js", "text/javascript; charset=utf-8", MUTABLE),
         (DAY, "application/json; charset=utf-8", IMMUTABLE),
+        (logo_key(KEY, LOGO), "image/png", IMMUTABLE),
         (f"assets/{BUILD}/js/main.js", "text/javascript; charset=utf-8", IMMUTABLE),
         (f"assets/{BUILD}/css/screen.css", "text/css; charset=utf-8", IMMUTABLE),
         (f"assets/{BUILD}/fonts/noto-sans-arabic-arabic-400-normal.woff2", "font/woff2", IMMUTABLE),

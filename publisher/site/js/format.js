@@ -4,17 +4,30 @@
  * function takes the instant it formats as an argument.
  *
  * Calendar and digits are pinned in the locale tags, never left to the device:
- * Arabic screens use the Gregorian calendar with Arabic-Indic digits (what Saudi
- * school signage uses) and a Hijri line in the Umm al-Qura calendar; English
- * screens use the Gregorian calendar with Latin digits, and the same Hijri line.
+ * the Gregorian calendar, and a Hijri line in the Umm al-Qura calendar, both in
+ * the school's digits (Intl's numbering system, `-u-nu-arab` or `-u-nu-latn`):
+ * Arabic-Indic by default on Arabic screens (what Saudi school signage uses),
+ * Latin on English ones; many Saudi screens choose Latin digits with Arabic text.
  */
 
-/** @typedef {"ar" | "en"} Locale */
+import { DEFAULTS } from "./display.js";
 
-export const LOCALE_TAGS = {
-  ar: { gregory: "ar-SA-u-ca-gregory-nu-arab", hijri: "ar-SA-u-ca-islamic-umalqura-nu-arab" },
-  en: { gregory: "en-GB-u-ca-gregory-nu-latn", hijri: "en-GB-u-ca-islamic-umalqura-nu-latn" },
-};
+/**
+ * @typedef {"ar" | "en"} Locale
+ * @typedef {import("./display.js").Digits} Digits
+ */
+
+export const LANGUAGE_TAGS = { ar: "ar-SA", en: "en-GB" };
+
+/**
+ * The Intl locale of a screen: language, calendar and digits, nothing left to the device.
+ * @param {Locale} locale
+ * @param {"gregory" | "islamic-umalqura"} calendar
+ * @param {Digits} digits
+ */
+export function localeTag(locale, calendar, digits) {
+  return `${LANGUAGE_TAGS[locale] ?? LANGUAGE_TAGS.ar}-u-ca-${calendar}-nu-${digits}`;
+}
 
 export const STRINGS = {
   ar: {
@@ -144,12 +157,16 @@ export const STRINGS = {
 /** @typedef {typeof STRINGS.en} Strings */
 
 /**
- * The formatters of one screen: build once per (locale, time zone), call every second.
+ * The formatters of one screen: build once per (locale, time zone, digits), call every second.
  * @param {Locale} locale
  * @param {string | undefined} timeZone  an IANA zone; undefined means the device's zone
+ * @param {Digits} [digits]  the numbering system; by default the locale's own
  */
-export function makeFormat(locale, timeZone) {
-  const tags = LOCALE_TAGS[locale] ?? LOCALE_TAGS.ar;
+export function makeFormat(locale, timeZone, digits = (DEFAULTS[locale] ?? DEFAULTS.ar).digits) {
+  const tags = {
+    gregory: localeTag(locale, "gregory", digits),
+    hijri: localeTag(locale, "islamic-umalqura", digits),
+  };
   const clock = new Intl.DateTimeFormat(tags.gregory, {
     timeZone,
     hour: "2-digit",
@@ -181,6 +198,12 @@ export function makeFormat(locale, timeZone) {
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
+  });
+  const wall = new Intl.DateTimeFormat("en-GB-u-ca-gregory-nu-latn", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
   });
   const two = new Intl.NumberFormat(tags.gregory, { minimumIntegerDigits: 2, useGrouping: false });
   const plain = new Intl.NumberFormat(tags.gregory, { useGrouping: false });
@@ -220,6 +243,11 @@ export function makeFormat(locale, timeZone) {
     /** The local date as "YYYY-MM-DD" (Latin digits), as day files are named. @param {number} now */
     dateKey(now) {
       return key.format(now);
+    },
+    /** Minutes after local midnight (0-1439), for the night hours. @param {number} now */
+    minuteOfDay(now) {
+      const [hours, minutes] = wall.format(now).split(":").map(Number);
+      return hours * 60 + minutes;
     },
     /** "25:00", or "1:02:03" past an hour; whole seconds rounded up. @param {number} ms */
     countdown(ms) {

@@ -6,8 +6,10 @@
  * of day: midnight and a countdown's zero are only redraws.
  */
 
+import { createAppearance } from "./appearance.js";
 import { isStale, pollDelay, reloadAllowed, retryDelay, schoolOffset } from "./backoff.js";
 import { NO_SKEW, addSample, correctedNow, offsetFromHeaders } from "./clock.js";
+import { displaySettings, isNight } from "./display.js";
 import { makeFormat } from "./format.js";
 import {
   fetchDay,
@@ -40,6 +42,7 @@ const config = readConfig(document);
 const key = String(config.school_key);
 const manifestUrl = new URL(config.manifest_url, pageUrl()).href;
 const screen = createScreen(document);
+const appearance = createAppearance(document);
 const offsetMs = schoolOffset(key, config.poll_offset_window_ms);
 const backoff = {
   baseMs: config.backoff_base_ms,
@@ -71,7 +74,11 @@ const state = {
   lastBuildCheck: Number.NEGATIVE_INFINITY,
   lastState: "loading",
   /** @type {import("./format.js").Format | null} */ fmt: null,
-  /** @type {string | undefined} */ fmtZone: undefined,
+  fmtKey: "",
+  // The school's display settings (the locale's defaults until a manifest says
+  // more), and its logo's URL: the name is relative to the manifest, like the day files'.
+  display: displaySettings(null, config.locale),
+  /** @type {string | null} */ logoUrl: null,
 };
 
 const now = () => correctedNow(Date.now(), state.skew);
@@ -80,9 +87,10 @@ function format() {
   // The zone the page was published with until a manifest says otherwise: the
   // clock is the school's from the first second, never the device's.
   const zone = state.manifest?.school.timezone ?? config.timezone;
-  if (!state.fmt || state.fmtZone !== zone) {
-    state.fmt = makeFormat(config.locale, zone);
-    state.fmtZone = zone;
+  const fmtKey = `${zone} ${state.display.digits}`;
+  if (!state.fmt || state.fmtKey !== fmtKey) {
+    state.fmt = makeFormat(config.locale, zone, state.display.digits);
+    state.fmtKey = fmtKey;
   }
   return state.fmt;
 }
@@ -155,12 +163,13 @@ function fitToScreen(view, viewWith, shape, size) {
 function draw() {
   const t = now();
   const intervalMs = (state.manifest?.poll_interval ?? 60) * 1000;
+  const fmt = format();
   const day = dayAt(state.manifest, state.days, t);
   const shape = portrait.matches ? "portrait" : "landscape";
   const size = `${shape}|${innerWidth}x${innerHeight}|`;
   const viewWith = () =>
     buildView({
-      fmt: format(),
+      fmt,
       now: t,
       manifest: state.manifest,
       day,
@@ -171,7 +180,14 @@ function draw() {
       school: config.school_name,
       failures: state.failures,
       retryAt: state.retryAt,
+      hijri: state.display.hijri,
     });
+  // The school's logo sits in the header: drawn first, so the fitting below sees it.
+  appearance.update({
+    accent: state.display.accent,
+    logo: state.logoUrl,
+    night: isNight(state.display.night, fmt.minuteOfDay(t)),
+  });
   let view = viewWith();
   const key = [size, view.state, view.title, view.changesHeading, state.manifest?.revision].join("|");
   if (key !== fit.key) {
@@ -195,6 +211,8 @@ function tick() {
 function adopt(manifest, text) {
   state.manifest = manifest;
   state.manifestText = text;
+  state.display = displaySettings(manifest.school.display, config.locale);
+  state.logoUrl = state.display.logo && new URL(state.display.logo, manifestUrl).href;
   state.days = keepDays(manifest, state.days, now());
   for (const path of state.sources.keys()) if (!state.days.has(path)) state.sources.delete(path);
 }
@@ -225,6 +243,7 @@ function warmList() {
   return {
     pages: [pageUrl(), manifestUrl],
     days: [...state.sources.keys()].map((path) => new URL(path, manifestUrl).href),
+    logo: state.logoUrl,
     build: String(config.build),
   };
 }
@@ -245,7 +264,8 @@ async function sync() {
     }
   }
   const zone = manifest.school.timezone;
-  const today = (zone === state.fmtZone ? format() : makeFormat(config.locale, zone)).dateKey(now());
+  const shownZone = state.manifest?.school.timezone ?? config.timezone;
+  const today = (zone === shownZone ? format() : makeFormat(config.locale, zone)).dateKey(now());
   let changed = fetched.text !== state.manifestText;
   let failure = null;
   for (const entry of wantedEntries(manifest, today)) {

@@ -71,7 +71,7 @@ export async function fetchPageBuild(url, timeoutMs) {
   return typeof config.build === "string" ? config.build : null;
 }
 
-/** @typedef {{pages: string[], days: string[], build: string}} Warm */
+/** @typedef {{pages: string[], days: string[], logo: string | null, build: string}} Warm */
 
 /**
  * Registers the service worker, then asks it to keep copies of what this
@@ -92,7 +92,7 @@ export async function startServiceWorker(scriptUrl, warm) {
 
 /**
  * Tells the service worker, once active, what this screen needs offline: its
- * page and manifest, the day files it holds, and its build's assets.
+ * page and manifest, the day files it holds, its logo, and its build's assets.
  * @param {Warm} warm
  */
 export async function warmServiceWorker(warm) {

@@ -13,7 +13,8 @@ export const DAY_SCHEMA = 1;
 /**
  * @typedef {import("./schedule.js").Day} Day
  * @typedef {{date: string, path: string, sha256: string}} Entry
- * @typedef {{schema: number, school: {name: string, timezone: string, locale: string},
+ * @typedef {{schema: number,
+ *   school: {name: string, timezone: string, locale: string, display?: unknown},
  *   revision: number, revised_at: string | null, poll_interval: number, days: Entry[]}} Manifest
  */
 

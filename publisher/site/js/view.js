@@ -56,10 +56,11 @@ export const COMPACT_LIMITS = { name: 8, subject: 24, teacher: 30 };
 /**
  * @param {{fmt: Format, now: number, manifest: Manifest | null, day: Day | null,
  *   nextDay?: Day | null, stale: boolean, lastSuccessAt: number | null, layout: Layout,
- *   school?: string, failures?: number, retryAt?: number | null}} input
+ *   school?: string, failures?: number, retryAt?: number | null, hijri?: boolean}} input
  *   `nextDay` is the held file of the day's next school day, if the screen holds it;
  *   `school` is the name the page was published with (shown before any data);
- *   `failures` and `retryAt` are the poll loop's, shown while nothing has loaded.
+ *   `failures` and `retryAt` are the poll loop's, shown while nothing has loaded;
+ *   `hijri: false` leaves the Hijri line out (the school's display setting).
  * @returns {View}
  */
 export function buildView(input) {
@@ -78,7 +79,7 @@ export function buildView(input) {
     seconds: fmt.seconds(now),
     date: fmt.date(now),
     dayLabel: "",
-    hijri: fmt.hijri(now),
+    hijri: input.hijri === false ? "" : fmt.hijri(now),
     banner: staleLevel === 2 && lastSuccessAt !== null ? `${s.staleBanner} ${fmt.ago(age)}` : "",
     quiet: "",
     kicker: "",
