@@ -5,8 +5,9 @@ the publisher's own plan and apply loop (`testsupport.screens.publish`), serves 
 on 127.0.0.1 with `publisher.page.preview`, and photographs each screen in Debian's
 Chromium at fixed instants on Playwright's fake clock, so the same code always
 gives the same pictures. Both locales, landscape 1920x1080 and portrait 1080x1920
-in every state, 1366x768 and 3840x2160 in a few. Pictures that are no longer
-made are removed from the folder.
+in every state (the layout tests check all four sizes, 1366x768 and 3840x2160
+included, in every state). Pictures that are no longer made are removed from the
+folder.
 
     PYTHONPATH=. python scripts/screenshots.py [--out docs/screens]
 """
@@ -31,7 +32,9 @@ SIZES = {
     "4k": (3840, 2160),
 }
 EVERY_STATE = ("landscape", "portrait")
-FEW_STATES = {"small": ("lesson", "long-names"), "4k": ("lesson",)}
+# States also shown at the other sizes: none, so the pictures stay near 10 MB (the
+# layout tests check every state at all four sizes).
+FEW_STATES: dict[str, tuple[str, ...]] = {}
 
 
 def shots() -> list[tuple[str, str, str]]:
@@ -54,6 +57,19 @@ class NoDateHandler(PreviewHandler):
             super().send_header(keyword, value)
 
 
+NOTES = {
+    "lesson": "A lesson: each class card with its room; the day's changes beside the "
+    "moment, grouped by class: substitutes naming whom they replace, cancellations in a "
+    "label, room changes.",
+    "exam": "An exam period: each class's paper, room and invigilators, under a quiet banner.",
+    "next-school-day": "After the last bell: the next school day's first lessons, changes "
+    "and duty, from its file already held.",
+    "weekend": "No school, and the next school day's file not held yet: its date and first bell.",
+    "long-names": "The worst case: long names, long rooms and fourteen changes, paged.",
+}
+"""What a state's pictures show, where the state's name does not say it all."""
+
+
 def gallery(names: list[tuple[str, str, str]]) -> str:
     """docs/screens/README.md: every picture, by state."""
     lines = [
@@ -61,7 +77,8 @@ def gallery(names: list[tuple[str, str, str]]) -> str:
         "",
         "Made by `scripts/screenshots.py` from the demo schools and a long-names school",
         "(forty written-out Arabic class names, 30+ character subjects and teachers,",
-        "200-character announcements, a long school name beside a logo), and two schools",
+        "200-character announcements, a long school name beside a logo, long room names,",
+        "fourteen changes on its Sunday and exams on its Monday), and two schools",
         "with every display setting (Latin digits on an Arabic screen, an accent colour,",
         "a logo; the Hijri line on an English one). The sizing, paging and display",
         "settings rules are in [publisher/site/README.md](../../publisher/site/README.md).",
@@ -69,6 +86,8 @@ def gallery(names: list[tuple[str, str, str]]) -> str:
     ]
     for state in STATES:
         lines += [f"## {state}", ""]
+        if state in NOTES:
+            lines += [NOTES[state], ""]
         for s, locale, size in names:
             if s == state:
                 name = file_name(s, locale, size)

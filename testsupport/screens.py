@@ -4,8 +4,12 @@ scripts/screenshots.py photograph the same states of the same schools.
 The demo schools (publisher.demo) are real-looking corridors; `long_names` is the
 worst case the page is designed for: written-out Arabic class names such as
 "الأول المتوسط أ", forty classes, subjects and teachers of 30+ characters,
-200-character announcements, a long school name with a logo beside it. Two more
-show every display setting a school may choose (`arabic_settings`, `english_settings`).
+200-character announcements, a long school name with a logo beside it, long room
+names, a changes list of many entries on its Sunday (substitutes naming whom they
+replace, cancellations, room changes) and, on its Monday, exams with two
+invigilators each (one long-named: the invigilators' line takes two lines, as a
+roomy card's teacher may). Two more show every display setting a school may choose
+(`arabic_settings`, `english_settings`).
 """
 
 from __future__ import annotations
@@ -25,9 +29,20 @@ from playwright.sync_api import Page
 
 from publisher.build import SchoolData, build_day
 from publisher.build.layout import school_prefix
-from publisher.build.source import AnnouncementRow, DisplaySettings, DutyRow, LessonRow, Logo
+from publisher.build.source import (
+    AnnouncementRow,
+    CalendarRow,
+    DisplaySettings,
+    DutyRow,
+    ExamRow,
+    LessonRow,
+    Logo,
+    SubstitutionRow,
+)
 from publisher.config import PublishSettings
 from publisher.demo.schools import demo_schools
+from publisher.demo.timetable import exam_bells
+from publisher.demo.words import ARABIC
 from publisher.page.build import current_page_build
 from publisher.publish import apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
@@ -55,6 +70,8 @@ LONG_ANNOUNCEMENT = (
     "ويشمل البرنامج دورات في البرمجة والروبوتات والخط العربي والرسم، ويرجى من أولياء "
     "الأمور مراجعة وكيل شؤون الطلاب قبل نهاية الأسبوع القادم لإتمام التسجيل"
 )
+LONG_ROOM = "معمل الحاسب الآلي الثاني"  # 24 characters
+LONG_CHANGES = 14  # changes on the long-names school's Sunday, in its first lesson
 
 
 def demo(slug: str) -> SchoolData:
@@ -77,9 +94,40 @@ def long_names() -> SchoolData:
         {p.index for bells in base.bell_schedules for p in bells.periods if p.kind == "lesson"}
     )
     lessons = tuple(
-        LessonRow(day, period, cls, f"{LONG_SUBJECT} {n % 3 + 1}", f"{LONG_TEACHER} {n}")
+        LessonRow(
+            day, period, cls, f"{LONG_SUBJECT} {n % 3 + 1}", f"{LONG_TEACHER} {n}", f"B-{n + 101}"
+        )
         for day in weekdays
         for period in periods
+        for n, cls in enumerate(classes)
+    )
+    # Sunday's first lesson: a substitute, a cancellation, a move to a long-named room,
+    # in turn, for the first LONG_CHANGES classes; the moves are room changes.
+    first = periods[0]
+    substitutions = tuple(
+        SubstitutionRow(
+            WEEK_START,
+            first,
+            cls,
+            f"{LONG_TEACHER} {n + 40}" if n % 3 == 0 else None,
+            n % 3 == 1,
+            LONG_ROOM if n % 3 == 2 else None,
+        )
+        for n, cls in enumerate(classes[:LONG_CHANGES])
+    )
+    monday = WEEK_START + dt.timedelta(days=1)
+    exam_day = exam_bells(ARABIC, dt.time(7, 0))
+    exams = tuple(
+        ExamRow(
+            monday,
+            period.index,
+            cls,
+            f"{LONG_SUBJECT} {n % 3 + 1}",
+            LONG_ROOM if n % 5 == 0 else f"B-{n + 101}",
+            (f"{LONG_TEACHER} {n}", f"أ. سعد القحطاني {n + 40}"),
+        )
+        for period in exam_day.periods
+        if period.kind == "exam"
         for n, cls in enumerate(classes)
     )
     duties = tuple(
@@ -98,9 +146,15 @@ def long_names() -> SchoolData:
         name="مدرسة الأمير فيصل بن فهد بن عبدالعزيز المتوسطة والثانوية للبنين بالرياض",
         classes=classes,
         lessons=lessons,
-        substitutions=(),
+        substitutions=substitutions,
         duties=duties,
         announcements=announcements,
+        bell_schedules=(*base.bell_schedules, exam_day),
+        calendar=(
+            *base.calendar,
+            CalendarRow("special", monday, monday, ARABIC.exam_days[0], exam_day.name),
+        ),
+        exams=exams,
         display=DisplaySettings(logo=Logo(emblem_png((26, 95, 122)), "png")),
     ).normalized()
 
@@ -256,9 +310,9 @@ STATES: dict[str, dict[str, State]] = {
         "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:40")),
         "en": State("al-noor-boys-en", riyadh(WEEK_START + dt.timedelta(days=1), "07:20:40")),
     },
-    "after-school": {
-        "ar": State("al-noor-boys", riyadh(WEEK_START, "14:10:00")),
-        "en": State("thameside-academy", dt.datetime(2026, 11, 23, 16, 0, tzinfo=LONDON)),
+    "next-school-day": {
+        "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=2), "14:10:00")),
+        "en": State("thameside-academy", dt.datetime(2026, 11, 26, 16, 0, tzinfo=LONDON)),
     },
     "weekend": {
         "ar": State("al-noor-boys", riyadh(WEEK_START + dt.timedelta(days=5), "10:00:00")),

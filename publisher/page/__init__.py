@@ -63,6 +63,9 @@ LAYOUT: dict[str, Any] = {
         "landscape": {"compact": 20, "roomy": 10},  # 2 columns x 10 rows, 2 x 5
         "portrait": {"compact": 20, "roomy": 16},  # 2 columns x 10 rows, 2 x 8
     },
+    # Changes (substitutes, cancellations, room changes) on one page of the changes
+    # list, by orientation: a landscape screen has the moment's column for them.
+    "changes_shown": {"landscape": 3, "portrait": 6},
     "duties_shown": 3,
     "announcements_shown": 1,
     "announcement_chars": 120,  # a longer announcement pages in pieces cut at spaces

@@ -56,7 +56,10 @@ def at(day: int, hhmmss: str, zone: dt.tzinfo | None = None) -> dt.datetime:
 
 
 # Per locale: each school and the states it is walked through, in time order. A
-# walk stays within a day of its start: a page up for a day reloads itself.
+# walk stays within a day of its start: a page up for a day reloads itself. The
+# walks cover rooms and room changes, changes lists (the day's, and the next
+# school day's after the last bell), exams, and the long-names school's fourteen
+# changes and its exams with two long-named invigilators a class.
 WALKS: dict[str, list[tuple[str, list[tuple[str, dt.datetime]]]]] = {
     "ar": [
         (
@@ -68,10 +71,15 @@ WALKS: dict[str, list[tuple[str, list[tuple[str, dt.datetime]]]]] = {
                 ("exam", at(1, "07:10:00")),
             ],
         ),
+        (
+            "al-noor-boys",
+            [("next-school-day", at(2, "14:10:00")), ("changes", at(3, "07:50:00"))],
+        ),
         ("al-noor-boys", [("holiday", at(4, "10:00:00")), ("weekend", at(5, "09:00:00"))]),
         # Written-out class names that still fit the compact card ("الثاني أ").
         ("al-faisal-primary", [("compact-names", at(0, "07:20:00"))]),
         ("long-names", [("long-names", at(0, "07:20:00")), ("long-break", at(0, "09:20:00"))]),
+        ("long-names", [("long-exam", at(1, "07:20:00")), ("long-exam-break", at(1, "08:40:00"))]),
         # A logo beside the name, Latin digits, an accent; al-noor-boys' night hours.
         ("al-yasmin-settings", [("display-settings", at(0, "07:38:00"))]),
         ("al-noor-boys", [("night", at(0, "20:00:00"))]),
@@ -80,14 +88,17 @@ WALKS: dict[str, list[tuple[str, list[tuple[str, dt.datetime]]]]] = {
         (
             "thameside-academy",
             [
+                ("changes", at(1, "09:30:00", LONDON)),
                 ("break", at(1, "11:05:00", LONDON)),
                 ("lesson", at(1, "11:40:00", LONDON)),
                 ("after-school", at(1, "16:00:00", LONDON)),
             ],
         ),
+        ("thameside-academy", [("next-school-day", at(4, "16:00:00", LONDON))]),
         ("thameside-academy", [("weekend", at(6, "10:00:00", LONDON))]),
         ("al-noor-boys-en", [("exam", at(1, "07:20:00"))]),
         ("long-names-en", [("long-names", at(0, "07:20:00"))]),
+        ("long-names-en", [("long-exam", at(1, "07:20:00"))]),
         ("thameside-settings", [("display-settings", at(1, "11:40:00", LONDON))]),
     ],
 }
@@ -101,7 +112,8 @@ WALKS: dict[str, list[tuple[str, list[tuple[str, dt.datetime]]]]] = {
 # Arabic reach well past any sensible line height.
 FAULTS = """([floorPx]) => {
   const BOXES = ['.class-card', '.now-card', '.announcement', '.duty', '.now', '.classes',
-                 '.top', '.bottom', '.banner'].join(', ');
+                 '.top', '.bottom', '.banner', '.quiet', '.changes', '.change-group']
+                 .join(', ');
   const faults = [];
   const name = (e) =>
     `${e.tagName.toLowerCase()}.${e.className}[${(e.textContent || '').slice(0, 30)}]`;
@@ -222,6 +234,7 @@ def test_nothing_overflows_or_is_cut_and_no_text_is_under_the_floor(
     states = dict(seen)
     assert states["lesson"] == "period" and states["weekend"] == "off"
     assert states["after-school"] == "after" and states["exam"] == "period"
+    assert states["long-exam"] == "period" and states["next-school-day"] == "after"
 
 
 # -- paging ------------------------------------------------------------------------------
@@ -240,7 +253,9 @@ def test_every_class_is_shown_within_its_pages_and_a_page_indicator_says_which(
         viewport={"width": width, "height": height}, service_workers="block"
     )
     try:
-        page = open_at(context, site.base_url + pages["long-names"], at(0, "07:20:00"))
+        # Tuesday: no changes list, so the classes have the whole column (a long
+        # changes list in portrait may leave room for fewer cards a page).
+        page = open_at(context, site.base_url + pages["long-names"], at(2, "07:20:00"))
         shown: set[str] = set()
         indicators = []
         for _ in range(pages_expected):

@@ -156,7 +156,8 @@ def cards(page: Page) -> list[dict[str, str]]:
                 "title": "Next school day",
                 "countdown": "",
                 "range": "Monday 23 November at 07:00",
-                "classes-message": "No more lessons today",
+                "classes-heading": "Classes on Monday 23 November · First · 07:00",
+                "classes-message": "",
             },
             id="after-school",
         ),
@@ -169,6 +170,9 @@ def cards(page: Page) -> list[dict[str, str]]:
                 "countdown": "",
                 "range": "Next school day: Sunday 29 November at 07:00",
                 "date": "Friday, 27 November 2026",
+                # Sunday 29 is not published (the week from Sunday 22 is): its date and bell.
+                "classes-heading": "Next school day",
+                "classes-message": "Sunday 29 November · first bell 07:00",
             },
             id="weekend",
         ),
@@ -178,7 +182,7 @@ def cards(page: Page) -> list[dict[str, str]]:
             {
                 "kicker": "Holiday",
                 "title": "National Day",
-                "classes-message": "No lessons today",
+                "classes-heading": "Classes on Wednesday 25 November · Exam 1 · 08:00",
                 "range": "Next school day: Wednesday 25 November at 08:00",
             },
             id="holiday",

@@ -23,6 +23,7 @@ import { createScreen, pageUrl, readConfig } from "./render.js";
 import {
   dayAt,
   earliestStart,
+  heldDayOn,
   keepDays,
   parseDay,
   parseManifest,
@@ -94,30 +95,107 @@ function format() {
   return state.fmt;
 }
 
+/**
+ * What fits, found by drawing (only the laid-out page knows how its texts wrap).
+ * A day whose compact class cards spill is drawn roomy from then on (by screen
+ * size and date). The moment's column shows as many changes and duties at a
+ * time as fit: one fewer of whichever shows more (duties on a tie), down to one
+ * each; roomy cards that still spill get a row fewer a page. All but the roomy
+ * days start again from the most the configuration allows whenever what is
+ * drawn changes shape (another screen size, state, period or list).
+ */
+const fit = {
+  key: "",
+  changes: 0,
+  duties: 0,
+  classes: 0,
+  /** @type {Set<string>} */ roomy: new Set(),
+};
+
+/**
+ * The layout the view is built with on this screen: the configuration's, less
+ * what was found not to fit.
+ * @param {"portrait" | "landscape"} shape
+ * @param {string} size  shape and viewport, prefixing the roomy days' keys
+ */
+function fittedLayout(shape, size) {
+  return {
+    ...layout,
+    perPage: config.classes_per_page[shape],
+    changesShown: fit.changes || config.changes_shown[shape],
+    dutiesShown: fit.duties || layout.dutiesShown,
+    classesShown: fit.classes || undefined,
+    roomyDays: [...fit.roomy].filter((k) => k.startsWith(size)).map((k) => k.slice(size.length)),
+  };
+}
+
+/**
+ * Draws views built by `viewWith` until nothing spills, taking one thing away
+ * at a time (see `fit`); returns the view on screen.
+ * @param {import("./view.js").View} view  the view on screen
+ * @param {() => import("./view.js").View} viewWith
+ * @param {"portrait" | "landscape"} shape
+ * @param {string} size
+ */
+function fitToScreen(view, viewWith, shape, size) {
+  for (;;) {
+    const crowding = screen.crowding();
+    const changes = view.changes.reduce((sum, group) => sum + group.items.length, 0);
+    const duties = view.duties.length;
+    // In portrait the moment's part grows down, squeezing the cards below it.
+    const column = crowding.column || (shape === "portrait" && crowding.cards);
+    if (crowding.cards && view.density === "compact" && view.classesDay) {
+      fit.roomy.add(size + view.classesDay);
+    } else if (column && duties > 1 && duties >= changes) {
+      fit.duties = duties - 1;
+    } else if (column && changes > 1) {
+      fit.changes = changes - 1;
+    } else if (crowding.cards && view.classRows > 1) {
+      fit.classes = 2 * (view.classRows - 1);
+    } else {
+      return view;
+    }
+    view = viewWith();
+    screen.update(view);
+  }
+}
+
 function draw() {
   const t = now();
   const intervalMs = (state.manifest?.poll_interval ?? 60) * 1000;
   const fmt = format();
-  const view = buildView({
-    fmt,
-    now: t,
-    manifest: state.manifest,
-    day: dayAt(state.manifest, state.days, t),
-    stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
-    lastSuccessAt: state.lastSuccessAt,
-    layout: { ...layout, perPage: config.classes_per_page[portrait.matches ? "portrait" : "landscape"] },
-    school: config.school_name,
-    failures: state.failures,
-    retryAt: state.retryAt,
-    hijri: state.display.hijri,
-  });
-  screen.update(view);
+  const day = dayAt(state.manifest, state.days, t);
+  const shape = portrait.matches ? "portrait" : "landscape";
+  const size = `${shape}|${innerWidth}x${innerHeight}|`;
+  const viewWith = () =>
+    buildView({
+      fmt,
+      now: t,
+      manifest: state.manifest,
+      day,
+      nextDay: heldDayOn(state.manifest, state.days, day?.next_school_day?.date),
+      stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
+      lastSuccessAt: state.lastSuccessAt,
+      layout: fittedLayout(shape, size),
+      school: config.school_name,
+      failures: state.failures,
+      retryAt: state.retryAt,
+      hijri: state.display.hijri,
+    });
+  // The school's logo sits in the header: drawn first, so the fitting below sees it.
   appearance.update({
     accent: state.display.accent,
     logo: state.logoUrl,
     night: isNight(state.display.night, fmt.minuteOfDay(t)),
   });
-  state.lastState = view.state;
+  let view = viewWith();
+  const key = [size, view.state, view.title, view.changesHeading, state.manifest?.revision].join("|");
+  if (key !== fit.key) {
+    Object.assign(fit, { key, changes: 0, duties: 0, classes: 0 });
+    view = viewWith();
+  }
+  screen.update(view);
+  state.lastState = fitToScreen(view, viewWith, shape, size).state;
 }
 
 function tick() {
@@ -252,6 +330,11 @@ async function poll() {
 }
 
 restore();
+// Fit the changes list again once the screen's own font has replaced the fallback.
+document.fonts.ready.then(() => {
+  fit.key = "";
+  fit.roomy.clear();
+});
 tick();
 poll();
 startServiceWorker(config.service_worker_url, warmList);

@@ -50,6 +50,29 @@ function setData(element, name, value) {
 }
 
 /**
+ * Copies a Line into `element`: its even pieces as plain spans, its odd ones
+ * (names, rooms) in <bdi>, so a Latin name inside an Arabic line is isolated and
+ * cannot reorder it. Children are reused; spare ones are removed.
+ * @param {HTMLElement} element
+ * @param {string[]} line
+ */
+function setLine(element, line) {
+  const doc = element.ownerDocument;
+  line.forEach((piece, i) => {
+    const tag = i % 2 ? "BDI" : "SPAN";
+    let child = element.children[i];
+    if (!child || child.tagName !== tag) {
+      const made = doc.createElement(tag);
+      if (child) child.replaceWith(made);
+      else element.append(made);
+      child = made;
+    }
+    setText(child, piece);
+  });
+  while (element.children.length > line.length) element.lastElementChild?.remove();
+}
+
+/**
  * @param {Document} doc
  * @param {string} tag
  * @param {string} className
@@ -100,6 +123,7 @@ export function createScreen(doc) {
     dayLabel: slot("day-label"),
     hijri: slot("hijri"),
     banner: slot("banner"),
+    quiet: slot("quiet"),
     kicker: slot("kicker"),
     title: slot("title"),
     range: slot("range"),
@@ -111,6 +135,10 @@ export function createScreen(doc) {
     classesPage: slot("classes-page"),
     classes: slot("classes"),
     classesMessage: slot("classes-message"),
+    changesBox: slot("changes-box"),
+    changesHeading: slot("changes-heading"),
+    changesPage: slot("changes-page"),
+    changes: slot("changes"),
     dutiesBox: slot("duties-box"),
     dutiesHeading: slot("duties-heading"),
     dutiesPage: slot("duties-page"),
@@ -124,14 +152,16 @@ export function createScreen(doc) {
     stale: slot("stale"),
   };
 
-  /** @type {WeakMap<HTMLElement, {name: HTMLElement, subject: HTMLElement, badge: HTMLElement, teacher: HTMLElement}>} */
+  /** @type {WeakMap<HTMLElement, Record<string, HTMLElement>>} */
   const rowParts = new WeakMap();
   const newRow = () => {
     const parts = {
       name: make(doc, "bdi", "class-name"),
+      room: make(doc, "bdi", "class-room"),
       subject: make(doc, "bdi", "subject"),
       badge: make(doc, "span", "badge"),
-      teacher: make(doc, "bdi", "teacher"),
+      teacher: make(doc, "span", "teacher"),
+      usual: make(doc, "span", "usual-room"),
     };
     const element = make(doc, "li", "class-card", [
       parts.name,
@@ -139,6 +169,7 @@ export function createScreen(doc) {
         make(doc, "span", "subject-line", [parts.subject, parts.badge]),
         parts.teacher,
       ]),
+      make(doc, "span", "rooms", [parts.room, parts.usual]),
     ]);
     rowParts.set(element, parts);
     return element;
@@ -148,11 +179,38 @@ export function createScreen(doc) {
     const parts = rowParts.get(element);
     if (!parts) return;
     setText(parts.name, row.name);
+    setText(parts.room, row.room);
+    setHidden(parts.room, !row.room);
+    setData(parts.room, "changed", String(row.roomChanged));
     setText(parts.subject, row.subject);
     setText(parts.badge, row.badge);
     setHidden(parts.badge, !row.badge);
-    setText(parts.teacher, row.teacher);
+    setLine(parts.teacher, row.teacher);
+    setLine(parts.usual, row.usual);
+    setHidden(parts.usual, !row.usual.length);
     setData(element, "change", row.change);
+  };
+  const newChange = () =>
+    make(doc, "li", "change", [
+      make(doc, "bdi", "change-period"),
+      make(doc, "bdi", "change-subject"),
+      make(doc, "span", "change-what"),
+    ]);
+  /** @param {HTMLElement} element @param {import("./view.js").ChangeItem} item */
+  const fillChange = (element, item) => {
+    const [period, subject, what] = /** @type {HTMLElement[]} */ ([...element.children]);
+    setText(period, item.period);
+    setText(subject, item.subject);
+    setLine(what, item.what);
+    setData(element, "change", item.change);
+  };
+  const newGroup = () =>
+    make(doc, "li", "change-group", [make(doc, "bdi", "change-class"), make(doc, "ul", "change-items")]);
+  /** @param {HTMLElement} element @param {import("./view.js").ChangeGroup} group */
+  const fillGroup = (element, group) => {
+    const [name, items] = /** @type {HTMLElement[]} */ ([...element.children]);
+    setText(name, group.name);
+    syncList(items, group.items, newChange, fillChange);
   };
   const newDuty = () =>
     make(doc, "li", "duty", [make(doc, "bdi", "duty-teacher"), make(doc, "bdi", "duty-place")]);
@@ -165,12 +223,47 @@ export function createScreen(doc) {
   /** @param {HTMLElement} element @param {string} text */
   const fillAnnouncement = (element, text) => setText(/** @type {Element} */ (element.firstElementChild), text);
 
+  const nowColumn = doc.querySelector(".now");
+  const footer = doc.querySelector(".bottom");
+  /**
+   * Whether a box's visible children reach out of it. Block boxes are compared,
+   * not scroll sizes: an inline name's glyphs reach past its line in Arabic fonts.
+   * @param {Element | null} box
+   */
+  const spills = (box) => {
+    if (!box) return false;
+    const outer = box.getBoundingClientRect();
+    return [...box.children].some((child) => {
+      if (/** @type {HTMLElement} */ (child).hidden) return false;
+      const inner = child.getBoundingClientRect();
+      return inner.bottom > outer.bottom + 1 || inner.top < outer.top - 1;
+    });
+  };
+
   return {
+    /**
+     * What takes more room than the screen has, once drawn: `cards` when a
+     * class card spills (its day is then drawn roomy), `column` when the
+     * moment's column spills or the footer is pushed off the screen (fewer
+     * changes or duties are then shown at a time). Only the laid-out page
+     * knows how its texts wrap.
+     */
+    crowding() {
+      const footerOff = footer !== null && footer.getBoundingClientRect().bottom > innerHeight + 1;
+      return {
+        cards: [...el.classes.children].some(spills),
+        column: spills(nowColumn) || footerOff,
+      };
+    },
     /** @param {View} view */
     update(view) {
       setData(root, "state", view.state);
       setData(root, "kind", view.kind);
       setData(root, "density", view.density);
+      // The grid's rows: how many classes a page holds, two to a row (CSSOM, not markup).
+      if (view.classRows && el.classes.style.getPropertyValue("--rows") !== String(view.classRows)) {
+        el.classes.style.setProperty("--rows", String(view.classRows));
+      }
       setData(root, "lastMinute", String(view.lastMinute));
       setData(root, "stale", String(view.staleLevel));
       setText(el.school, view.school);
@@ -182,19 +275,25 @@ export function createScreen(doc) {
       setText(el.hijri, view.hijri);
       setText(el.banner, view.banner);
       setHidden(el.banner, !view.banner);
+      setText(el.quiet, view.quiet);
+      setHidden(el.quiet, !view.quiet);
       setText(el.kicker, view.kicker);
       setText(el.title, view.title);
       setText(el.range, view.range);
       setHidden(el.countdownBox, !view.countdown);
       setText(el.countdownLabel, view.countdownLabel);
       setText(el.countdown, view.countdown);
-      setText(el.next, view.next);
-      setHidden(el.next, !view.next);
-      setText(el.classesHeading, view.classesHeading);
+      setLine(el.next, view.next);
+      setHidden(el.next, !view.next.length);
+      setLine(el.classesHeading, view.classesHeading);
       setText(el.classesPage, view.classesPage);
       syncList(el.classes, view.rows, newRow, fillRow);
       setText(el.classesMessage, view.classesMessage);
       setHidden(el.classesMessage, !view.classesMessage);
+      setHidden(el.changesBox, !view.changes.length);
+      setText(el.changesHeading, view.changesHeading);
+      setText(el.changesPage, view.changesPage);
+      syncList(el.changes, view.changes, newGroup, fillGroup);
       setHidden(el.dutiesBox, !view.duties.length);
       setText(el.dutiesHeading, view.dutiesHeading);
       setText(el.dutiesPage, view.dutiesPage);

@@ -7,7 +7,10 @@
  */
 
 /**
- * @typedef {{class: string, subject: string, teacher: string, change?: string}} Lesson
+ * @typedef {{class: string, subject: string, teacher?: string, room?: string, change?: string,
+ *   replaces?: string, usual_room?: string, invigilators?: string[]}} Lesson
+ *   a lesson (`teacher`, and the day's `change`) or, in an exam period, an exam
+ *   (`invigilators`); `room`, `replaces` and `usual_room` when the data gives them
  * @typedef {{index: number, kind: string, label: string, start: string, end: string,
  *   starts_at: string, ends_at: string, lessons: Lesson[], startMs: number, endMs: number}} Period
  * @typedef {{date: string, start: string, starts_at: string, startMs: number}} NextSchoolDay
@@ -71,13 +74,13 @@ export function momentAt(day, now) {
   if (i < 0) return { state: "after", ...none };
   const period = periods[i];
   if (now >= period.startMs) {
-    const lessonsNow = period.kind === "lesson";
+    const lessonsNow = CLASS_KINDS.includes(period.kind);
     return {
       state: "period",
       current: period,
       next: periods[i + 1] ?? null,
       until: period.endMs,
-      lessons: lessonsNow ? period : nextLesson(periods, i + 1),
+      lessons: lessonsNow ? period : nextClassPeriod(periods, i + 1),
       lessonsNow,
     };
   }
@@ -86,17 +89,21 @@ export function momentAt(day, now) {
     current: null,
     next: period,
     until: period.startMs,
-    lessons: nextLesson(periods, i),
+    lessons: nextClassPeriod(periods, i),
     lessonsNow: false,
   };
 }
 
+/** Periods in which every class has its own entry: a lesson, or an exam. */
+export const CLASS_KINDS = ["lesson", "exam"];
+
 /**
+ * The first period from `from` on whose entries are the classes' own.
  * @param {Period[]} periods
  * @param {number} from
  */
-function nextLesson(periods, from) {
-  return periods.slice(from).find((p) => p.kind === "lesson") ?? null;
+export function nextClassPeriod(periods, from = 0) {
+  return periods.slice(from).find((p) => CLASS_KINDS.includes(p.kind)) ?? null;
 }
 
 /**

@@ -100,6 +100,25 @@ export function dayAt(manifest, held, now) {
 }
 
 /**
+ * The held day of the local date `date` ("YYYY-MM-DD"), or null: how the screen
+ * shows the next school day's first lessons and changes from what it already
+ * holds, never from a new request.
+ * @param {Manifest | null} manifest
+ * @param {Map<string, Day>} held  by path
+ * @param {string | undefined} date
+ * @returns {Day | null}
+ */
+export function heldDayOn(manifest, held, date) {
+  if (!date) return null;
+  for (const entry of manifest?.days ?? []) {
+    const day = held.get(entry.path);
+    if (entry.date === date && day) return day;
+  }
+  for (const day of held.values()) if (day.date === date) return day;
+  return null;
+}
+
+/**
  * The held days worth keeping: those the manifest names, and any covering `now`.
  * @param {Manifest} manifest
  * @param {Map<string, Day>} held
