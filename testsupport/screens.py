@@ -59,6 +59,7 @@ CHROMIUM_ARGS = [
 ]
 
 WEEK_START = dt.date(2026, 11, 22)  # a Sunday: the demo week starts here
+PUBLISHED_DAYS = 9  # the demo week, and the Sunday and Monday after it
 RIYADH = dt.timezone(dt.timedelta(hours=3))
 
 GRADES = ("الأول المتوسط", "الثاني المتوسط", "الثالث المتوسط", "الأول الثانوي")
@@ -264,14 +265,16 @@ def screen_schools() -> list[SchoolData]:
 
 
 def publish(root: Path, schools: list[SchoolData]) -> dict[str, str]:
-    """Publishes `schools` for the demo week into the folder `root` through the
-    publisher's own plan and apply loop; slug -> the page's path under the root."""
+    """Publishes `schools` for the demo week and the two days after it into the folder
+    `root` through the publisher's own plan and apply loop; slug -> the page's path
+    under the root. A publish during the week holds the days after it too, so a
+    weekend screen has the next school day's file, as in a corridor."""
     store = LocalStore.open(root)
-    settings = PublishSettings(days=7)
+    settings = PublishSettings(days=PUBLISHED_DAYS)
     page = current_page_build()
     writes = list(plan_shared_objects(page, {}, settings))
     for school in schools:
-        days = [build_day(school, WEEK_START + dt.timedelta(days=n)) for n in range(7)]
+        days = [build_day(school, WEEK_START + dt.timedelta(days=n)) for n in range(PUBLISHED_DAYS)]
         plan = plan_school(school, days, {}, settings, page)
         assert plan.error is None, plan.error
         writes.extend(plan.writes)
@@ -347,7 +350,7 @@ STATES: dict[str, dict[str, State]] = {
     },
 }
 STALE_FOR = dt.timedelta(minutes=75)
-OFFLINE_UNTIL = dt.timedelta(days=9)  # the week published from WEEK_START has run out
+OFFLINE_UNTIL = dt.timedelta(days=PUBLISHED_DAYS + 1)  # every published day has run out
 
 
 def show(page: Page, url: str, state: State) -> None:
