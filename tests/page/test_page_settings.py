@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     chromium_fixture,
     context_fixture,
     install_clock,
+    modules_fixture,
     open_screen,
     school_with,
     serve,
@@ -478,16 +479,9 @@ def test_changed_settings_apply_with_the_next_manifest_without_a_reload(
 
 
 @pytest.fixture(scope="module", name="display")
-def display_fixture(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+def display_fixture(modules: Page) -> Page:
     """A blank page able to import the page's display.js (pure: shared by the module)."""
-    with serve(tmp_path_factory.mktemp("display")) as served:
-        served.add_page()
-        served.write_file("blank.html", b"<!doctype html><title>display</title>")
-        context = chromium.new_context()
-        page = context.new_page()
-        page.goto(f"{served.base_url}/blank.html")
-        yield page
-        context.close()
+    return modules
 
 
 def call(page: Page, body: str, arg: Any = None) -> Any:
