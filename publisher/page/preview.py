@@ -8,7 +8,9 @@ whoever holds its key.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import posixpath
 import re
 import sys
@@ -62,10 +64,33 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self._status = code
         super().send_response(code, message)
 
+    def send_head(self) -> Any:
+        """Revalidates by ETag, the content's MD5, as S3 does.
+
+        A file's time has whole seconds: by `If-Modified-Since` alone, a file
+        rewritten within the second it was last read would be answered "not
+        modified" and a screen would keep the old bytes. The browser sends
+        `If-None-Match` whenever it holds an ETag, and the base class then leaves
+        `If-Modified-Since` aside.
+        """
+        self._etag: str | None = None
+        path = self.translate_path(self.path)
+        if os.path.isfile(path):
+            with open(path, "rb") as file:
+                self._etag = f'"{hashlib.md5(file.read()).hexdigest()}"'
+            if self.headers.get("If-None-Match") == self._etag:
+                self.send_response(304)
+                self.end_headers()
+                return None
+        return super().send_head()
+
     def end_headers(self) -> None:
         if getattr(self, "_status", None) in (200, 304):
             path = urlsplit(self.path).path
             self.send_header("Cache-Control", cache_control(path, self.cache_policy))
+            etag = getattr(self, "_etag", None)
+            if etag:
+                self.send_header("ETag", etag)
         super().end_headers()
 
     def list_directory(self, path: str | Any) -> None:

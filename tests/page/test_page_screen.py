@@ -322,11 +322,19 @@ def failing(kind: str, hung: list[Route]):
 def manifest_polls(page: Page, count: int, after: int) -> list[Any]:
     """Moves the clock on until the page made `count` settled manifest requests past `after`."""
     # Each wait is measured from the failure the page saw to its next request, both
-    # logged in fake time, so the steps can be long: a routed answer arrives between
-    # steps (the clock stands still) and a timeout fires inside one, on time.
-    for _ in range(100):
-        page.clock.run_for(15_000)
-        page.wait_for_timeout(20)
+    # logged in fake time. A routed answer must arrive while the clock stands still,
+    # between steps: one arriving inside a step would be seen a tick or more after
+    # the time logged for it. So the steps are short (one tick, little real time for
+    # an answer to slip into), and a request still open after a step is given a
+    # moment to settle before the clock moves on. A timeout fires inside a step, on time.
+    for _ in range(1_500):
+        page.clock.run_for(1_000)
+        settled = "(window.__fetches || []).every((f) => f.end !== null)"
+        for _ in range(10):  # a hung request (the timeout case) stays open: 50 ms at most
+            if page.evaluate(settled):
+                break
+            page.wait_for_timeout(5)
+        page.wait_for_timeout(5)
         polls = fetch_log(page, "manifest.json")[after:]
         if len(polls) >= count and all(p.end is not None for p in polls[:count]):
             return polls[:count]

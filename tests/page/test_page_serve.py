@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import signal
 import subprocess
@@ -107,6 +108,25 @@ def test_a_conditional_request_is_answered_304_with_the_same_cache_headers(serve
     assert status == 304
     assert again["Cache-Control"] == MUTABLE
     assert "Date" in again
+
+
+def test_a_file_rewritten_within_the_second_is_never_answered_304(
+    served: str, tmp_path: Path
+) -> None:
+    """Revalidation is by ETag, the content's MD5, as on S3: a file's time has whole
+    seconds, so by date alone a manifest rewritten within the second it was read
+    would be answered "not modified" and the screen would keep the old one."""
+    path = f"schools/{KEY}/manifest.json"
+    _, first = get(f"{served}/{path}")
+    manifest = tmp_path / path
+    stat = manifest.stat()
+    manifest.write_bytes(manifest.read_bytes().replace(b'"revision"', b'"revision" '))
+    os.utime(manifest, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same second
+    validators = {"If-None-Match": first["ETag"], "If-Modified-Since": first["Last-Modified"]}
+    status, again = get(f"{served}/{path}", **validators)
+    assert status == 200
+    assert again["ETag"] != first["ETag"]
+    assert get(f"{served}/{path}", **{"If-None-Match": again["ETag"]})[0] == 304
 
 
 def test_no_folder_is_listed(served: str) -> None:
