@@ -39,7 +39,7 @@ from publisher.page.build import PageBuild, current_page_build
 from publisher.page.preview import PreviewHandler, make_server
 from publisher.publish import PlannedWrite, apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
-from testsupport.screens import CHROMIUM, CHROMIUM_ARGS, wait_until
+from testsupport.screens import CHROMIUM, CHROMIUM_ARGS, track_requests, wait_until
 
 VIEWPORT = {"width": 1920, "height": 1080}
 
@@ -216,8 +216,9 @@ def context_fixture(chromium: Browser) -> Iterator[BrowserContext]:
 
 
 def open_screen(context: BrowserContext, url: str, at: dt.datetime) -> Page:
-    """A page showing `url` with its clock installed and paused at `at`, data on screen."""
-    page = context.new_page()
+    """A page showing `url` with its clock installed and paused at `at`, data on screen
+    (its requests tracked, for `testsupport.screens.run_for`)."""
+    page = track_requests(context.new_page())
     install_clock(page, at)
     page.goto(url)
     wait_for_data(page)

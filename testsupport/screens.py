@@ -19,13 +19,14 @@ import datetime as dt
 import math
 import struct
 import time
+import weakref
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Request
 
 from publisher.build import SchoolData, build_day
 from publisher.build.layout import school_prefix
@@ -394,3 +395,65 @@ def wait_until(page: Page, expression: str, timeout: float = 10.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         time.sleep(0.02)
+
+
+# -- the page's clock and its requests -------------------------------------------------------
+#
+# The page's fetch timeouts run on its clock. Moved on while the local server is still
+# answering, however quickly, the clock would time a fetch out that a real screen would
+# have got: so whoever moves a page's clock past a request lets the request finish first.
+
+class _InFlight:
+    """A page's requests that have started and not yet finished or failed."""
+
+    def __init__(self) -> None:
+        self.requests: set[Request] = set()
+
+    def started(self, request: Request) -> None:
+        self.requests.add(request)
+
+    def ended(self, request: Request) -> None:
+        self.requests.discard(request)
+
+
+_in_flight: weakref.WeakKeyDictionary[Page, _InFlight] = weakref.WeakKeyDictionary()
+
+
+def track_requests(page: Page) -> Page:
+    """Counts `page`'s requests in flight from now on, for `settle` and `run_for`."""
+    in_flight = _InFlight()
+    page.on("request", in_flight.started)
+    page.on("requestfinished", in_flight.ended)
+    page.on("requestfailed", in_flight.ended)
+    _in_flight[page] = in_flight
+    return page
+
+
+def settle(page: Page, timeout: float = 10.0) -> None:
+    """Waits, in real time, until none of `page`'s requests is in flight."""
+    pending = _in_flight[page].requests
+    deadline = time.monotonic() + timeout
+    while pending:
+        urls = sorted(request.url for request in pending)
+        assert time.monotonic() < deadline, f"still in flight after {timeout} s: {urls}"
+        page.wait_for_timeout(5)
+
+
+def run_for(page: Page, ms: int, step_ms: int = 1_000) -> None:
+    """Runs `page`'s paused clock on by `ms`, `step_ms` at a time, letting the requests
+    each step starts finish before the next (and before returning)."""
+    done = 0
+    while done < ms:
+        settle(page)
+        step = min(step_ms, ms - done)
+        page.clock.run_for(step)
+        done += step
+    settle(page)
+
+
+def fast_forward(page: Page, ms: int) -> None:
+    """Jumps `page`'s clock on by `ms` once its requests in flight have finished (each
+    timer due in between fires once), then lets the requests the jump started finish."""
+    settle(page)
+    page.clock.fast_forward(ms)
+    settle(page)

@@ -29,10 +29,13 @@ from testsupport.screens import (
     demo,
     english_exams,
     english_long_names,
+    fast_forward,
     long_names,
     publish,
     riyadh,
+    run_for,
     screen_schools,
+    track_requests,
 )
 
 SIZES = {
@@ -162,14 +165,14 @@ def published_fixture(
 
 
 def open_at(context: BrowserContext, url: str, when: dt.datetime) -> Page:
-    page = context.new_page()
+    page = track_requests(context.new_page())
     page.clock.install(time=when - dt.timedelta(seconds=5))
     page.clock.pause_at(when)
     page.goto(url)
     wait_until(page, "document.querySelector('[data-screen]').dataset.state !== 'loading'")
     page.evaluate("document.fonts.ready.then(() => true)")
     wait_until(page, "[...document.images].every((image) => image.complete)")  # a logo
-    page.clock.run_for(1_100)
+    run_for(page, 1_100)
     return page
 
 
@@ -180,12 +183,11 @@ def move_to(page: Page, when: dt.datetime) -> None:
     The jump fires each due timer once; the next poll is due within 105 s of the
     last one's end, which may come after the jump, hence the steps."""
     now = page.evaluate("Date.now()")
-    page.clock.fast_forward(int(when.timestamp() * 1000) - now)
+    fast_forward(page, int(when.timestamp() * 1000) - now)
     for _ in range(40):
         if page.evaluate("document.querySelector('[data-screen]').dataset.stale === '0'"):
             break
-        page.clock.run_for(5_000)
-        page.wait_for_timeout(20)
+        run_for(page, 5_000)
     assert page.evaluate("document.querySelector('[data-screen]').dataset.stale") == "0"
     page.clock.run_for(1_100)
 
@@ -327,13 +329,13 @@ def test_stale_data_is_marked_then_bannered_with_its_age_in_words(
     page = open_at(context, site.base_url + pages["al-noor-boys-en"], at(1, "07:05:00"))
     assert (text(page, "stale"), text(page, "banner")) == ("", "")
     page.route("**/manifest.json", lambda route: route.abort())
-    page.clock.fast_forward(6 * 60_000)  # past three polls' worth of time
-    page.clock.run_for(1_100)
+    fast_forward(page, 6 * 60_000)  # past three polls' worth of time
+    run_for(page, 1_100)
     assert text(page, "stale") == "Not updated since Monday 23 November 07:05"
     assert text(page, "banner") == ""
     assert page.locator("[data-screen]").get_attribute("data-stale") == "1"
-    page.clock.fast_forward(2 * 3_600_000)  # 07:05 + 2 h 6 min
-    page.clock.run_for(1_100)
+    fast_forward(page, 2 * 3_600_000)  # 07:05 + 2 h 6 min
+    run_for(page, 1_100)
     assert text(page, "banner") == "This screen last updated 2 hours ago"
     assert page.locator("[data-screen]").get_attribute("data-stale") == "2"
     assert text(page, "kicker") == "Exam"  # the last good data is still there
@@ -346,8 +348,8 @@ def test_past_the_published_week_the_screen_says_it_is_offline_since_when(
     site, pages = published
     page = open_at(context, site.base_url + pages["al-noor-boys-en"], at(1, "07:05:00"))
     page.route("**/manifest.json", lambda route: route.abort())
-    page.clock.fast_forward(9 * 86_400_000)  # the week held runs out on Saturday 28
-    page.clock.run_for(1_100)
+    fast_forward(page, 9 * 86_400_000)  # the week held runs out on Saturday 28
+    run_for(page, 1_100)
     assert page.locator("[data-screen]").get_attribute("data-state") == "offline"
     assert text(page, "kicker") == "This screen has been offline since"
     assert (text(page, "title"), text(page, "range")) == ("Monday 23 November", "at 07:05")

@@ -37,6 +37,7 @@ from schools import riyadh_school
 
 from publisher.build.source import LessonRow
 from publisher.page import asset_build_hash, asset_files
+from testsupport.screens import run_for
 
 SUNDAY = dt.date(2026, 11, 22)
 KEY = "Zx4-test-school-key-7Qp"
@@ -411,8 +412,7 @@ def test_a_day_file_whose_hash_does_not_match_is_refused(
     assert cards(page) == good
     page.unroute("**/days/2026-11-22-r2-*.json")
     for _ in range(60):  # the next retry (at most 30 s away) gets the true file
-        page.clock.run_for(1_000)
-        page.wait_for_timeout(10)
+        run_for(page, 1_000)
         if cards(page)[0]["teacher"] == "T-Maths-A":
             break
     assert [c["teacher"] for c in cards(page)] == ["T-Maths-A", "T-Maths-B"]
@@ -456,8 +456,7 @@ def test_stale_marker_after_failed_polls_and_gone_after_a_success(
     assert text(page, "title") == "First"  # the last good data is still there
     page.unroute("**/manifest.json")
     for _ in range(40):  # the next retry (at most 30 s away) succeeds
-        page.clock.run_for(1_000)
-        page.wait_for_timeout(10)
+        run_for(page, 1_000)
         if not page.locator('[data-slot="stale"]').is_visible():
             break
     assert not page.locator('[data-slot="stale"]').is_visible()

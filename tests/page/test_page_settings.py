@@ -39,7 +39,7 @@ from schools import riyadh_school
 
 from publisher.build.source import DisplaySettings, LessonRow, Logo, NightHours, SchoolData
 from publisher.page import asset_build_hash, asset_files
-from testsupport.screens import emblem_png
+from testsupport.screens import emblem_png, run_for
 
 SUNDAY = dt.date(2026, 11, 22)
 MONDAY = SUNDAY + dt.timedelta(days=1)
@@ -455,8 +455,7 @@ def test_changed_settings_apply_with_the_next_manifest_without_a_reload(
     )
     site.add_school(changed, SUNDAY)
     for _ in range(150):  # the next poll is at most 105 s away
-        page.clock.run_for(1_000)
-        page.wait_for_timeout(5)
+        run_for(page, 1_000)
         if text(page, "revision") == "الإصدار 2":
             break
     assert text(page, "revision") == "الإصدار 2", "the changed manifest never arrived"
