@@ -229,6 +229,8 @@ def _lesson(row: LessonRow, change: SubstitutionRow | None) -> dict[str, Any]:
     entry["teacher"] = row.teacher
     if row.room:
         entry["room"] = row.room
+    if row.group:
+        entry["group"] = row.group
     if change is None:
         return entry
     if change.cancelled:

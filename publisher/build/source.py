@@ -58,8 +58,9 @@ class LessonRow(NamedTuple):
     period: int
     school_class: str
     subject: str
-    teacher: str
+    teacher: str  # several teachers are one text, "A, B"
     room: str = ""  # "": no room known
+    group: str = ""  # the part of the class taught (a group or division); "": the whole class
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,7 @@ def _load_lessons(
             Lesson.subject,
             Lesson.teacher,
             Lesson.room,
+            Lesson.group_label,
         ).where(Lesson.school_id.in_(ids)),
         Lesson.school_id,
         Lesson.weekday,
@@ -272,10 +273,12 @@ def _load_lessons(
     # Nine rows in ten of a batch: the loop names the columns in the select's
     # order, as looking each value up by name would slow the whole load (above).
     lessons: defaultdict[int, list[LessonRow]] = defaultdict(list)
-    for school_id, weekday, period, class_id, subject, teacher, room in connection.execute(query):
+    for school_id, weekday, period, class_id, subject, teacher, room, group in connection.execute(
+        query
+    ):
         lessons[school_id].append(
             LessonRow(
-                WEEKDAYS[weekday], period, classes[school_id][class_id], subject, teacher, room
+                WEEKDAYS[weekday], period, classes[school_id][class_id], subject, teacher, room, group
             )
         )
     return lessons

@@ -201,6 +201,8 @@ class Lesson(Base):
     # "": none known. The server default keeps working the inserts of outside
     # applications written before lessons had rooms.
     room: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # "": the whole class. Named `group_label`: GROUP is an SQL keyword.
+    group_label: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     school: Mapped[School] = relationship(back_populates="lessons")
     school_class: Mapped[SchoolClass] = relationship()

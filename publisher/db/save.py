@@ -251,6 +251,7 @@ def _collect_rows(
             "subject": x.subject,
             "teacher": x.teacher,
             "room": x.room,
+            "group_label": x.group,
         }
         for x in data.lessons
     )

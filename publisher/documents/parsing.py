@@ -164,7 +164,7 @@ def _lessons(
     lessons = []
     fields = ("day", "period", "class", "subject")
     known = set(classes)
-    optional = ("teacher", "room")
+    optional = ("teacher", "room", "group")
     for where, row in records(value, at, fields, optional, max_items=limits.LESSONS):
         day = weekday(row["day"], where.key("day"))
         if day not in planned:
@@ -197,6 +197,12 @@ def _lessons(
                 subject=text(row["subject"], where.key("subject")),
                 teacher=teacher(row.get("teacher", ""), where.key("teacher"), allow_empty=True),
                 room=room(row.get("room", ""), where.key("room"), allow_empty=True),
+                group=text(
+                    row.get("group", ""),
+                    where.key("group"),
+                    max_length=limits.SHORT_NAME_LENGTH,
+                    allow_empty=True,
+                ),
             )
         )
     return tuple(lessons)

@@ -81,6 +81,7 @@ def school_document(data: SchoolData) -> dict[str, Any]:
                 "teacher": x.teacher,
             }
             | ({"room": x.room} if x.room else {})
+            | ({"group": x.group} if x.group else {})
             for x in sorted(
                 data.lessons,
                 key=lambda x: (order[x.weekday], x.period, position.get(x.school_class, -1)),

@@ -25,6 +25,7 @@ from publisher.page import asset_files
 
 BASELINE = "0001_baseline"
 ROOMS = "0003_rooms_exams_display"
+GROUPS = "0004_lesson_groups"
 WINDOW = 8  # dates a manifest names with the default --days 7
 PER_SCHOOL = WINDOW + 2  # the day files, the manifest, the page
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js
@@ -61,8 +62,9 @@ def forget_revision(url: str) -> None:
     engine.dispose()
 
 
-ADDED_COLUMNS = {"target", "room"}
-"""Columns later migrations add to the baseline's tables (0002 targets, 0003 rooms)."""
+ADDED_COLUMNS = {"target", "room", "group_label"}
+"""Columns later migrations add to the baseline's tables (0002 targets, 0003 rooms,
+0004 lesson groups)."""
 
 
 def rows(url: str) -> dict[str, list[tuple]]:
@@ -308,7 +310,7 @@ def test_upgrading_a_0002_database_to_rooms_exams_and_display_keeps_every_row(cl
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == head_revision() == ROOMS
+    assert current_revision(open_engine(empty_url)) == head_revision() == GROUPS
     assert rows(empty_url) == before
     engine = create_engine(empty_url)
     with engine.begin() as connection:
@@ -322,3 +324,28 @@ def test_upgrading_a_0002_database_to_rooms_exams_and_display_keeps_every_row(cl
     assert (lesson_rooms, change_rooms) == ({""}, {None})
     result = cli("publish", "--changed", "--json")
     assert json.loads(result.stdout)["published"] == ["alpha", "beta"]
+
+
+def test_upgrading_a_0003_database_gives_every_lesson_the_whole_class_and_keeps_every_row(
+    cli, empty_url
+):
+    assert cli("db", "init").exit_code == 0
+    save(session_factory(open_engine(empty_url)), riyadh_school("alpha"))
+    assert cli("publish", "--all").exit_code == 0
+    migrate(empty_url, ROOMS, down=True)
+    before = rows(empty_url)
+
+    result = cli("db", "upgrade")
+
+    assert result.exit_code == 0, result.output
+    assert current_revision(open_engine(empty_url)) == GROUPS
+    assert rows(empty_url) == before
+    engine = create_engine(empty_url)
+    with engine.begin() as connection:
+        groups = set(connection.execute(text("SELECT group_label FROM lessons")).scalars())
+        # An edit made with plain SQL to the new column is noticed, as any other.
+        connection.execute(text("UPDATE lessons SET group_label = 'Boys' WHERE period_index = 1"))
+    engine.dispose()
+    assert groups == {""}
+    result = cli("publish", "--changed", "--json")
+    assert json.loads(result.stdout)["published"] == ["alpha"]
