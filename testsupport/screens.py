@@ -403,6 +403,7 @@ def wait_until(page: Page, expression: str, timeout: float = 10.0) -> Any:
 # answering, however quickly, the clock would time a fetch out that a real screen would
 # have got: so whoever moves a page's clock past a request lets the request finish first.
 
+
 class _InFlight:
     """A page's requests that have started and not yet finished or failed."""
 

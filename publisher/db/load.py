@@ -278,7 +278,13 @@ def _load_lessons(
     ):
         lessons[school_id].append(
             LessonRow(
-                WEEKDAYS[weekday], period, classes[school_id][class_id], subject, teacher, room, group
+                WEEKDAYS[weekday],
+                period,
+                classes[school_id][class_id],
+                subject,
+                teacher,
+                room,
+                group,
             )
         )
     return lessons
