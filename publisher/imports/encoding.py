@@ -61,8 +61,9 @@ def _decode(content: bytes, source: str, name: str) -> str:
     try:
         return content.decode(name)
     except UnicodeDecodeError as error:
+        byte = content[error.start]
         raise ValidationError(
-            f"{source}: not valid {name} (byte 0x{content[error.start]:02x} at offset {error.start})"
+            f"{source}: not valid {name} (byte 0x{byte:02x} at offset {error.start})"
         ) from None
 
 
