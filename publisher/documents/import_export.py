@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,13 +25,15 @@ _REASON_LENGTH = 200
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """What importing one file did: the school and its revision, or the one-line error."""
+    """What importing one file did: the school and its revision, or the one-line error;
+    `skipped` summarizes what another tool's export held that could not be imported."""
 
     path: str
     slug: str | None = None
     revision: int | None = None
     changed: bool = False
     error: str | None = None
+    skipped: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -59,7 +61,8 @@ def import_file(
     `kind` are passed to `read_document` (a document from standard input).
     """
     source = str(path)
-    try:
+
+    def save() -> ImportOutcome:
         folder = Path(path).parent
         data = parse_school(
             read_document(path, content, kind), source, lambda name: (folder / name).read_bytes()
@@ -67,6 +70,16 @@ def import_file(
         with transaction(sessions) as session:
             _check_key_is_free(session, data, source)
             _school_id, revision, changed = save_school(session, data)
+        return ImportOutcome(source, data.slug, revision, changed)
+
+    return guarded(source, save)
+
+
+def guarded(source: str, save: Callable[[], ImportOutcome]) -> ImportOutcome:
+    """What `save` returns, or the one-line error that stopped it (its transaction
+    rolled back: the file changed nothing)."""
+    try:
+        return save()
     except ValidationError as error:
         return ImportOutcome(source, error=str(error))
     except IntegrityError as error:
@@ -76,7 +89,6 @@ def import_file(
         # Validation should refuse whatever the database cannot hold. Should a value
         # slip through, it fails this file alone: the files after it still import.
         return ImportOutcome(source, error=f"{source}: could not be saved: {_reason(error)}")
-    return ImportOutcome(source, data.slug, revision, changed)
 
 
 def _reason(error: Exception) -> str:
