@@ -98,12 +98,15 @@ def _new_school(slug: str, new: NewSchool, source: str) -> SchoolData:
             f" {', '.join(missing)}"
         )
     assert new.name and new.timezone and new.locale
-    weekend = new.weekend or (
-        ("friday", "saturday") if new.locale == "ar" else ("saturday", "sunday")
-    )
+    weekend = new.weekend or default_weekend(new.locale)
     return SchoolData(
         slug=slug, name=new.name, timezone=new.timezone, locale=new.locale, weekend=weekend
     )
+
+
+def default_weekend(locale: str | None) -> tuple[str, ...]:
+    """A new school's weekend when `--weekend` is not given: by its locale."""
+    return ("friday", "saturday") if locale == "ar" else ("saturday", "sunday")
 
 
 def _combined(lessons: Sequence[WeeklyLesson], source: str) -> tuple[LessonRow, ...]:
