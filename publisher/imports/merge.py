@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from publisher.build.source import (
+    WEEKDAYS,
     BellScheduleRow,
     ExamRow,
     LessonRow,
@@ -168,7 +169,8 @@ def _with_bells(
         taken.add(period.index)
     periods = tuple(sorted(lessons + kept, key=lambda p: (p.start, p.index)))
     schedules = tuple(s for s in school.bell_schedules if s.name != name)
-    week = dict(school.week)
+    # A new school plans the imported bells on every school day.
+    week = dict(school.week) or {d: name for d in WEEKDAYS if d not in school.weekend}
     for day in days:
         if day in school.weekend:
             raise ValidationError(
@@ -176,8 +178,6 @@ def _with_bells(
                 " (is the first day of the week right? see --first-day)"
             )
         week[day] = name
-    if not school.week and not days:
-        week = {}
     return dataclasses.replace(
         school,
         bell_schedules=(*schedules, BellScheduleRow(name, periods)),
@@ -240,4 +240,5 @@ def _validated(school: SchoolData, source: str) -> SchoolData:
     try:
         return parse_school(school_document(school), source)
     except ValidationError as error:
-        raise ValidationError(f"the school would not be valid: {error}") from None
+        problem = str(error).removeprefix(f"{source}: ")
+        raise ValidationError(f"{source}: the school would not be valid: {problem}") from None
