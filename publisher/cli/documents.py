@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from pathlib import Path
 
 import click
 
@@ -20,9 +21,14 @@ from publisher.documents import (
     import_file,
 )
 from publisher.documents.parsing import LOCALES
-from publisher.errors import ValidationError
+from publisher.errors import ConfigError, ValidationError
 from publisher.imports.bells import read_bells
-from publisher.imports.formats import TIMETABLE_FORMATS, read_changes, read_timetable
+from publisher.imports.formats import (
+    TIMETABLE_FORMATS,
+    read_changes,
+    read_timetable,
+    write_template,
+)
 from publisher.imports.merge import NewSchool
 from publisher.imports.saving import apply_changes, import_timetable
 from publisher.imports.timetable import ReadOptions
@@ -250,4 +256,23 @@ def export_command(app: App, key: str, output_format: str) -> None:
     detail(f"exported {document['slug']} as {output_format}")
 
 
-COMMANDS = [import_command, export_command]
+@click.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@output_options
+def template_command(file: Path) -> None:
+    """Write a spreadsheet for a school to fill in: FILE.xlsx holds a Lessons and a
+    Changes sheet, with a sheet explaining each column; FILE.csv is one of the two
+    (Changes when its name holds "change", else Lessons).
+
+    Filled in, it imports with `publisher import --from spreadsheet FILE --school KEY`
+    (lessons) or `publisher import --changes FILE` (changes). See
+    docs/imports-spreadsheets.md. An existing FILE is replaced.
+    """
+    try:
+        write_template(file)
+    except OSError as problem:
+        raise ConfigError(f"{file}: cannot write: {problem.strerror or problem}") from None
+    say(f"wrote {file}")
+
+
+COMMANDS = [import_command, export_command, template_command]

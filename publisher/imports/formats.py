@@ -49,6 +49,11 @@ def read_changes(path: str, options: ReadOptions) -> ChangesRead:
     raise ValidationError(f"{path}: a changes file is .csv, .xlsx or an Untis export named GPU014…")
 
 
+def write_template(path: Path) -> None:
+    """A spreadsheet a school fills in: lessons and changes (see imports-spreadsheets.md)."""
+    _reader("spreadsheet", "write_template")(path)
+
+
 def _read(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
