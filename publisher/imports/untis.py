@@ -282,7 +282,7 @@ def _changes(record: Record, skipped: Skipped) -> list[Change]:
         return []
     if kind != CANCELLED and record.text(10) and record.text(10) != record.text(8):
         skipped.add(
-            "changes imported without their new subject",
+            "new subjects of substitutions, which show the timetable's subject",
             f"line {record.line}",
         )
     moved_room = room if room and room != record.text(12) else None

@@ -274,7 +274,7 @@ def test_what_a_change_cannot_show_is_summarised() -> None:
         "1 exams (type E), not changes to a lesson (line 6)",
         "1 lessons moved into a period (type F), which a change cannot add (line 8)",
         '1 substitutions by "+" (the class works alone), which a change cannot show (line 10)',
-        "1 changes imported without their new subject (line 11)",
+        "1 new subjects of substitutions, which show the timetable's subject (line 11)",
     )
 
 
