@@ -179,9 +179,6 @@ def _timetable(
         if not subject:
             skipped.add("records without a subject", f"line {record.line}")
             continue
-        if weekday not in options.school_days:
-            skipped.add(f"records on {weekday}, not a school day", f"line {record.line}")
-            continue
         key = (number, day, period, school_class, subject)
         if key not in lessons:
             group = groups.get((number, school_class, subject), "")

@@ -90,10 +90,10 @@ def test_without_gpu002_the_same_lessons_have_no_groups() -> None:
     assert {lesson.group for lesson in without.lessons} == {""}
 
 
-def test_records_without_a_class_or_on_a_day_off_are_reported_not_imported() -> None:
+def test_records_without_a_class_or_a_subject_are_reported_not_imported() -> None:
     assert arabic().skipped == (
         "1 records without a class (line 12)",
-        "1 records on friday, not a school day (line 13)",
+        "1 records without a subject (line 13)",
     )
 
 
@@ -106,9 +106,15 @@ def test_day_numbers_count_from_the_schools_first_day_unless_the_first_day_is_gi
 
     assert days(sunday_first) == ["sunday", "monday", "sunday", "tuesday"]
     assert days(monday_first) == ["monday", "tuesday", "monday", "wednesday"]
-    # Day 6 is Saturday from Monday on: still not a school day; Friday now is.
-    assert monday_first.skipped[1] == "1 records on saturday, not a school day (line 13)"
-    assert len(monday_first.lessons) == 9
+
+
+def test_a_lesson_on_a_day_off_is_read_for_the_school_to_refuse() -> None:
+    sixth_day = b'1,"5a","Hu","M","R1",6,2,,'
+
+    timetable = read_untis([("GPU001.TXT", sixth_day)], ReadOptions())
+
+    assert [lesson.weekday for lesson in timetable.lessons] == ["friday"]
+    assert timetable.skipped == ()
 
 
 def test_files_not_named_gpu001_or_gpu002_are_told_apart_by_their_number_of_fields() -> None:
@@ -120,13 +126,13 @@ def test_files_not_named_gpu001_or_gpu002_are_told_apart_by_their_number_of_fiel
     assert in_order == reversed_
     assert in_order.source == "plan.txt"
     assert in_order.classes == ("1.A", "2.B")
-    assert len(in_order.lessons) == 4
+    assert len(in_order.lessons) == 5
     assert lessons_of(in_order, "2.B") == [
         WeeklyLesson(
             "monday", 1, "2.B", "Matematika", ("Šťastná", "Łukasz"), ("Učebna 2",), "skupina 1"
-        )
+        ),
+        WeeklyLesson("friday", 1, "2.B", "Tělocvik", ("Dvořák",), ("Hřiště",)),
     ]
-    assert in_order.skipped == ("1 records on saturday, not a school day (line 6)",)
 
 
 def test_a_quoted_field_may_hold_the_separator_and_doubled_quotes() -> None:

@@ -39,7 +39,7 @@ def test_a_timetable_imports_with_the_bells_file_and_reports_what_it_left_out(cl
     assert result.stderr.splitlines() == [
         "imported al-noor (revision 1)",
         "  not imported: 1 records without a class (line 12)",
-        "  not imported: 1 records on friday, not a school day (line 13)",
+        "  not imported: 1 records without a subject (line 13)",
     ]
     exported = cli("export", "--school", "al-noor").stdout
     assert exported.count("{day: ") == 8  # nine lessons, the coupled two made one
@@ -59,6 +59,23 @@ def test_the_same_export_again_changes_nothing(cli, bells):
     assert again.exit_code == 0
     assert again.stderr.splitlines()[0] == "unchanged al-noor (revision 1)"
     assert cli("export", "--school", "al-noor").stdout == before
+
+
+def test_a_week_untis_numbers_from_monday_imports_with_first_day_monday(cli, bells):
+    import_timetable(cli, bells, *NEW_SCHOOL)
+    monday_first = str(DATA / "monday-first" / "GPU001.TXT")
+
+    result = cli(
+        "import", "--from", "untis", monday_first, "--school", "al-noor", "--first-day", "monday",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    lessons = cli("export", "--school", "al-noor").stdout.split("lessons:\n")[1].split("subst")[0]
+    assert lessons.splitlines() == [
+        "- {day: sunday, period: 1, class: 7أ, subject: رياضيات, teacher: أحمد, room: م1}",
+        "- {day: monday, period: 1, class: 7أ, subject: علوم, teacher: سارة, room: مختبر}",
+        "- {day: thursday, period: 2, class: 7ب, subject: لغة عربية, teacher: خالد, room: م2}",
+    ]
 
 
 def test_the_days_changes_apply_to_the_school_and_list_what_they_cannot_show(cli, bells):
@@ -95,6 +112,11 @@ def test_the_days_changes_apply_to_the_school_and_list_what_they_cannot_show(cli
             'GPU001-day.TXT, line 3, field 6 (day): "9" is not a day of the week (1 to 7)',
         ),
         (
+            ("--from", "untis", str(DATA / "monday-first" / "GPU001.TXT")),
+            'saturday period 1: school "al-noor" plans no bell schedule on saturday'
+            " (give the bells with --bells, or check --first-day)",
+        ),
+        (
             ("--changes", str(DATA / "malformed" / "GPU014-date.TXT")),
             'GPU014-date.TXT, line 1, field 2 (date): "20261306" is not a date (YYYYMMDD)',
         ),
@@ -103,7 +125,7 @@ def test_the_days_changes_apply_to_the_school_and_list_what_they_cannot_show(cli
             "GPU014.TXT: not UTF-8 (byte 0x",
         ),
     ],
-    ids=["timetable", "changes", "changes without their encoding"],
+    ids=["timetable", "days from Monday", "changes", "changes without their encoding"],
 )
 def test_a_malformed_file_is_one_line_and_leaves_the_export_identical(
     cli, bells, arguments: tuple[str, ...], message: str
