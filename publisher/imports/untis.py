@@ -185,7 +185,7 @@ def _timetable(
             lessons[key] = _Lesson(weekday, period, school_class, subject, group)
         lessons[key].add(record.text(3), record.text(5))
     weekly = tuple(lesson.weekly() for lesson in lessons.values())
-    classes = sorted({lesson.school_class for lesson in weekly}, key=_natural)
+    classes = sorted({lesson.school_class for lesson in weekly}, key=lambda n: (_natural(n), n))
     return Timetable(
         source=records[0].source,
         classes=tuple(classes),
@@ -198,7 +198,7 @@ def _timetable(
 def _natural(name: str) -> tuple[tuple[int, int | str], ...]:
     """Sorts class names as people do: 5a, 5b, 10a (GPU001 keeps no class order)."""
     parts = re.split(r"(\d+)", name.casefold())
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts if part)
+    return tuple((0, int(part)) if part.isdecimal() else (1, part) for part in parts if part)
 
 
 def _classes(text: str) -> list[str]:

@@ -52,6 +52,15 @@ def test_the_records_of_one_lesson_in_one_period_are_one_lesson_per_class() -> N
     ]
 
 
+def test_classes_are_sorted_by_name_with_numbers_by_their_value() -> None:
+    records = [f'{n},"{name}","Hu","M","R1",1,1,,' for n, name in enumerate(["10a", "5b", "5a"])]
+    content = "\n".join(records).encode()
+
+    timetable = read_untis([("GPU001.TXT", content)], ReadOptions())
+
+    assert timetable.classes == ("5a", "5b", "10a")
+
+
 def test_two_teachers_or_two_rooms_of_a_lesson_are_gathered_in_it() -> None:
     timetable = arabic()
 
