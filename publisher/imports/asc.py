@@ -32,6 +32,10 @@ MAX_DAYS = len(WEEKDAYS)
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _DOCTYPE = re.compile(r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE", re.S | re.I)
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
+_CUT_SHORT = frozenset(
+    getattr(expat_errors, name)
+    for name in ("XML_ERROR_NO_ELEMENTS", "XML_ERROR_UNCLOSED_TOKEN", "XML_ERROR_PARTIAL_CHAR")
+)
 _PLAIN_ID = re.compile(r"[\w*.#-]+")
 
 
@@ -58,7 +62,7 @@ def read_asc(content: bytes, source: str, options: ReadOptions) -> Timetable:
         weekly.extend(reading.card_lessons(number, card, skipped))
     order = {name: index for index, name in enumerate(classes.values())}
     position = reading.days.position
-    weekly.sort(key=lambda l: (order[l.school_class], position[l.weekday], l.period))
+    weekly.sort(key=lambda w: (order[w.school_class], position[w.weekday], w.period))
     return Timetable(
         source=source,
         classes=tuple(classes.values()),
@@ -88,6 +92,8 @@ def _parse(content: bytes, source: str, encoding: str | None) -> ET.Element:
     except ET.ParseError as error:
         line, column = error.position
         reason = expat_errors.messages.get(error.code, "not well-formed")
+        if reason in _CUT_SHORT:
+            reason += ": the file seems cut short"
         raise ValidationError(
             f"{source}: not well-formed XML at line {line}, column {column + 1} ({reason})"
         ) from None
@@ -270,8 +276,8 @@ class _DayList:
             bits = _check_bits(export, bits.strip(), where, "days")
             if len(bits) != self.length:
                 export.fail(
-                    f"{where}: days={quote(bits)} has {len(bits)} days, the file's day"
-                    f" strings {self.length}"
+                    f"{where}: days={quote(bits)} has {len(bits)} days where the file's"
+                    f" day strings have {self.length}"
                 )
             return [index for index, bit in enumerate(bits) if bit == "1"]
         number = export.required(card, "day", where).strip()
@@ -304,9 +310,9 @@ def _day_length(export: _Export, lengths: set[int]) -> int:
 
 def _first_day(export: _Export, named: list[tuple[int, str, str]]) -> str | None:
     """The week's first day as the file's day names tell it; None when they say nothing."""
-    firsts = {
-        WEEKDAYS[(WEEKDAYS.index(day) - position) % 7]: where for position, day, where in named
-    }
+    firsts: dict[str, str] = {}  # a first day: the first definition that implies it
+    for position, day, where in named:
+        firsts.setdefault(WEEKDAYS[(WEEKDAYS.index(day) - position) % 7], where)
     if len(firsts) > 1:
         (one, first_where), (other, other_where) = list(firsts.items())[:2]
         export.fail(
