@@ -377,15 +377,15 @@ class _Rotation:
             if bit == "1"
         ]
         if not inside:
-            return f"cards in no {self.kind}, not imported"
+            return f"cards in no {self.kind}"
         option = f"--{self.kind} {inside[0]}"
         if self.kind == "week":
             return (
-                f"cards in week {', '.join(inside)}, not imported (no week rotation):"
+                f"cards in week {', '.join(inside)} (no week rotation):"
                 f" {option} imports that week"
             )
         return (
-            f"cards in term {', '.join(inside)}, not imported (one term at a time):"
+            f"cards in term {', '.join(inside)} (one term at a time):"
             f" {option} imports that term"
         )
 
@@ -577,7 +577,7 @@ class _Reading:
         where = f"card {number} (lesson {_ident(lesson_id)})"
         lesson = self.lessons.get(lesson_id)
         if lesson is None:
-            skipped.add("cards of a lesson that is not in the file, not imported", where)
+            skipped.add("cards of a lesson that is not in the file", where)
             return []
         period = self._period(card, where)
         positions = self.days.of_card(export, card, where)
@@ -621,11 +621,11 @@ class _Reading:
 
     def _skip_reason(self, lesson: _Lesson, period: int, positions: list[int]) -> str | None:
         if self.bells[period] is None:
-            return f"cards in period {period}, which has no clock times, not imported"
+            return f"cards in period {period}, which has no clock times"
         if not lesson.classes:
-            return "cards of a lesson with no class, not imported"
+            return "cards of a lesson with no class"
         if not positions:
-            return "cards on no day, not imported"
+            return "cards on no day"
         off = [
             self.days.weekdays[p]
             for p in positions
@@ -633,7 +633,7 @@ class _Reading:
         ]
         if off:
             return (
-                f"cards on {', '.join(off)}, not a school day, not imported:"
+                f"cards on {', '.join(off)}, not a school day:"
                 " check --first-day and the school's weekend"
             )
         return None

@@ -72,7 +72,7 @@ def test_every_card_becomes_a_lesson_per_class_and_day_and_the_untimed_period_is
     timetable = read("school-2012.xml")
     assert len(timetable.lessons) == 9  # 9 cards, one of two classes, one in untimed period 8
     assert timetable.skipped == (
-        "1 cards in period 8, which has no clock times, not imported (card 9 (lesson L7))",
+        "1 cards in period 8, which has no clock times (card 9 (lesson L7))",
     )
 
 
@@ -169,7 +169,7 @@ def test_the_day_names_set_the_first_day_even_for_a_monday_to_friday_school() ->
     timetable = read("school-2012.xml", ReadOptions(school_days=MONDAY_TO_FRIDAY))
     assert len(timetable.lessons) == 7  # the two Sunday cards are not on a school day
     assert timetable.skipped[0] == (
-        "2 cards on sunday, not a school day, not imported: check --first-day and the"
+        "2 cards on sunday, not a school day: check --first-day and the"
         " school's weekend (card 1 (lesson L1), card 8 (lesson L6))"
     )
 
@@ -233,7 +233,7 @@ def test_a_friday_lesson_is_reported_for_a_school_whose_weekend_is_friday() -> N
     timetable = read("old-variant.xml")  # the default school week, Sunday to Thursday
     assert len(timetable.lessons) == 4
     assert timetable.skipped == (
-        "1 cards on friday, not a school day, not imported: check --first-day and the"
+        "1 cards on friday, not a school day: check --first-day and the"
         " school's weekend (card 5 (lesson 3))",
     )
 
@@ -256,7 +256,7 @@ def test_a_day_number_not_among_the_days_is_an_error() -> None:
             None,
             ["History", "Geography"],
             [
-                "3 cards in week B, not imported (no week rotation): --week B imports that week (card 3 (lesson L3), card 4 (lesson L3), card 5 (lesson L4))",
+                "3 cards in week B (no week rotation): --week B imports that week (card 3 (lesson L3), card 4 (lesson L3), card 5 (lesson L4))",
             ],
         ),
         (
@@ -264,8 +264,8 @@ def test_a_day_number_not_among_the_days_is_an_error() -> None:
             None,
             ["History", "Art", "Art"],
             [
-                "1 cards in week A, not imported (no week rotation): --week A imports that week (card 2 (lesson L2))",
-                "1 cards in term Spring, not imported (one term at a time): --term Spring imports that term (card 5 (lesson L4))",
+                "1 cards in week A (no week rotation): --week A imports that week (card 2 (lesson L2))",
+                "1 cards in term Spring (one term at a time): --term Spring imports that term (card 5 (lesson L4))",
             ],
         ),
         (
@@ -273,7 +273,7 @@ def test_a_day_number_not_among_the_days_is_an_error() -> None:
             "spring",
             ["History", "Art", "Art", "Drama"],
             [
-                "1 cards in week A, not imported (no week rotation): --week A imports that week (card 2 (lesson L2))",
+                "1 cards in week A (no week rotation): --week A imports that week (card 2 (lesson L2))",
             ],
         ),
         (
@@ -281,7 +281,7 @@ def test_a_day_number_not_among_the_days_is_an_error() -> None:
             "2",
             ["History", "Art", "Art", "Drama"],
             [
-                "1 cards in week A, not imported (no week rotation): --week A imports that week (card 2 (lesson L2))",
+                "1 cards in week A (no week rotation): --week A imports that week (card 2 (lesson L2))",
             ],
         ),
     ],
@@ -325,7 +325,7 @@ def test_a_card_of_a_lesson_not_in_the_file_is_skipped_and_reported() -> None:
     timetable = read("orphan-card.xml")
     assert len(timetable.lessons) == 2
     assert timetable.skipped[-1] == (
-        "1 cards of a lesson that is not in the file, not imported (card 6 (lesson L9))"
+        "1 cards of a lesson that is not in the file (card 6 (lesson L9))"
     )
 
 
