@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
 from publisher.errors import ValidationError
 from publisher.imports.asc import read_asc
@@ -483,3 +484,110 @@ def test_a_windows_1256_file_without_a_declaration_asks_for_its_encoding() -> No
     )
     assert error_of("school.xml", content=undeclared).startswith("school.xml: not UTF-8 (byte 0x")
     assert len(read("school.xml", ReadOptions(encoding="windows-1256"), undeclared).lessons) == 9
+
+
+# Through the command line, on SQLite and PostgreSQL -------------------------------------
+
+NEW_SCHOOL = ("--name", "مدرسة النور", "--timezone", "Asia/Riyadh", "--locale", "ar")
+
+
+def import_asc(cli, name: str, *options: str, school: str = "al-noor"):
+    return cli("import", "--from", "asc", str(DATA / name), "--school", school, *options)
+
+
+def exported(cli, school: str = "al-noor") -> str:
+    result = cli("export", "--school", school)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_an_import_creates_the_schools_classes_bells_and_lessons(cli) -> None:
+    result = import_asc(cli, "school-2012.xml", *NEW_SCHOOL)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "imported al-noor (revision 1)\n"
+        "  not imported: 1 cards in period 8, which has no clock times (card 9 (lesson L7))\n"
+    )
+    school = yaml.safe_load(exported(cli))
+    assert school["classes"] == ["9أ", "10أ", "10ب"]
+    assert [(p["index"], p["label"], p["start"]) for p in school["bell_schedules"]["regular"]] == [
+        (1, "الحصة الأولى", "07:00"),
+        (2, "الحصة الثانية", "07:50"),
+        (3, "Period 3", "08:40"),
+        (4, "الحصة الرابعة", "09:45"),
+    ]
+    # 9 lessons read; the two groups of 10أ on Wednesday, period 3, are one lesson of the school.
+    assert len(school["lessons"]) == 8
+    assert {
+        "day": "tuesday",
+        "period": 4,
+        "class": "10ب",
+        "subject": "التربية البدنية",
+        "teacher": "خالد العتيبي, نورة الشهري",
+        "room": "الملعب",
+    } in school["lessons"]
+
+
+def test_an_identical_import_is_unchanged_and_bumps_no_revision(cli) -> None:
+    import_asc(cli, "school-2012.xml", *NEW_SCHOOL)
+    before = exported(cli)
+
+    again = import_asc(cli, "school-2012.xml")
+    in_windows_1256 = import_asc(cli, "school-2012-windows-1256.xml")
+
+    for result in (again, in_windows_1256):
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.startswith("unchanged al-noor (revision 1)\n")
+    assert exported(cli) == before
+
+
+def test_the_week_chosen_on_the_command_line_is_the_one_imported(cli) -> None:
+    new = ("--name", "Hillside", "--timezone", "Europe/London", "--locale", "en")
+    result = import_asc(cli, "ab-weeks.xml", *new, "--week", "B", school="hillside")
+
+    assert result.exit_code == 0, result.stderr
+    lessons = yaml.safe_load(exported(cli, "hillside"))["lessons"]
+    assert [(lesson["day"], lesson["period"], lesson["subject"]) for lesson in lessons] == [
+        ("monday", 1, "History"),
+        ("monday", 2, "Art"),
+        ("tuesday", 1, "Art"),
+    ]
+    assert (
+        "  not imported: 1 cards in week A (no week rotation): --week A imports that week"
+        in result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "truncated.xml",
+        "wrong-root.xml",
+        "unknown-ids.xml",
+        "overlapping-periods.xml",
+        "impossible-day.xml",
+    ],
+)
+def test_bad_input_exits_1_with_one_line_and_changes_nothing(cli, name: str) -> None:
+    import_asc(cli, "school-2012.xml", *NEW_SCHOOL)
+    before = exported(cli)
+
+    result = import_asc(cli, name)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {DATA / name}: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert exported(cli) == before
+
+
+def test_an_imported_school_exported_and_imported_back_is_unchanged(cli, tmp_path) -> None:
+    import_asc(cli, "school-2012.xml", *NEW_SCHOOL)
+    document = tmp_path / "al-noor.yaml"
+    document.write_text(exported(cli), encoding="utf-8")
+
+    result = cli("import", str(document))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "unchanged al-noor (revision 1)\n"
+    assert import_asc(cli, "school-2012.xml").stderr.startswith("unchanged al-noor (revision 1)\n")
