@@ -362,8 +362,8 @@ class _Rotation:
         _check_bits(export, bits, where, attribute)
         if self.defs and len(bits) != len(self.names):
             export.fail(
-                f"{where}: {attribute}={quote(bits)} has {len(bits)} {attribute},"
-                f" the {attribute}defs {len(self.names)}"
+                f"{where}: {attribute}={quote(bits)} has {len(bits)} {attribute} where"
+                f" the {attribute}defs have {len(self.names)}"
             )
         return bits
 

@@ -252,47 +252,12 @@ def test_a_day_number_not_among_the_days_is_an_error() -> None:
 @pytest.mark.parametrize(
     ("week", "term", "imported", "skipped"),
     [
-        (
-            None,
-            None,
-            ["History", "Geography"],
-            [
-                "3 cards in week B (no week rotation): --week B imports that week (card 3 (lesson L3), card 4 (lesson L3), card 5 (lesson L4))",
-            ],
-        ),
-        (
-            "B",
-            None,
-            ["History", "Art", "Art"],
-            [
-                "1 cards in week A (no week rotation): --week A imports that week (card 2 (lesson L2))",
-                "1 cards in term Spring (one term at a time): --term Spring imports that term (card 5 (lesson L4))",
-            ],
-        ),
-        (
-            "2",
-            "spring",
-            ["History", "Art", "Art", "Drama"],
-            [
-                "1 cards in week A (no week rotation): --week A imports that week (card 2 (lesson L2))",
-            ],
-        ),
-        (
-            "Week B",
-            "2",
-            ["History", "Art", "Art", "Drama"],
-            [
-                "1 cards in week A (no week rotation): --week A imports that week (card 2 (lesson L2))",
-            ],
-        ),
+        pytest.param(None, None, ["History", "Geography"], ["3 cards in week B (no week rotation): --week B imports that week (card 3 (lesson L3), card 4 (lesson L3), card 5 (lesson L4))"], id="the-first-week-and-term-by-default"),
+        pytest.param("B", None, ["History", "Art", "Art"], ["1 cards in week A (no week rotation): --week A imports that week (card 2 (lesson L2))", "1 cards in term Spring (one term at a time): --term Spring imports that term (card 5 (lesson L4))"], id="week-B-by-its-short-name"),
+        pytest.param("2", "spring", ["History", "Art", "Art", "Drama"], ["1 cards in week A (no week rotation): --week A imports that week (card 2 (lesson L2))"], id="week-and-term-by-number-and-name"),
+        pytest.param("Week B", "2", ["History", "Art", "Art", "Drama"], ["1 cards in week A (no week rotation): --week A imports that week (card 2 (lesson L2))"], id="week-by-its-full-name"),
     ],
-    ids=[
-        "first week and term by default",
-        "week B by its short name",
-        "week and term by number or name",
-        "week by its full name",
-    ],
-)
+)  # fmt: skip
 def test_one_week_and_one_term_are_imported_and_the_others_reported(
     week: str | None, term: str | None, imported: list[str], skipped: list[str]
 ) -> None:
@@ -333,26 +298,13 @@ def test_a_card_of_a_lesson_not_in_the_file_is_skipped_and_reported() -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        (
-            "truncated.xml",
-            "truncated.xml: not well-formed XML at line 43, column 5 (unclosed token: the file seems cut short)",
-        ),
-        (
-            "wrong-root.xml",
-            "wrong-root.xml: the root element is <schedule>, not <timetable>: not an aSc Timetables XML export",
-        ),
-        ("unknown-ids.xml", "unknown-ids.xml: lesson L2: teacher T7 is not in the file"),
-        (
-            "overlapping-periods.xml",
-            "overlapping-periods.xml: periods 1 (08:45-09:45) and 2 (09:30-10:30) overlap",
-        ),
-        (
-            "impossible-day.xml",
-            'impossible-day.xml: card 4 (lesson L3): days="0100" has 4 days where the file\'s day strings have 5',
-        ),
+        pytest.param("truncated.xml", "truncated.xml: not well-formed XML at line 43, column 5 (unclosed token: the file seems cut short)", id="truncated"),
+        pytest.param("wrong-root.xml", "wrong-root.xml: the root element is <schedule>, not <timetable>: not an aSc Timetables XML export", id="wrong-root"),
+        pytest.param("unknown-ids.xml", "unknown-ids.xml: lesson L2: teacher T7 is not in the file", id="unknown-ids"),
+        pytest.param("overlapping-periods.xml", "overlapping-periods.xml: periods 1 (08:45-09:45) and 2 (09:30-10:30) overlap", id="overlapping-periods"),
+        pytest.param("impossible-day.xml", 'impossible-day.xml: card 4 (lesson L3): days="0100" has 4 days where the file\'s day strings have 5', id="impossible-day-string"),
     ],
-    ids=["truncated", "wrong root", "unknown ids", "overlapping periods", "impossible day string"],
-)
+)  # fmt: skip
 def test_each_malformed_sample_is_refused_with_one_line(name: str, message: str) -> None:
     assert error_of(name) == message
 
@@ -360,96 +312,23 @@ def test_each_malformed_sample_is_refused_with_one_line(name: str, message: str)
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        (
-            'period="1" days="01000" weeks="01"',
-            'period="1" days="01200" weeks="01"',
-            'card 4 (lesson L3): days="01200" is not a string of 0s and 1s',
-        ),
-        (
-            '<daysdef id="D1" name="Monday" short="Mo" days="10000"/>',
-            '<daysdef id="D1" name="Monday" short="Mo" days="1000"/>',
-            "the day definitions disagree on the number of days ([4, 5])",
-        ),
-        (
-            'starttime="08:45" endtime="09:45"',
-            'starttime="09:45" endtime="08:45"',
-            "period 1 ends (08:45) before it starts (09:45)",
-        ),
-        (
-            'starttime="08:45" endtime="09:45"',
-            'starttime="08:45" endtime="9.45"',
-            'period 1: endtime="9.45" is not a time like 8:00',
-        ),
-        (
-            '<period period="2" name',
-            '<period period="1" name',
-            "period 1 is listed twice in <periods>",
-        ),
-        (
-            '<lesson id="L3" subjectid="S3"',
-            '<lesson id="L3"',
-            "lesson L3 has no subjectid= attribute",
-        ),
-        (
-            '<lesson id="L3" subjectid="S3" classids="C1"',
-            '<lesson id="L3" subjectid="S3" classids="C1,C5"',
-            "lesson L3: class C5 is not in the file",
-        ),
-        (
-            '<lesson id="L3" subjectid="S3"',
-            '<lesson id="L3" subjectid="S9"',
-            "lesson L3: subject S9 is not in the file",
-        ),
-        (
-            'weeksdefid="W2" termsdefid="T2"',
-            'weeksdefid="W7" termsdefid="T2"',
-            "lesson L4: weeksdef W7 is not in the file",
-        ),
-        (
-            '<card lessonid="L1" period="1"',
-            '<card lessonid="L1"',
-            "card 1 (lesson L1) has no period= attribute",
-        ),
-        (
-            '<card lessonid="L1" period="1"',
-            '<card lessonid="L1" period="7"',
-            'card 1 (lesson L1): period="7" is not one of the file\'s <periods>',
-        ),
-        (
-            'days="10000" weeks="10" terms="11" classroomids="R1"',
-            'days="10000" weeks="10" terms="11" classroomids="R9"',
-            "card 2 (lesson L2): classroom R9 is not in the file",
-        ),
-        (
-            'days="10000" weeks="10"',
-            'days="10000" weeks="100"',
-            'card 2 (lesson L2): weeks="100" has 3 weeks, the weeksdefs 2',
-        ),
-        (
-            '<class id="C1" name="8X" short="8X"/>',
-            '<class id="C1" name="8X"/><class id="C2" name="8X"/>',
-            'classes C1 and C2 are both named "8X"',
-        ),
-        ("<cards ", "<cardz ", "has no <cards> collection: not a complete timetable export"),
+        pytest.param('period="1" days="01000" weeks="01"', 'period="1" days="01200" weeks="01"', 'card 4 (lesson L3): days="01200" is not a string of 0s and 1s', id="a-day-string-not-of-0s-and-1s"),
+        pytest.param('name="Monday" short="Mo" days="10000"', 'name="Monday" short="Mo" days="1000"', "the day definitions disagree on the number of days ([4, 5])", id="daysdefs-of-different-lengths"),
+        pytest.param('starttime="08:45" endtime="09:45"', 'starttime="09:45" endtime="08:45"', "period 1 ends (08:45) before it starts (09:45)", id="an-end-before-the-start"),
+        pytest.param('starttime="08:45" endtime="09:45"', 'starttime="08:45" endtime="9.45"', 'period 1: endtime="9.45" is not a time like 8:00', id="not-a-time"),
+        pytest.param('<period period="2" name', '<period period="1" name', "period 1 is listed twice in <periods>", id="a-period-twice"),
+        pytest.param('<lesson id="L3" subjectid="S3"', '<lesson id="L3"', "lesson L3 has no subjectid= attribute", id="a-missing-attribute"),
+        pytest.param('<lesson id="L3" subjectid="S3" classids="C1"', '<lesson id="L3" subjectid="S3" classids="C1,C5"', "lesson L3: class C5 is not in the file", id="an-unknown-class"),
+        pytest.param('<lesson id="L3" subjectid="S3"', '<lesson id="L3" subjectid="S9"', "lesson L3: subject S9 is not in the file", id="an-unknown-subject"),
+        pytest.param('weeksdefid="W2" termsdefid="T2"', 'weeksdefid="W7" termsdefid="T2"', "lesson L4: weeksdef W7 is not in the file", id="an-unknown-weeksdef"),
+        pytest.param('<card lessonid="L1" period="1"', '<card lessonid="L1"', "card 1 (lesson L1) has no period= attribute", id="a-card-without-period"),
+        pytest.param('<card lessonid="L1" period="1"', '<card lessonid="L1" period="7"', 'card 1 (lesson L1): period="7" is not one of the file\'s <periods>', id="a-card-in-an-unknown-period"),
+        pytest.param('weeks="10" terms="11" classroomids="R1"', 'weeks="10" terms="11" classroomids="R9"', "card 2 (lesson L2): classroom R9 is not in the file", id="a-card-in-an-unknown-room"),
+        pytest.param('days="10000" weeks="10"', 'days="10000" weeks="100"', 'card 2 (lesson L2): weeks="100" has 3 weeks where the weeksdefs have 2', id="a-weeks-string-too-long"),
+        pytest.param('<class id="C1" name="8X" short="8X"/>', '<class id="C1" name="8X"/><class id="C2" name="8X"/>', 'classes C1 and C2 are both named "8X"', id="two-classes-of-one-name"),
+        pytest.param("<cards ", "<cardz ", "has no <cards> collection: not a complete timetable export", id="no-cards"),
     ],
-    ids=[
-        "day string not of 0s and 1s",
-        "daysdefs of different lengths",
-        "end before start",
-        "not a time",
-        "period twice",
-        "missing attribute",
-        "unknown class",
-        "unknown subject",
-        "unknown weeksdef",
-        "card without period",
-        "card in unknown period",
-        "card in unknown room",
-        "weeks string too long",
-        "two classes of one name",
-        "no cards",
-    ],
-)
+)  # fmt: skip
 def test_each_mistake_is_one_line_naming_the_element_and_its_id(
     old: str, new: str, message: str
 ) -> None:
