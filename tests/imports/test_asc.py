@@ -185,14 +185,30 @@ def test_first_day_given_wins_over_the_day_names() -> None:
     ]
 
 
+def in_french(monday: str = "Lundi") -> bytes:
+    """ab-weeks.xml with its days named in French (no weekday the reader knows),
+    and the Monday named `monday`."""
+    content = edited("ab-weeks.xml", 'name="Monday"', f'name="{monday}"')
+    for english, french in [
+        ("Tuesday", "Mardi"),
+        ("Wednesday", "Mercredi"),
+        ("Thursday", "Jeudi"),
+        ("Friday", "Vendredi"),
+    ]:
+        content = content.replace(f'name="{english}"'.encode(), f'name="{french}"'.encode())
+    return content
+
+
+@pytest.mark.parametrize("monday", ["Monday", "MON", "الاثنين", "الإثنين", "يوم الاثنين"])
+def test_one_day_named_in_english_or_arabic_is_enough_to_set_the_first_day(monday: str) -> None:
+    timetable = read(
+        "ab-weeks.xml", content=in_french(monday)
+    )  # the default school week starts on Sunday
+    assert {lesson.weekday for lesson in timetable.lessons} == {"monday"}
+
+
 def test_without_day_names_the_first_school_day_is_position_0() -> None:
-    unnamed = edited("ab-weeks.xml", 'name="Monday" short="Mo"', 'name="Lundi" short="Lu"')
-    unnamed = unnamed.replace(b'name="Tuesday"', b'name="Mardi"').replace(
-        b'name="Wednesday"', b'name="Mercredi"'
-    )
-    unnamed = unnamed.replace(b'name="Thursday"', b'name="Jeudi"').replace(
-        b'name="Friday"', b'name="Vendredi"'
-    )
+    unnamed = in_french()
     assert {lesson.weekday for lesson in read("ab-weeks.xml", content=unnamed).lessons} == {
         "sunday"
     }
