@@ -4,7 +4,8 @@ The samples in tests/data/asc/ are small exports written from the format's
 documented structure: `school-2012.xml` (the 2012 variant, Arabic names, Sunday to
 Thursday; the same in windows-1256), `old-variant.xml` (`<days>` and `day=`),
 `ab-weeks.xml` (an A/B week rotation and two terms), and one malformed file of each
-kind.
+kind. The last tests import them through the command line (`publisher import
+--from asc`) into SQLite and PostgreSQL.
 """
 
 # ruff: noqa: E501  (the tables keep one case per line, so each reads as one rule)
@@ -16,6 +17,10 @@ import datetime as dt
 import pytest
 import yaml
 
+from publisher.build.day import build_day
+from publisher.db import transaction
+from publisher.db.load import load_schools
+from publisher.db.lookup import find_school_by_key
 from publisher.errors import ValidationError
 from publisher.imports.asc import read_asc
 from publisher.imports.timetable import Bell, ReadOptions, Timetable, WeeklyLesson, school_days
@@ -486,3 +491,30 @@ def test_an_imported_school_exported_and_imported_back_is_unchanged(cli, tmp_pat
     assert result.exit_code == 0, result.stderr
     assert result.stderr == "unchanged al-noor (revision 1)\n"
     assert import_asc(cli, "school-2012.xml").stderr.startswith("unchanged al-noor (revision 1)\n")
+
+
+def test_the_day_file_after_an_import_shows_the_lesson_of_the_export(cli, sessions) -> None:
+    import_asc(cli, "school-2012.xml", *NEW_SCHOOL)
+    with transaction(sessions) as session:
+        found = find_school_by_key(session, "al-noor")
+        assert found is not None
+        [school] = load_schools(session, [found.id])
+
+    tuesday = build_day(school, dt.date(2026, 11, 24)).document  # days="00100": the third day
+    [fourth] = [period for period in tuesday["periods"] if period["index"] == 4]
+    assert (fourth["start"], fourth["starts_at"]) == ("09:45", "2026-11-24T06:45:00Z")
+    assert fourth["lessons"] == [
+        {
+            "class": cls,
+            "subject": "التربية البدنية",
+            "teacher": "خالد العتيبي, نورة الشهري",
+            "room": "الملعب",
+        }
+        for cls in ("10أ", "10ب")
+    ]
+    wednesday = build_day(school, dt.date(2026, 11, 25)).document
+    [third] = [period for period in wednesday["periods"] if period["index"] == 3]
+    assert third["lessons"] == [
+        {"class": "10أ", "subject": "العلوم / الحاسب الآلي", "teacher": "سارة القحطاني, أحمد الزهراني",
+         "room": "المختبر, قاعة 102", "group": "مجموعة 1 / مجموعة 2"},
+    ]  # fmt: skip
