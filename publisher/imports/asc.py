@@ -44,7 +44,6 @@ def read_asc(content: bytes, source: str, options: ReadOptions) -> Timetable:
         terms=terms,
         rooms=names.rooms,
         lessons=_lessons(export, classes, names, weeks, terms),
-        school_days=frozenset(options.school_days),
     )
     skipped = Skipped()
     weekly: list[WeeklyLesson] = []
@@ -266,7 +265,6 @@ class _Reading:
     terms: Rotation
     rooms: dict[str, str]
     lessons: dict[str, _Lesson]
-    school_days: frozenset[str]
 
     def card_lessons(self, number: int, card: ET.Element, skipped: Skipped) -> list[WeeklyLesson]:
         """The weekly lessons a card stands for: one per class of its lesson and day it
@@ -326,14 +324,4 @@ class _Reading:
             return "cards of a lesson with no class"
         if not positions:
             return "cards on no day"
-        off = [
-            self.days.weekdays[p]
-            for p in positions
-            if self.days.weekdays[p] not in self.school_days
-        ]
-        if off:
-            return (
-                f"cards on {', '.join(off)}, not a school day:"
-                " check --first-day and the school's weekend"
-            )
         return None

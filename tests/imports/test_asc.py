@@ -173,11 +173,11 @@ def test_a_utf8_file_declared_as_a_code_page_is_refused_rather_than_garbled() ->
 
 def test_the_day_names_set_the_first_day_even_for_a_monday_to_friday_school() -> None:
     timetable = read("school-2012.xml", ReadOptions(school_days=MONDAY_TO_FRIDAY))
-    assert len(timetable.lessons) == 7  # the two Sunday cards are not on a school day
-    assert timetable.skipped[0] == (
-        "2 cards on sunday, not a school day: check --first-day and the"
-        " school's weekend (card 1 (lesson L1), card 8 (lesson L6))"
-    )
+    # Sunday stays Sunday: the school's merge then refuses lessons on its weekend.
+    assert [(w.school_class, w.period) for w in timetable.lessons if w.weekday == "sunday"] == [
+        ("10أ", 1),
+        ("10ب", 1),
+    ]
 
 
 def test_first_day_given_wins_over_the_day_names() -> None:
@@ -234,7 +234,7 @@ def test_day_names_that_disagree_on_the_first_day_ask_for_it() -> None:
 
 
 def test_the_older_variant_places_cards_by_day_number_on_its_days() -> None:
-    timetable = read("old-variant.xml", ReadOptions(school_days=MONDAY_TO_FRIDAY))
+    timetable = read("old-variant.xml")
     assert timetable.classes == ("Year 3", "Year 4")
     assert [bell.label for bell in timetable.bells] == ["Period 1", "Period 2", "Period 3"]
     assert [
@@ -251,13 +251,13 @@ def test_the_older_variant_places_cards_by_day_number_on_its_days() -> None:
     assert timetable.skipped == ()
 
 
-def test_a_friday_lesson_is_reported_for_a_school_whose_weekend_is_friday() -> None:
-    timetable = read("old-variant.xml")  # the default school week, Sunday to Thursday
-    assert len(timetable.lessons) == 4
-    assert timetable.skipped == (
-        "1 cards on friday, not a school day: check --first-day and the"
-        " school's weekend (card 5 (lesson 3))",
-    )
+def test_the_older_variants_day_names_set_the_first_day_too() -> None:
+    timetable = read("old-variant.xml")  # the default school week starts on Sunday
+    assert [w.weekday for w in timetable.lessons if w.school_class == "Year 3"] == [
+        "monday",
+        "wednesday",
+        "friday",
+    ]
 
 
 def test_a_day_number_not_among_the_days_is_an_error() -> None:
@@ -518,3 +518,16 @@ def test_the_day_file_after_an_import_shows_the_lesson_of_the_export(cli, sessio
         {"class": "10أ", "subject": "العلوم / الحاسب الآلي", "teacher": "سارة القحطاني, أحمد الزهراني",
          "room": "المختبر, قاعة 102", "group": "مجموعة 1 / مجموعة 2"},
     ]  # fmt: skip
+
+
+def test_lessons_on_the_schools_weekend_refuse_the_import_and_point_to_first_day(cli) -> None:
+    # The older sample's days run Monday to Friday; al-noor's weekend is Friday and Saturday.
+    import_asc(cli, "school-2012.xml", *NEW_SCHOOL)
+    before = exported(cli)
+
+    result = import_asc(cli, "old-variant.xml")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {DATA / 'old-variant.xml'}: has lessons on friday")
+    assert "--first-day" in result.stderr and result.stderr.count("\n") == 1
+    assert exported(cli) == before
