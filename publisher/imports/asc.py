@@ -213,30 +213,36 @@ def _lesson(
         return tuple(table[ident] for ident in ids)
 
     class_ids = id_list(item.get("classids"))
+    class_names = look_up(class_ids, classes, "class")
     subject = look_up([export.required(item, "subjectid", where)], names.subjects, "subject")
     group_ids = id_list(item.get("groupids"))
-    look_up(group_ids, {ident: "" for ident in names.groups}, "group")
-    groups = {
-        classes[class_id]: ", ".join(
-            label
-            for group_id in group_ids
-            for owner, label in [names.groups[group_id]]
-            if label and owner in ("", class_id)
-        )
-        for class_id in class_ids
-        if class_id in classes
-    }
+    for group_id in group_ids:
+        if group_id not in names.groups:
+            export.fail(f"{where}: group {shown_id(group_id)} is not in the file")
     rotation = {
         rotation.kind: _lesson_bits(export, where, item, rotation) for rotation in (weeks, terms)
     }
     return _Lesson(
-        classes=look_up(class_ids, classes, "class"),
+        classes=class_names,
         subject=subject[0],
         teachers=look_up(id_list(item.get("teacherids")), names.teachers, "teacher"),
         rooms=look_up(id_list(item.get("classroomids")), names.rooms, "classroom"),
-        groups=groups,
+        groups={
+            classes[class_id]: _group_label_of(class_id, group_ids, names) for class_id in class_ids
+        },
         rotation=rotation,
     )
+
+
+def _group_label_of(class_id: str, group_ids: list[str], names: _Names) -> str:
+    """The part of a class a lesson is taught to: the names of the lesson's groups
+    that belong to that class (a group naming no class belongs to all)."""
+    labels = []
+    for group_id in group_ids:
+        owner, label = names.groups[group_id]
+        if label and owner in ("", class_id):
+            labels.append(label)
+    return ", ".join(labels)
 
 
 def _lesson_bits(export: Export, where: str, item: ET.Element, rotation: Rotation) -> str:

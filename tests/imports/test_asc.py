@@ -341,6 +341,7 @@ def test_each_malformed_sample_is_refused_with_one_line(name: str, message: str)
         pytest.param('<lesson id="L3" subjectid="S3"', '<lesson id="L3"', "lesson L3 has no subjectid= attribute", id="a-missing-attribute"),
         pytest.param('<lesson id="L3" subjectid="S3" classids="C1"', '<lesson id="L3" subjectid="S3" classids="C1,C5"', "lesson L3: class C5 is not in the file", id="an-unknown-class"),
         pytest.param('<lesson id="L3" subjectid="S3"', '<lesson id="L3" subjectid="S9"', "lesson L3: subject S9 is not in the file", id="an-unknown-subject"),
+        pytest.param('<lesson id="L3" subjectid="S3"', '<lesson id="L3" groupids="G9" subjectid="S3"', "lesson L3: group G9 is not in the file", id="an-unknown-group"),
         pytest.param('weeksdefid="W2" termsdefid="T2"', 'weeksdefid="W7" termsdefid="T2"', "lesson L4: weeksdef W7 is not in the file", id="an-unknown-weeksdef"),
         pytest.param('<card lessonid="L1" period="1"', '<card lessonid="L1"', "card 1 (lesson L1) has no period= attribute", id="a-card-without-period"),
         pytest.param('<card lessonid="L1" period="1"', '<card lessonid="L1" period="7"', 'card 1 (lesson L1): period="7" is not one of the file\'s <periods>', id="a-card-in-an-unknown-period"),
