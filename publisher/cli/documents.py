@@ -154,7 +154,8 @@ def import_command(
         outcomes = [import_export_files(app, source_format, files, school, options, new, bells)]
     else:
         outcomes = import_documents(app, files, input_format)
-    if not all(_report(outcome) for outcome in outcomes):
+    reported = [_report(outcome) for outcome in outcomes]  # every one, not up to a failure
+    if not all(reported):
         sys.exit(1)
 
 
