@@ -80,8 +80,8 @@ WEEKDAY = click.Choice(WEEKDAYS, case_sensitive=False)
 @click.option(
     "--first-day",
     type=WEEKDAY,
-    help="The weekday an export's days start on. Default: the school's first day after "
-    "its weekend (Sunday for a Friday-Saturday weekend).",
+    help="The weekday an export's days start on. Default: what the export's day names say "
+    "(aSc), else the school's first day after its weekend (Sunday for a Friday-Saturday weekend).",
 )
 @click.option(
     "--week", metavar="WEEK", help="Which week of an A/B rotation to import. Default: the first."
