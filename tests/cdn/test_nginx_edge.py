@@ -485,6 +485,26 @@ def test_a_query_string_neither_reaches_the_store_nor_makes_another_copy(
     assert [e.path for e in origin.exchanges] == [on_store(bucket, published.manifest)]
 
 
+def test_screens_polling_with_their_own_ids_share_one_copy_and_the_log_keeps_who_asked(
+    publish, edge: Edge, origin: Origin, bucket: Bucket
+):
+    """Each screen's polls name its id, page build and data revision (`publisher
+    screens` reads them from the access log); the cache key ignores them."""
+    published = publish()
+    polls = [f"{published.manifest}?screen={n:016x}&build=0123abcd&rev={n % 2}" for n in range(6)]
+
+    answers = []
+    for count, path in enumerate(polls, 1):
+        answers.append(edge.get(path))
+        edge.access_log(at_least=count)  # logged, so the copy is stored before the next
+
+    assert [(a.status, a.cache) for a in answers] == [(200, "MISS")] + [(200, "HIT")] * 5
+    assert [e.path for e in origin.exchanges] == [on_store(bucket, published.manifest)]
+    lines = edge.access_log(at_least=len(polls))
+    for path, line, cache in zip(polls, lines, ["MISS"] + ["HIT"] * 5, strict=True):
+        assert f'"GET {path} HTTP/1.1" 200 ' in line and f"cache={cache} " in line, line
+
+
 @pytest.mark.parametrize(
     "path",
     [
