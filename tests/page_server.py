@@ -256,6 +256,7 @@ class Fetch:
 
 
 def fetch_log(page: Page, ending: str = "") -> list[Fetch]:
-    """Every fetch the page made since it loaded (whose URL ends with `ending`)."""
+    """Every fetch the page made since it loaded (whose URL, less its query string,
+    ends with `ending`: a manifest poll carries the screen's id, build and revision)."""
     entries = [Fetch(**entry) for entry in page.evaluate("window.__fetches")]
-    return [entry for entry in entries if entry.url.endswith(ending)]
+    return [entry for entry in entries if entry.url.split("?")[0].endswith(ending)]

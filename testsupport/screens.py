@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 import struct
 import time
 import weakref
@@ -58,6 +59,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+MANIFEST_POLLS = re.compile(r"/manifest\.json(\?|$)")
+"""A route pattern for a school's manifest, with or without the query string a
+screen's polls carry (its id, build and revision)."""
 
 WEEK_START = dt.date(2026, 11, 22)  # a Sunday: the demo week starts here
 PUBLISHED_DAYS = 9  # the demo week, and the Sunday and Monday after it
@@ -356,11 +360,11 @@ OFFLINE_UNTIL = dt.timedelta(days=PUBLISHED_DAYS + 1)  # every published day has
 
 def show(page: Page, url: str, state: State) -> None:
     """Opens `url` in `page` on Playwright's fake clock and brings it to `state`."""
-    page.unroute("**/manifest.json")
+    page.unroute(MANIFEST_POLLS)
     page.clock.install(time=state.at - dt.timedelta(seconds=5))
     page.clock.pause_at(state.at)
     if state.network == "down":
-        page.route("**/manifest.json", lambda route: route.abort())
+        page.route(MANIFEST_POLLS, lambda route: route.abort())
     page.goto(url)
     if state.network == "down":
         wait_until(page, "document.querySelector('[data-screen]').dataset.state === 'connecting'")
@@ -369,7 +373,7 @@ def show(page: Page, url: str, state: State) -> None:
     page.evaluate("document.fonts.ready.then(() => true)")
     wait_until(page, "[...document.images].every((image) => image.complete)")
     if state.network in ("stale", "offline"):
-        page.route("**/manifest.json", lambda route: route.abort())
+        page.route(MANIFEST_POLLS, lambda route: route.abort())
         later = STALE_FOR if state.network == "stale" else OFFLINE_UNTIL
         # Jumps without running the timers in between: the next poll fails, and the
         # screen judges its data's age from the last success.

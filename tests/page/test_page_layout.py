@@ -25,6 +25,7 @@ from page_server import Site, chromium_fixture, serve, wait_until  # noqa: F401
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from testsupport.screens import (
+    MANIFEST_POLLS,
     WEEK_START,
     demo,
     english_exams,
@@ -306,7 +307,7 @@ def test_a_failing_first_load_shows_the_school_its_clock_and_the_next_try(
     when = at(1, "07:20:00")
     page.clock.install(time=when - dt.timedelta(seconds=5))
     page.clock.pause_at(when)
-    page.route("**/manifest.json", lambda route: route.abort())
+    page.route(MANIFEST_POLLS, lambda route: route.abort())
     page.goto(site.base_url + pages["al-noor-boys-en"])
     assert page.title() == english_exams().name  # before any data
     wait_until(page, "document.querySelector('[data-screen]').dataset.state === 'connecting'")
@@ -328,7 +329,7 @@ def test_stale_data_is_marked_then_bannered_with_its_age_in_words(
     site, pages = published
     page = open_at(context, site.base_url + pages["al-noor-boys-en"], at(1, "07:05:00"))
     assert (text(page, "stale"), text(page, "banner")) == ("", "")
-    page.route("**/manifest.json", lambda route: route.abort())
+    page.route(MANIFEST_POLLS, lambda route: route.abort())
     fast_forward(page, 6 * 60_000)  # past three polls' worth of time
     run_for(page, 1_100)
     assert text(page, "stale") == "Not updated since Monday 23 November 07:05"
@@ -347,7 +348,7 @@ def test_past_the_published_week_the_screen_says_it_is_offline_since_when(
 ) -> None:
     site, pages = published
     page = open_at(context, site.base_url + pages["al-noor-boys-en"], at(1, "07:05:00"))
-    page.route("**/manifest.json", lambda route: route.abort())
+    page.route(MANIFEST_POLLS, lambda route: route.abort())
     fast_forward(page, 9 * 86_400_000)  # the week held runs out on Saturday 28
     run_for(page, 1_100)
     assert page.locator("[data-screen]").get_attribute("data-state") == "offline"

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import re
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from page_server import (  # noqa: F401  (the fixtures register by being imported)
@@ -37,7 +38,7 @@ from schools import riyadh_school
 
 from publisher.build.source import LessonRow
 from publisher.page import asset_build_hash, asset_files
-from testsupport.screens import run_for
+from testsupport.screens import MANIFEST_POLLS, run_for
 
 SUNDAY = dt.date(2026, 11, 22)
 KEY = "Zx4-test-school-key-7Qp"
@@ -350,7 +351,7 @@ def test_failed_polls_keep_the_last_good_data_and_back_off(
     good_cards, good_title = cards(page), shown(page)["title"]
     loaded = len(fetch_log(page, "manifest.json"))
     hung: list[Route] = []
-    page.route("**/manifest.json", failing(kind, hung))
+    page.route(MANIFEST_POLLS, failing(kind, hung))
 
     polls = manifest_polls(page, 10, after=loaded)
 
@@ -375,7 +376,7 @@ def test_a_missing_or_unexpected_manifest_never_replaces_good_data(
     page = open_screen(context, site.add_school(english(), SUNDAY), riyadh("07:02:00"))
     good = cards(page)
     loaded = len(fetch_log(page, "manifest.json"))
-    page.route("**/manifest.json", failing(kind, []))
+    page.route(MANIFEST_POLLS, failing(kind, []))
     polls = manifest_polls(page, 3, after=loaded)
     assert polls[1].start - polls[0].end <= 2_000  # retried as a failure, not polled again later
     assert cards(page) == good
@@ -424,9 +425,7 @@ def test_first_load_waits_15_seconds_then_retries(context: BrowserContext, site:
     page = context.new_page()
     install_clock(page, riyadh("07:10:00"))
     hung: list[Route] = []
-    page.route(
-        "**/manifest.json", lambda route: hung.append(route) if not hung else route.continue_()
-    )
+    page.route(MANIFEST_POLLS, lambda route: hung.append(route) if not hung else route.continue_())
     page.goto(url)
     wait_until(page, "window.__fetches.length > 0")
     assert page.locator("[data-screen]").get_attribute("data-state") == "loading"
@@ -446,7 +445,7 @@ def test_stale_marker_after_failed_polls_and_gone_after_a_success(
     page = open_screen(context, site.add_school(english(), SUNDAY), riyadh("07:02:00"))
     page.clock.run_for(1_000)
     assert not page.locator('[data-slot="stale"]').is_visible()
-    page.route("**/manifest.json", failing("500", []))
+    page.route(MANIFEST_POLLS, failing("500", []))
     # Stale after three regular polls' worth of time: 3 x (60 s + offset + 15 s jitter),
     # between 225 s and 315 s depending on the school's offset (0-30 s).
     page.clock.run_for(200_000)
@@ -454,7 +453,7 @@ def test_stale_marker_after_failed_polls_and_gone_after_a_success(
     page.clock.run_for(130_000)
     assert text(page, "stale") == "Not updated since Sunday 22 November 07:02"
     assert text(page, "title") == "First"  # the last good data is still there
-    page.unroute("**/manifest.json")
+    page.unroute(MANIFEST_POLLS)
     for _ in range(40):  # the next retry (at most 30 s away) succeeds
         run_for(page, 1_000)
         if not page.locator('[data-slot="stale"]').is_visible():
@@ -480,7 +479,7 @@ def test_a_date_header_five_minutes_ahead_moves_the_clock_five_minutes(
     page = context.new_page()
     at = riyadh("07:10:00")
     install_clock(page, at)
-    page.route("**/manifest.json", with_headers({"date": http_date(at + dt.timedelta(minutes=5))}))
+    page.route(MANIFEST_POLLS, with_headers({"date": http_date(at + dt.timedelta(minutes=5))}))
     page.goto(url)
     wait_for_data(page)
     page.clock.run_for(1_100)
@@ -495,7 +494,7 @@ def test_a_copy_from_the_service_workers_cache_does_not_move_the_clock(
     at = riyadh("07:10:00")
     install_clock(page, at)
     stale_date = http_date(at - dt.timedelta(hours=2))
-    page.route("**/manifest.json", with_headers({"date": stale_date, "x-from-cache": "sw"}))
+    page.route(MANIFEST_POLLS, with_headers({"date": stale_date, "x-from-cache": "sw"}))
     page.goto(url)
     wait_for_data(page)
     page.clock.run_for(1_000)
@@ -653,3 +652,57 @@ def test_reloads_itself_once_for_a_new_build_and_never_in_a_loop(
         page.wait_for_timeout(5)
     assert len(navigations) == 2
     assert text(page, "title") == "First"
+
+
+# -- which screens are alive -----------------------------------------------------------
+
+
+def poll_queries(page: Page) -> list[dict[str, str]]:
+    """The query string of each manifest request the page made since it loaded."""
+    return [dict(parse_qsl(urlsplit(p.url).query)) for p in fetch_log(page, "manifest.json")]
+
+
+def test_every_poll_names_the_screen_its_build_and_revision_and_the_id_survives_a_reload(
+    context: BrowserContext, site: Site
+) -> None:
+    page = open_screen(context, site.add_school(english(), SUNDAY), riyadh("07:02:00"))
+    run_for(page, 200_000)  # a few regular polls
+    polls = poll_queries(page)
+    assert len(polls) >= 3, polls
+    screen = polls[0]["screen"]
+    assert re.fullmatch("[0-9a-f]{16}", screen), screen
+    build = asset_build_hash(asset_files())
+    # Nothing held before the first answer: revision 0, then the one it holds.
+    assert polls == [
+        {"screen": screen, "build": build, "rev": "0"},
+        *[{"screen": screen, "build": build, "rev": "1"}] * (len(polls) - 1),
+    ]
+
+    page.reload()
+    wait_for_data(page)
+    assert poll_queries(page)[0] == {"screen": screen, "build": build, "rev": "1"}
+
+    assert context.browser is not None
+    another = context.browser.new_context(viewport=VIEWPORT, service_workers="block")
+    another.add_init_script(FETCH_LOG_SCRIPT)
+    try:
+        other = open_screen(another, site.url(KEY), riyadh("07:02:00"))
+        assert poll_queries(other)[0]["screen"] != screen  # another browser, another screen
+    finally:
+        another.close()
+
+
+def test_without_storage_a_screen_takes_a_new_id_on_each_load_and_still_shows_its_day(
+    context: BrowserContext, site: Site
+) -> None:
+    context.add_init_script(
+        """Object.defineProperty(window, 'localStorage', {
+             get() { throw new DOMException('storage is disabled', 'SecurityError'); }});"""
+    )
+    page = open_screen(context, site.add_school(english(), SUNDAY), riyadh("07:02:00"))
+    first = poll_queries(page)[0]["screen"]
+    assert shown(page)["title"] == "First"
+    page.reload()
+    wait_for_data(page)
+    assert re.fullmatch("[0-9a-f]{16}", poll_queries(page)[0]["screen"])
+    assert poll_queries(page)[0]["screen"] != first

@@ -39,7 +39,7 @@ from schools import riyadh_school
 
 from publisher.build.source import DisplaySettings, LessonRow, Logo, NightHours, SchoolData
 from publisher.page import asset_build_hash, asset_files
-from testsupport.screens import emblem_png, run_for
+from testsupport.screens import MANIFEST_POLLS, emblem_png, run_for
 
 SUNDAY = dt.date(2026, 11, 22)
 MONDAY = SUNDAY + dt.timedelta(days=1)
@@ -74,7 +74,7 @@ def manifest_edited(site: Site, edit: Callable[[dict[str, Any]], None]):
     """A route handler serving the school's published manifest after `edit` changed it."""
 
     def handle(route: Route) -> None:
-        path = site.root / route.request.url.removeprefix(site.base_url + "/")
+        path = site.root / route.request.url.removeprefix(site.base_url + "/").split("?")[0]
         document = json.loads(path.read_bytes())
         edit(document)
         route.fulfill(status=200, content_type="application/json", body=json.dumps(document))
@@ -159,7 +159,7 @@ def open_edited(
 ) -> Page:
     """open_screen, with every manifest edited by `edit` on its way to the page."""
     page = context.new_page()
-    page.route("**/manifest.json", manifest_edited(site, edit))
+    page.route(MANIFEST_POLLS, manifest_edited(site, edit))
     install_clock(page, at)
     page.goto(url)
     wait_for_data(page)
@@ -357,7 +357,8 @@ def test_the_logo_is_fetched_once_and_not_again_at_midnight_or_a_countdowns_zero
     wait_until(
         page,
         f"""window.__fetches.slice({before}).filter((f) => f.end !== null)
-            .map((f) => f.url.split('/').pop()).sort().join() === 'index.html,manifest.json'""",
+            .map((f) => f.url.split('?')[0].split('/').pop()).sort().join()
+            === 'index.html,manifest.json'""",
     )
     page.clock.run_for(110_000)  # 23:59:50: the next poll is 300 s on
     site.clear_requests()

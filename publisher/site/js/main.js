@@ -15,6 +15,7 @@ import {
   fetchDay,
   fetchPageBuild,
   fetchText,
+  pollUrl,
   reloadPage,
   startServiceWorker,
   warmServiceWorker,
@@ -41,6 +42,7 @@ import { buildView } from "./view.js";
 const config = readConfig(document);
 const key = String(config.school_key);
 const manifestUrl = new URL(config.manifest_url, pageUrl()).href;
+const screenId = store.screenId();
 const screen = createScreen(document);
 const appearance = createAppearance(document);
 const offsetMs = schoolOffset(key, config.poll_offset_window_ms);
@@ -254,7 +256,8 @@ function warmList() {
  */
 async function sync() {
   const timeoutMs = state.loaded ? config.poll_timeout_ms : config.first_timeout_ms;
-  const fetched = await fetchText(manifestUrl, { timeoutMs, cache: "no-cache" });
+  const about = { screen: screenId, build: String(config.build), rev: state.manifest?.revision ?? 0 };
+  const fetched = await fetchText(pollUrl(manifestUrl, about), { timeoutMs, cache: "no-cache" });
   const manifest = parseManifest(fetched.text);
   if (fetched.fromCache && state.manifest) throw new Error("manifest: only the service worker's copy");
   if (!fetched.fromCache) {

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Everything that talks to the network: fetching with a timeout, checking a
- * day file's hash, reading the build of the published page, the service
+ * Everything that talks to the network: fetching with a timeout, the
+ * manifest's polling URL, checking a day file's hash, reading the build of the published page, the service
  * worker, and reloading the page.
  */
 
@@ -39,6 +39,22 @@ export async function fetchText(url, { timeoutMs, cache = "default" }) {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The manifest's URL as a screen polls it, saying who asks: the screen's id,
+ * its page build and the data revision it holds (0 before any). The CDN's
+ * cache key ignores the query string, so every screen still shares one cached
+ * copy; its access log keeps it, and `publisher screens` reads it there.
+ * @param {string} manifestUrl
+ * @param {{screen: string, build: string, rev: number}} about
+ */
+export function pollUrl(manifestUrl, { screen, build, rev }) {
+  const url = new URL(manifestUrl);
+  url.searchParams.set("screen", screen);
+  url.searchParams.set("build", build);
+  url.searchParams.set("rev", String(rev));
+  return url.href;
 }
 
 /**

@@ -2,8 +2,8 @@
 /**
  * What the screen keeps across reloads, in localStorage: the last good
  * manifest and the day files it holds (so a reload, even offline, shows the
- * last good day at once), when the last poll succeeded, and when the page last
- * reloaded itself.
+ * last good day at once), when the last poll succeeded, when the page last
+ * reloaded itself, and the screen's own random id.
  */
 
 /** @typedef {import("./snapshot.js").Entry} Entry */
@@ -80,4 +80,24 @@ export function loadReloads(school) {
 /** @param {string} school @param {number[]} times */
 export function saveReloads(school, times) {
   write(key(school, "reloads"), times.slice(-10));
+}
+
+const SCREEN_ID = `screen:${VERSION}:id`;
+const SCREEN_ID_FORM = /^[0-9a-f]{16}$/;
+
+/**
+ * This screen's random id: made once and kept, so the CDN's access log can
+ * tell one screen's polls from another's (`publisher screens`). It belongs to
+ * the browser, not to a school. When storage is unavailable the screen gets a
+ * new id on every load: it then shows as a new screen after each reload.
+ * `crypto.getRandomValues`, unlike `randomUUID`, works on plain http too.
+ * @returns {string}
+ */
+export function screenId() {
+  const saved = read(SCREEN_ID);
+  if (typeof saved === "string" && SCREEN_ID_FORM.test(saved)) return saved;
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  const id = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  write(SCREEN_ID, id);
+  return id;
 }
