@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from publisher.db.batches import iter_batches
 from publisher.db.models import School
 from publisher.errors import ConfigError, quote
 
@@ -51,3 +52,13 @@ def public_keys(session: Session) -> set[str]:
 def slug_with_key(session: Session, key: str) -> str | None:
     """The slug of the school whose public key is `key`, or None."""
     return session.scalars(select(School.slug).where(School.public_key == key)).first()
+
+
+def school_ids_by_key(session: Session, keys: Sequence[str]) -> dict[str, int]:
+    """The ids of the schools whose public keys are among `keys`, by key (an
+    unknown key is left out)."""
+    found: dict[str, int] = {}
+    for chunk in iter_batches(keys, 500):  # bounded IN (...) lists
+        query = select(School.public_key, School.id).where(School.public_key.in_(chunk))
+        found.update({row.public_key: row.id for row in session.execute(query)})
+    return found
