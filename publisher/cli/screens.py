@@ -69,8 +69,10 @@ def screens_command(
     whether that is behind the revision published to the target. A log line
     that cannot be read is counted, and named on stderr in one line.
 
-    Exit status 1 with --silent-for when some screen has been silent that long;
-    2 when a log cannot be read.
+    Prints nothing on stdout when no screen is listed, so a cron job with
+    --silent-for and -q mails only when a screen is silent. Exit status 1 with
+    --silent-for when some screen has been silent that long; 2 when a log
+    cannot be read.
     """
     now = app.now()
     given = app.given
@@ -82,7 +84,7 @@ def screens_command(
     rows = screen_rows(gathered, schools, now, silent_for)
     if as_json:
         print_json(_document(rows, gathered, now, silent_for, app.target_identity()))
-    else:
+    elif rows:  # nothing at all when no screen is listed: cron mails only a finding
         for line in _table(rows, silent_for is not None):
             click.echo(line)
     if gathered.bad_lines:

@@ -186,6 +186,8 @@ def test_silent_for_lists_screens_silent_that_long_in_school_hours_and_exits_1(
     polled = dt.datetime.now(dt.UTC)
 
     assert screens.listed("--silent-for", "10m", now=polled + dt.timedelta(minutes=5)) == []
+    quiet = screens.run("-q", "--log", str(screens.log), "--silent-for", "10m", now=polled)
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")  # cron mails nothing
 
     later = polled + dt.timedelta(minutes=15)
     rows = screens.listed("--silent-for", "10m", now=later, exit_code=1)
