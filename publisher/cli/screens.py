@@ -104,9 +104,9 @@ def _schools(app: App, gathered: Gathered, now: dt.datetime) -> dict[str, School
         return {}
     oldest = min(seen.last for seen in gathered.screens.values())
     start = max(oldest, now - dt.timedelta(days=HORIZON_DAYS))
-    window = Window(start, (now - start).days + 2)
-    identity = app.target_identity()
-    with app.sessions()() as session:
+    window = Window(start, max(2, (now - start).days + 2))  # start's date .. now's
+    identity, sessions = app.target_identity(), app.sessions()
+    with sessions() as session:
         ids = school_ids_by_key(session, keys)
         data = load_schools(session, sorted(ids.values()), window)
         published = {
