@@ -16,7 +16,7 @@ from pathlib import Path
 
 from publisher.build.source import SubstitutionRow
 from publisher.errors import ValidationError, quote
-from publisher.imports.spreadsheet_grid import Row, kind_of, read_table
+from publisher.imports.spreadsheet_grid import KINDS, Row, read_table
 from publisher.imports.spreadsheet_layout import (
     CANCELLED,
     CHANGE_WORDS,
@@ -123,7 +123,10 @@ def write_template(path: Path) -> None:
     `.xlsx`: a workbook with a "Read me" sheet and both sheets. `.csv` holds one
     sheet: the changes when the file's name says "change", else the lessons.
     """
-    if kind_of(str(path)) == ".xlsx":
+    kind = path.suffix.lower()
+    if kind not in KINDS:
+        raise ValidationError(f"{path}: a template is an .xlsx workbook or a .csv file")
+    if kind == ".xlsx":
         template_workbook().save(path)
         return
     sheet = CHANGES if "change" in path.name.lower() else LESSONS

@@ -169,11 +169,18 @@ def _xlsx_rows(content: bytes, source: str, sheet: Sheet) -> tuple[tuple[object,
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
     except _BROKEN as error:
-        reason = quote(str(error) or type(error).__name__)
-        raise ValidationError(f"{source}: not a readable .xlsx workbook ({reason})") from None
+        reason = (
+            "not a ZIP archive, as every .xlsx file is"
+            if isinstance(error, zipfile.BadZipFile)
+            else "damaged, or a ZIP archive without a workbook"
+        )
+        raise ValidationError(
+            f"{source}: not a readable .xlsx workbook ({reason});"
+            " save it again as an Excel workbook (.xlsx)"
+        ) from None
     names = {name.strip().lower(): name for name in workbook.sheetnames}
     if sheet.name.lower() not in names:
-        present = ", ".join(quote(name) for name in workbook.sheetnames)
+        present = ", ".join(quote(name) for name in workbook.sheetnames) or "none"
         raise ValidationError(f"{source}: no sheet named {sheet.name} (its sheets: {present})")
     worksheet = workbook[names[sheet.name.lower()]]
     return tuple(
@@ -188,7 +195,9 @@ def _match(place: str, rows: tuple[tuple[object, ...], ...], sheet: Sheet) -> Ta
         for column in sheet.columns
         for word in (column.name, *column.aliases)
     }
-    expected = ", ".join(sheet.headers())
+    required = ", ".join(column.name for column in sheet.columns if column.required)
+    optional = ", ".join(column.name for column in sheet.columns if not column.required)
+    expected = f"{required}; optional: {optional}"
     if not rows or all(_empty(value) for value in rows[0]):
         raise ValidationError(f"{place}: row 1 must hold the column names ({expected})")
     columns: dict[str, int] = {}
