@@ -547,7 +547,9 @@ def test_the_workbook_template_explains_each_column_and_offers_drop_downs(tmp_pa
         }
         column = "B" if name == "Lessons" else "E"
         assert set(drop_downs) == {f"{column}2:{column}2000"}
-        assert len(drop_downs[f"{column}2:{column}2000"]) <= 2 + 255  # Excel's limit for a list in quotes
+        assert (
+            len(drop_downs[f"{column}2:{column}2000"]) <= 2 + 255
+        )  # Excel's limit for a list in quotes
         assert ("sunday" in drop_downs[f"{column}2:{column}2000"]) == (name == "Lessons")
         assert ("cancelled" in drop_downs[f"{column}2:{column}2000"]) == (name == "Changes")
 
