@@ -97,6 +97,10 @@ def _data_sheet(worksheet: Worksheet, sheet: Sheet) -> None:
             worksheet.add_data_validation(_choice(DROP_DOWN_CHANGES, cells, "a change"))
         elif name == "period":
             worksheet.add_data_validation(_period(cells))
+        if name not in ("date", "period"):
+            # Typed into a Text column, "7/1" stays a class and "101" a room name,
+            # where a General column would make them a date and a number.
+            worksheet.column_dimensions[letter].number_format = "@"
 
 
 def _choice(words: tuple[str, ...], cells: str, what: str) -> DataValidation:

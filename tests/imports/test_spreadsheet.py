@@ -540,6 +540,14 @@ def test_the_workbook_template_explains_each_column_and_offers_drop_downs(tmp_pa
         assert explained >= {(name, header) for header in headers}
         assert all(cell.font.bold for cell in worksheet[1])
         assert worksheet.freeze_panes == "A2"
+        formats = {
+            header: worksheet.column_dimensions[chr(ord("A") + index)].number_format
+            for index, header in enumerate(headers)
+        }
+        assert formats == {
+            header: {"period": "General", "date": "yyyy-mm-dd"}.get(header, "@")
+            for header in headers
+        }
         drop_downs = {
             str(validation.sqref): validation.formula1
             for validation in worksheet.data_validations.dataValidation
