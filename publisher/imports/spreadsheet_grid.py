@@ -16,6 +16,7 @@ from pathlib import PurePath
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from openpyxl.chartsheet import Chartsheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -107,10 +108,11 @@ class Row:
 
     def error(self, name: str, message: str) -> ValidationError:
         """`message` about the cell of column `name`, as one line naming its place."""
-        index = self.cells[name][0] if name in self.cells else 0
+        if name not in self.cells:
+            return ValidationError(f"{self.place}, row {self.number}, no {name} column: {message}")
+        letter = get_column_letter(self.cells[name][0] + 1)
         return ValidationError(
-            f"{self.place}, row {self.number}, column {get_column_letter(index + 1)} ({name}):"
-            f" {message}"
+            f"{self.place}, row {self.number}, column {letter} ({name}): {message}"
         )
 
 
@@ -160,14 +162,40 @@ def _csv_rows(text: str, source: str) -> tuple[tuple[object, ...], ...]:
     return tuple(rows)
 
 
-_BROKEN = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError, OSError)
+_BROKEN = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    ParseError,
+    OSError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+)
 """What openpyxl raises for a file that is not a workbook it can read: not a ZIP
-archive (a CSV or an old .xls renamed), a ZIP without a workbook in it, broken XML."""
+archive (a CSV or an old .xls renamed), a ZIP without a workbook in it, broken XML,
+and, for a part that is well-formed XML but not what it should hold, whatever
+error its code meets (a chart sheet without its drawing: AttributeError)."""
 
 
 def _xlsx_rows(content: bytes, source: str, sheet: Sheet) -> tuple[tuple[object, ...], ...]:
+    """The sheet's rows from row 1 on, as values. Read-only mode streams the sheet
+    (twice as fast); its XML is parsed while the rows are read, so a damaged sheet
+    fails there, inside the same guard as opening the workbook."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            worksheet = workbook[_sheet_name(workbook.sheetnames, source, sheet)]
+            if isinstance(worksheet, Chartsheet):
+                raise ValidationError(
+                    f"{source}: sheet {sheet.name} is a chart, not a sheet of cells"
+                )
+            # The size a workbook records may be wrong: read every row there is.
+            worksheet.reset_dimensions()
+            return tuple(worksheet.iter_rows(min_row=1, values_only=True))
+        finally:
+            workbook.close()
     except _BROKEN as error:
         reason = (
             "not a ZIP archive, as every .xlsx file is"
@@ -178,14 +206,15 @@ def _xlsx_rows(content: bytes, source: str, sheet: Sheet) -> tuple[tuple[object,
             f"{source}: not a readable .xlsx workbook ({reason});"
             " save it again as an Excel workbook (.xlsx)"
         ) from None
-    names = {name.strip().lower(): name for name in workbook.sheetnames}
-    if sheet.name.lower() not in names:
-        present = ", ".join(quote(name) for name in workbook.sheetnames) or "none"
-        raise ValidationError(f"{source}: no sheet named {sheet.name} (its sheets: {present})")
-    worksheet = workbook[names[sheet.name.lower()]]
-    return tuple(
-        worksheet.iter_rows(min_row=1, max_row=worksheet.max_row, min_col=1, values_only=True)
-    )
+
+
+def _sheet_name(names: list[str], source: str, sheet: Sheet) -> str:
+    """The workbook's name for `sheet` (sheet names are matched without case)."""
+    for name in names:
+        if name.strip().lower() == sheet.name.lower():
+            return name
+    present = ", ".join(quote(name) for name in names) or "none"
+    raise ValidationError(f"{source}: no sheet named {sheet.name} (its sheets: {present})")
 
 
 def _match(place: str, rows: tuple[tuple[object, ...], ...], sheet: Sheet) -> Table:

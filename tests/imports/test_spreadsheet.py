@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.chart import BarChart
 
 from publisher.build.source import SubstitutionRow
 from publisher.errors import ValidationError
@@ -317,6 +318,25 @@ def test_a_workbook_without_the_sheet_is_refused_naming_its_sheets():
     )
 
 
+def test_a_chart_named_like_the_sheet_is_refused():
+    workbook = openpyxl.Workbook()
+    workbook.create_chartsheet("Lessons").add_chart(BarChart())
+    out = io.BytesIO()
+    workbook.save(out)
+    assert (
+        error_of(read_lessons, out.getvalue(), "t.xlsx")
+        == "t.xlsx: sheet Lessons is a chart, not a sheet of cells"
+    )
+
+
+def chart_without_drawing() -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.create_chartsheet("Lessons")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 NOT_A_ZIP = "t.xlsx: not a readable .xlsx workbook (not a ZIP archive, as every .xlsx file is); save it again as an Excel workbook (.xlsx)"
 
 
@@ -351,6 +371,11 @@ def damaged(content: bytes, member: str, text: str) -> bytes:
             damaged(xlsx_bytes(Lessons=[LESSONS_HEADER]), "xl/worksheets/sheet1.xml", "<worksheet"),
             "t.xlsx: not a readable .xlsx workbook (damaged, or a ZIP archive without a workbook); save it again as an Excel workbook (.xlsx)",
             id="broken-sheet-xml",
+        ),
+        pytest.param(
+            chart_without_drawing(),
+            "t.xlsx: not a readable .xlsx workbook (damaged, or a ZIP archive without a workbook); save it again as an Excel workbook (.xlsx)",
+            id="a-chart-sheet-without-its-drawing",
         ),
         pytest.param(
             zip_of(hello="hello"),
