@@ -106,6 +106,15 @@ def test_semicolons_separate_cells_when_the_header_uses_them_and_columns_come_in
     )
 
 
+def test_excel_s_unicode_text_utf_16_with_tabs_is_read():
+    content = "\r\n".join(
+        ["\t".join(LESSONS_HEADER), "1A\tالأحد\t1\tMaths, Science\tأ. أحمد\t101"]
+    ).encode("utf-16")
+    assert read_lessons(content, "t.csv", OPTIONS).lessons == (
+        WeeklyLesson("sunday", 1, "1A", "Maths, Science", ("أ. أحمد",), ("101",)),
+    )
+
+
 @pytest.mark.parametrize(
     ("day", "weekday"),
     [
