@@ -82,7 +82,7 @@ def _data_sheet(worksheet: Worksheet, sheet: Sheet) -> None:
         cell.font = BOLD
     worksheet.freeze_panes = "A2"
     for example in sheet.examples:
-        worksheet.append(example)
+        worksheet.append([value if value != "" else None for value in example])
     for index, name in enumerate(sheet.headers(), start=1):
         letter = get_column_letter(index)
         worksheet.column_dimensions[letter].width = WIDTHS.get(name, WIDE)
