@@ -44,7 +44,7 @@ def read_lessons(content: bytes, source: str, options: ReadOptions) -> Timetable
         lesson = _lesson(row)
         key = (lesson.school_class, lesson.weekday, lesson.period, lesson.group)
         if key in first_rows:
-            group = f', group "{lesson.group}",' if lesson.group else ""
+            group = f", group {quote(lesson.group)}," if lesson.group else ""
             raise ValidationError(
                 f"{row.place}, row {row.number}: class {quote(lesson.school_class)}{group}"
                 f" already has a lesson on {lesson.weekday} in period {lesson.period}"
