@@ -7,39 +7,17 @@ the terms, one position is imported. See docs/imports-asc.md.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 
 from publisher.build.source import WEEKDAYS
 from publisher.errors import quote
 from publisher.imports.asc_file import Export, first_of, shown_id
-from publisher.imports.timetable import ReadOptions
+from publisher.imports.timetable import ReadOptions, weekday_named
 
 MAX_DAYS = len(WEEKDAYS)
 
 # Days ----------------------------------------------------------------------
-
-_ARABIC_WEEKDAYS = {
-    "احد": "sunday",
-    "اثنين": "monday",
-    "ثلاثاء": "tuesday",
-    "اربعاء": "wednesday",
-    "خميس": "thursday",
-    "جمعه": "friday",
-    "جمعة": "friday",
-    "سبت": "saturday",
-}
-
-
-def _weekday_named(text: str) -> str | None:
-    """The weekday an English or Arabic day name ("Sunday", "Sun", "الأحد") stands for."""
-    word = text.strip().casefold()
-    for day in WEEKDAYS:
-        if word in (day, day[:3]):
-            return day
-    word = re.sub("[أإآ]", "ا", word).removeprefix("يوم ").strip().removeprefix("ال")
-    return _ARABIC_WEEKDAYS.get(word)
 
 
 @dataclass(frozen=True)
@@ -61,14 +39,14 @@ class DayList:
             where = f"daysdef {shown_id(first_of(item, 'id'))}"
             for bits in export.required(item, "days", where).split(","):
                 lengths.add(len(check_bits(export, bits.strip(), where, "days")))
-            weekday = _weekday_named(first_of(item, "name"))
+            weekday = weekday_named(first_of(item, "name"))
             single = item.get("days", "").strip()
             if weekday and single.count("1") == 1 and "," not in single:
                 named.append((single.index("1"), weekday, where))
         for index, item in enumerate(export.items("days", "day")):
             number = export.required(item, "day", f"<day> number {index + 1}")
             numbers[number] = index
-            weekday = _weekday_named(first_of(item, "name"))
+            weekday = weekday_named(first_of(item, "name"))
             if weekday:
                 named.append((index, weekday, f"day {shown_id(number)}"))
         if numbers:

@@ -21,14 +21,19 @@ from publisher.imports.spreadsheet_layout import (
     CANCELLED,
     CHANGE_WORDS,
     CHANGES,
-    DAY_WORDS,
     LESSONS,
     ROOM,
     SUBSTITUTE,
     Sheet,
 )
 from publisher.imports.spreadsheet_template import template_workbook
-from publisher.imports.timetable import Change, ReadOptions, Timetable, WeeklyLesson
+from publisher.imports.timetable import (
+    Change,
+    ReadOptions,
+    Timetable,
+    WeeklyLesson,
+    weekday_named,
+)
 
 
 def read_lessons(content: bytes, source: str, options: ReadOptions) -> Timetable:
@@ -59,7 +64,7 @@ def read_lessons(content: bytes, source: str, options: ReadOptions) -> Timetable
 def _lesson(row: Row) -> WeeklyLesson:
     school_class = row.required("class")
     day = row.required("day")
-    weekday = DAY_WORDS.get(day.lower())
+    weekday = weekday_named(day)
     if weekday is None:
         raise row.error("day", f"{quote(day)} is not a weekday")
     return WeeklyLesson(

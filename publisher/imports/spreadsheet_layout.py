@@ -171,17 +171,6 @@ ARABIC_WEEKDAYS = {
 }
 """The Arabic weekday names, Sunday first, as the template's drop-down offers them."""
 
-DAY_WORDS = {
-    **{day: day for day in WEEKDAYS},
-    **{day[:3]: day for day in WEEKDAYS},
-    **ARABIC_WEEKDAYS,
-    "الإثنين": "monday",
-    "الاربعاء": "wednesday",
-    "الاحد": "sunday",
-}
-"""A `day` cell's words (lowercase): English names, their first three letters,
-and Arabic names written with or without hamza."""
-
 DROP_DOWN_DAYS = ("sunday", *WEEKDAYS[:-1], *ARABIC_WEEKDAYS)
 """The template's `day` drop-down, Sunday first: the English names, then the Arabic."""
 

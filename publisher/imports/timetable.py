@@ -14,6 +14,7 @@ a summary, never dropped in silence. Whatever is wrong with the file is a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from publisher.build.source import WEEKDAYS, SubstitutionRow
@@ -95,6 +96,30 @@ class ReadOptions:
         """The weekdays a day list's positions stand for, from the first day on."""
         first = WEEKDAYS.index(self.first_day or self.school_days[0])
         return tuple(WEEKDAYS[(first + i) % 7] for i in range(7))
+
+
+_ARABIC_WEEKDAYS = {
+    "احد": "sunday",
+    "اثنين": "monday",
+    "ثلاثاء": "tuesday",
+    "اربعاء": "wednesday",
+    "خميس": "thursday",
+    "جمعه": "friday",
+    "جمعة": "friday",
+    "سبت": "saturday",
+}
+"""Arabic weekday names without the article and with a bare alef (see `weekday_named`)."""
+
+
+def weekday_named(text: str) -> str | None:
+    """The weekday an English or Arabic day name stands for ("Sunday", "sun", "الأحد",
+    "الاحد", "يوم الإثنين"), or None."""
+    word = text.strip().casefold()
+    for day in WEEKDAYS:
+        if word in (day, day[:3]):
+            return day
+    word = re.sub("[أإآ]", "ا", word).removeprefix("يوم ").strip().removeprefix("ال")
+    return _ARABIC_WEEKDAYS.get(word)
 
 
 def school_days(weekend: tuple[str, ...]) -> tuple[str, ...]:
