@@ -71,6 +71,10 @@ def merged_school(
     `bells` (a `--bells` file) stand in for an export without clock times.
     """
     source = timetable.source
+    if not timetable.lessons:
+        # The export replaces the school's timetable: an empty one (a header-only
+        # sheet, an export of nothing) would wipe it, which nobody means.
+        raise ValidationError(f"{source}: holds no lessons: nothing was imported")
     school = existing if existing is not None else _new_school(slug, new, source)
     skipped = Skipped()
     bells = timetable.bells or tuple(bells)

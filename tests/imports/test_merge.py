@@ -84,7 +84,7 @@ def test_an_identical_import_changes_nothing_and_keeps_the_revision(sessions):
 
 
 def test_a_new_school_needs_a_name_zone_and_language(sessions):
-    outcome = run(sessions, timetable(), new=NewSchool(name="X"))
+    outcome = run(sessions, timetable(lesson("sunday", 1, "7A", "Maths")), new=NewSchool(name="X"))
 
     assert outcome.error == (
         'week.xml: there is no school "al-noor" yet: to create it, give --timezone, --locale'
@@ -257,3 +257,12 @@ def test_a_day_with_imported_lessons_is_planned_with_the_imported_bells(sessions
     run(sessions, table, school="alpha")
 
     assert dict(stored(sessions, "alpha").week)["thursday"] == "regular"
+
+
+def test_an_export_with_no_lessons_is_refused_rather_than_wiping_the_timetable(sessions):
+    save(sessions, riyadh_school("alpha"))
+
+    outcome = run(sessions, timetable(classes=("1A", "1B")), school="alpha")
+
+    assert outcome.error == "week.xml: holds no lessons: nothing was imported"
+    assert stored(sessions, "alpha").lessons == riyadh_school("alpha").normalized().lessons
