@@ -65,7 +65,8 @@ NOTES = {
     "next-school-day": "After the last bell: the next school day's first lessons, changes "
     "and duty, from its file already held.",
     "weekend": "No school, and the next school day's file not held yet: its date and first bell.",
-    "long-names": "The worst case: long names, long rooms and fourteen changes, paged.",
+    "long-names": "The worst case: long names, long rooms, groups (a class split in two "
+    "groups in one period, another taught as one group) and fourteen changes, paged.",
 }
 """What a state's pictures show, where the state's name does not say it all."""
 
@@ -78,7 +79,8 @@ def gallery(names: list[tuple[str, str, str]]) -> str:
         "Made by `scripts/screenshots.py` from the demo schools and a long-names school",
         "(forty written-out Arabic class names, 30+ character subjects and teachers,",
         "200-character announcements, a long school name beside a logo, long room names,",
-        "fourteen changes on its Sunday and exams on its Monday), and two schools",
+        "lessons taught to groups, fourteen changes on its Sunday and exams on its",
+        "Monday), and two schools",
         "with every display setting (Latin digits on an Arabic screen, an accent colour,",
         "a logo; the Hijri line on an English one). The sizing, paging and display",
         "settings rules are in [publisher/site/README.md](../../publisher/site/README.md).",

@@ -5,11 +5,12 @@ The demo schools (publisher.demo) are real-looking corridors; `long_names` is th
 worst case the page is designed for: written-out Arabic class names such as
 "الأول المتوسط أ", forty classes, subjects and teachers of 30+ characters,
 200-character announcements, a long school name with a logo beside it, long room
-names, a changes list of many entries on its Sunday (substitutes naming whom they
-replace, cancellations, room changes) and, on its Monday, exams with two
-invigilators each (one long-named: the invigilators' line takes two lines, as a
-roomy card's teacher may). Two more show every display setting a school may choose
-(`arabic_settings`, `english_settings`).
+names, groups (a class split in two groups in one period: one lesson with combined
+subjects, teachers and groups; another taught as one group), a changes list of many
+entries on its Sunday (substitutes naming whom they replace, cancellations, room
+changes) and, on its Monday, exams with two invigilators each (one long-named: the
+invigilators' line takes two lines, as a roomy card's teacher may). Two more show
+every display setting a school may choose (`arabic_settings`, `english_settings`).
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ LONG_ANNOUNCEMENT = (
 )
 LONG_ROOM = "معمل الحاسب الآلي الثاني"  # 24 characters
 LONG_CHANGES = 14  # changes on the long-names school's Sunday, in its first lesson
+SPLIT_SUBJECT = "اللغة الإنجليزية / اللغة الفرنسية"
+SPLIT_GROUPS = "المجموعة الأولى / المجموعة الثانية"  # 34 characters
+ONE_GROUP = "المسار العلمي"
 
 
 def demo(slug: str) -> SchoolData:
@@ -100,9 +104,7 @@ def long_names() -> SchoolData:
         {p.index for bells in base.bell_schedules for p in bells.periods if p.kind == "lesson"}
     )
     lessons = tuple(
-        LessonRow(
-            day, period, cls, f"{LONG_SUBJECT} {n % 3 + 1}", f"{LONG_TEACHER} {n}", f"B-{n + 101}"
-        )
+        _long_lesson(day, period, cls, n)
         for day in weekdays
         for period in periods
         for n, cls in enumerate(classes)
@@ -163,6 +165,21 @@ def long_names() -> SchoolData:
         exams=exams,
         display=DisplaySettings(logo=Logo(emblem_png((26, 95, 122)), "png")),
     ).normalized()
+
+
+def _long_lesson(day: str, period: int, cls: str, n: int) -> LessonRow:
+    """The long-names school's lesson of its n-th class: the first class of every ten
+    split in two groups, the second taught as one group, so both show on the first page
+    of cards and, on Sunday, in the changes list."""
+    lesson = LessonRow(
+        day, period, cls, f"{LONG_SUBJECT} {n % 3 + 1}", f"{LONG_TEACHER} {n}", f"B-{n + 101}"
+    )
+    if n % 10 == 0:
+        teachers = f"أ. خالد العتيبي {n}, أ. سعد القحطاني"  # one text, as imports combine them
+        return lesson._replace(subject=SPLIT_SUBJECT, teacher=teachers, group=SPLIT_GROUPS)
+    if n % 10 == 1:
+        return lesson._replace(group=ONE_GROUP)
+    return lesson
 
 
 def riyadh(day: dt.date, hhmmss: str) -> dt.datetime:

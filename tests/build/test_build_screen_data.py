@@ -108,6 +108,41 @@ def test_a_lesson_shows_its_room_and_the_days_change(lesson, change, shown):
     assert first_lesson(school_with(lesson, change)) == shown
 
 
+@pytest.mark.parametrize(
+    ("lesson", "change", "shown"),
+    [
+        pytest.param(
+            WEEKLY._replace(group="Boys"), None,
+            {"class": "1A", "subject": "Maths", "teacher": "Ahmed", "room": "B-12",
+             "group": "Boys"},
+            id="a-group",
+        ),
+        pytest.param(
+            WEEKLY, None,
+            {"class": "1A", "subject": "Maths", "teacher": "Ahmed", "room": "B-12"},
+            id="the-whole-class-no-group-key",
+        ),
+        pytest.param(
+            WEEKLY._replace(
+                subject="English / French", teacher="Ahmed, Sara", group="Group 1 / Group 2"
+            ),
+            None,
+            {"class": "1A", "subject": "English / French", "teacher": "Ahmed, Sara",
+             "room": "B-12", "group": "Group 1 / Group 2"},
+            id="a-class-split-in-two-groups-is-one-lesson-with-combined-texts",
+        ),
+        pytest.param(
+            WEEKLY._replace(group="المجموعة 1"), SubstitutionRow(SUNDAY, 1, "1A", "Sara", False),
+            {"class": "1A", "subject": "Maths", "teacher": "Sara", "room": "B-12",
+             "group": "المجموعة 1", "change": "substitute", "replaces": "Ahmed"},
+            id="a-substitute-teaches-the-same-group",
+        ),
+    ],
+)  # fmt: skip
+def test_a_lesson_names_the_group_it_is_taught_to_only_when_it_has_one(lesson, change, shown):
+    assert first_lesson(school_with(lesson, change)) == shown
+
+
 EXAM_BELLS = BellScheduleRow(
     "exam-day",
     (

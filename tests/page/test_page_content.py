@@ -177,6 +177,85 @@ def test_a_room_change_shows_the_new_room_and_the_usual_one_as_replaced(
     }
 
 
+# -- groups ------------------------------------------------------------------------------
+
+
+def grouped_school(locale: str) -> Any:
+    """The test school whose 1A is taught its First as "Boys", and whose 1B is split in
+    two groups in First (one lesson with combined texts); the rest whole classes."""
+    base = school(locale)
+
+    def grouped(lesson: LessonRow) -> LessonRow:
+        if lesson.period != 1:
+            return lesson
+        if lesson.school_class == "1A":
+            return lesson._replace(group="Boys" if locale == "en" else "بنين")
+        return lesson._replace(
+            subject="English / French", teacher="Ms Eng, Mr Fra", group="Group 1 / Group 2"
+        )
+
+    return school_with(base, KEY, lessons=tuple(grouped(lesson) for lesson in base.lessons))
+
+
+def titles(page: Page) -> list[tuple[str, str, str]]:
+    """Each card's subject line as it reads: (subject, group, the whole line)."""
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('.class-card:not([hidden])')].map((card) => {
+             const group = card.querySelector('.lesson-group');
+             return [card.querySelector('.subject').textContent,
+                     group.hidden ? '' : group.querySelector('bdi').textContent,
+                     card.querySelector('.subject-line').textContent];
+           })"""
+    )
+    return [tuple(title) for title in shown]
+
+
+def test_a_lesson_taught_to_part_of_the_class_shows_its_group_after_the_subject(
+    context: BrowserContext, site: Site
+) -> None:
+    url = site.add_school(grouped_school("en"), SUNDAY)
+    page = open_screen(context, url, riyadh("07:55:00"))  # Second: whole classes
+    assert [group for _, group, _ in titles(page)] == ["", ""]
+    page = open_screen(context, url, riyadh("07:10:00"))  # First: groups
+    assert titles(page) == [
+        ("Maths", "Boys", "Maths · BoysSubstitute"),
+        ("English / French", "Group 1 / Group 2", "English / French · Group 1 / Group 2"),
+    ]
+    # Legible (the 1.5rem floor at 1920x1080 is 24px) and whole: never cut.
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('.class-card .lesson-group bdi')].map((group) => {
+             const card = group.closest('.class-card').getBoundingClientRect();
+             const box = group.getBoundingClientRect();
+             return [parseFloat(getComputedStyle(group).fontSize),
+                     box.left >= card.left && box.right <= card.right
+                       && box.top >= card.top && box.bottom <= card.bottom];
+           })"""
+    )
+    assert sizes == [[24, True], [24, True]]
+    # The changes list names the group too: the substitute teaches the Boys.
+    first = page.locator('[data-slot="changes"] .change').first
+    assert first.locator(".change-subject").text_content() == "Maths"
+    assert first.locator(".lesson-group").text_content() == " · Boys"
+    assert (
+        first.locator(".change-what").text_content() == "substitute: Substitute Sara for T-Maths-A"
+    )
+
+
+def test_an_arabic_group_follows_the_subject_after_an_arabic_comma_isolated(
+    context: BrowserContext, site: Site
+) -> None:
+    """Arabic never takes a middle dot as a separator: next to digits it reads as a zero."""
+    page = open_screen(context, site.add_school(grouped_school("ar"), SUNDAY), riyadh("07:10:00"))
+    first, split = page.locator(".class-card").all()[:2]
+    assert first.locator(".lesson-title").text_content() == "Maths، بنين"
+    assert split.locator(".lesson-title").text_content() == "English / French، Group 1 / Group 2"
+    assert split.locator(".lesson-group bdi").all_text_contents() == ["Group 1 / Group 2"]
+    listed = page.locator('[data-slot="changes"] .change').first
+    assert listed.locator(".change-subject").text_content() == "Maths"
+    assert listed.locator(".lesson-group bdi").all_text_contents() == ["بنين"]
+    assert listed.locator(".lesson-group").text_content() == "، بنين"
+
+
 # -- the changes list -------------------------------------------------------------------
 
 

@@ -227,6 +227,9 @@ def test_nothing_overflows_or_is_cut_and_no_text_is_under_the_floor(
                 assert faults == [], (size, locale, state)
                 if state in ("display-settings", "long-names"):  # measured with a logo shown
                     assert page.locator(".logo").is_visible(), (size, locale)
+                if state == "long-names":  # measured with groups: a split class, a group
+                    groups = page.locator(".class-card:not([hidden]) .lesson-group:not([hidden])")
+                    assert groups.count() >= 2, (size, locale)
                 shown = screen_state(page)
                 if shown["hasCountdown"]:  # the countdown dominates; the clock is secondary
                     assert shown["countdown"] > 1.5 * shown["clock"], (state, shown)

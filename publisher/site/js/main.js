@@ -97,12 +97,17 @@ function format() {
   return state.fmt;
 }
 
+/** Announcements are never cut in pieces shorter than this (characters) to fit. */
+const MIN_ANNOUNCEMENT_CHARS = 40;
+
 /**
  * What fits, found by drawing (only the laid-out page knows how its texts wrap).
  * A day whose compact class cards spill is drawn roomy from then on (by screen
  * size and date). The moment's column shows as many changes and duties at a
  * time as fit: one fewer of whichever shows more (duties on a tie), down to one
- * each; roomy cards that still spill get a row fewer a page. All but the roomy
+ * each, and then cuts announcements into shorter pieces (a third shorter at a
+ * time, down to MIN_ANNOUNCEMENT_CHARS); roomy cards that still spill get a row
+ * fewer a page. All but the roomy
  * days start again from the most the configuration allows whenever what is
  * drawn changes shape (another screen size, state, period or list).
  */
@@ -110,6 +115,7 @@ const fit = {
   key: "",
   changes: 0,
   duties: 0,
+  announcementChars: 0,
   classes: 0,
   /** @type {Set<string>} */ roomy: new Set(),
 };
@@ -126,6 +132,7 @@ function fittedLayout(shape, size) {
     perPage: config.classes_per_page[shape],
     changesShown: fit.changes || config.changes_shown[shape],
     dutiesShown: fit.duties || layout.dutiesShown,
+    announcementChars: fit.announcementChars || layout.announcementChars,
     classesShown: fit.classes || undefined,
     roomyDays: [...fit.roomy].filter((k) => k.startsWith(size)).map((k) => k.slice(size.length)),
   };
@@ -144,6 +151,7 @@ function fitToScreen(view, viewWith, shape, size) {
     const crowding = screen.crowding();
     const changes = view.changes.reduce((sum, group) => sum + group.items.length, 0);
     const duties = view.duties.length;
+    const chars = fit.announcementChars || layout.announcementChars;
     // In portrait the moment's part grows down, squeezing the cards below it.
     const column = crowding.column || (shape === "portrait" && crowding.cards);
     if (crowding.cards && view.density === "compact" && view.classesDay) {
@@ -152,6 +160,10 @@ function fitToScreen(view, viewWith, shape, size) {
       fit.duties = duties - 1;
     } else if (column && changes > 1) {
       fit.changes = changes - 1;
+    } else if (crowding.column && view.announcements.length && chars > MIN_ANNOUNCEMENT_CHARS) {
+      // A long change (a subject with its group, a substitute for a long name) beside
+      // a long announcement: the announcement pages in shorter pieces.
+      fit.announcementChars = Math.max(MIN_ANNOUNCEMENT_CHARS, Math.floor((chars * 2) / 3));
     } else if (crowding.cards && view.classRows > 1) {
       fit.classes = 2 * (view.classRows - 1);
     } else {
@@ -193,7 +205,7 @@ function draw() {
   let view = viewWith();
   const key = [size, view.state, view.title, view.changesHeading, state.manifest?.revision].join("|");
   if (key !== fit.key) {
-    Object.assign(fit, { key, changes: 0, duties: 0, classes: 0 });
+    Object.assign(fit, { key, changes: 0, duties: 0, announcementChars: 0, classes: 0 });
     view = viewWith();
   }
   screen.update(view);

@@ -159,14 +159,17 @@ export function createScreen(doc) {
       name: make(doc, "bdi", "class-name"),
       room: make(doc, "bdi", "class-room"),
       subject: make(doc, "bdi", "subject"),
+      group: make(doc, "span", "lesson-group"),
       badge: make(doc, "span", "badge"),
       teacher: make(doc, "span", "teacher"),
       usual: make(doc, "span", "usual-room"),
     };
+    // The group flows on after the subject and wraps with it, as one title.
+    const title = make(doc, "span", "lesson-title", [parts.subject, parts.group]);
     const element = make(doc, "li", "class-card", [
       parts.name,
       make(doc, "span", "lesson", [
-        make(doc, "span", "subject-line", [parts.subject, parts.badge]),
+        make(doc, "span", "subject-line", [title, parts.badge]),
         parts.teacher,
       ]),
       make(doc, "span", "rooms", [parts.room, parts.usual]),
@@ -183,6 +186,8 @@ export function createScreen(doc) {
     setHidden(parts.room, !row.room);
     setData(parts.room, "changed", String(row.roomChanged));
     setText(parts.subject, row.subject);
+    setLine(parts.group, row.group);
+    setHidden(parts.group, !row.group.length);
     setText(parts.badge, row.badge);
     setHidden(parts.badge, !row.badge);
     setLine(parts.teacher, row.teacher);
@@ -190,17 +195,26 @@ export function createScreen(doc) {
     setHidden(parts.usual, !row.usual.length);
     setData(element, "change", row.change);
   };
-  const newChange = () =>
-    make(doc, "li", "change", [
-      make(doc, "bdi", "change-period"),
+  const newChange = () => {
+    // The period, the subject and its group flow as one text: "First Maths · Boys".
+    // The period sits in a span of the screen's direction, whose margin keeps to the
+    // side of the subject (the <bdi>'s own side follows its text: an Arabic label).
+    const period = make(doc, "span", "change-when", [make(doc, "bdi", "change-period")]);
+    const head = make(doc, "span", "change-head", [
+      period,
       make(doc, "bdi", "change-subject"),
-      make(doc, "span", "change-what"),
+      make(doc, "span", "lesson-group"),
     ]);
+    return make(doc, "li", "change", [head, make(doc, "span", "change-what")]);
+  };
   /** @param {HTMLElement} element @param {import("./view.js").ChangeItem} item */
   const fillChange = (element, item) => {
-    const [period, subject, what] = /** @type {HTMLElement[]} */ ([...element.children]);
-    setText(period, item.period);
+    const [head, what] = /** @type {HTMLElement[]} */ ([...element.children]);
+    const [when, subject, group] = /** @type {HTMLElement[]} */ ([...head.children]);
+    setText(/** @type {Element} */ (when.firstElementChild), item.period);
     setText(subject, item.subject);
+    setLine(group, item.group);
+    setHidden(group, !item.group.length);
     setLine(what, item.what);
     setData(element, "change", item.change);
   };

@@ -7,10 +7,11 @@
  */
 
 /**
- * @typedef {{class: string, subject: string, teacher?: string, room?: string, change?: string,
- *   replaces?: string, usual_room?: string, invigilators?: string[]}} Lesson
+ * @typedef {{class: string, subject: string, teacher?: string, room?: string, group?: string,
+ *   change?: string, replaces?: string, usual_room?: string, invigilators?: string[]}} Lesson
  *   a lesson (`teacher`, and the day's `change`) or, in an exam period, an exam
- *   (`invigilators`); `room`, `replaces` and `usual_room` when the data gives them
+ *   (`invigilators`); `room`, `group` (the part of the class taught), `replaces` and
+ *   `usual_room` when the data gives them
  * @typedef {{index: number, kind: string, label: string, start: string, end: string,
  *   starts_at: string, ends_at: string, lessons: Lesson[], startMs: number, endMs: number}} Period
  * @typedef {{date: string, start: string, starts_at: string, startMs: number}} NextSchoolDay

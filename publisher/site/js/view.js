@@ -14,9 +14,10 @@ import { CLASS_KINDS, classLessons, momentAt, nextClassPeriod, pageAt } from "./
  * @typedef {import("./format.js").Format} Format
  * @typedef {string[]} Line  a text in pieces; the odd ones (1, 3, ...) are names or rooms
  *   from the data, isolated on screen (<bdi>) so a Latin name cannot reorder an Arabic line
- * @typedef {{name: string, room: string, roomChanged: boolean, subject: string,
- *   teacher: Line, usual: Line, change: string, badge: string}} Row  one class card
- * @typedef {{period: string, subject: string, change: string, what: Line}} ChangeItem
+ * @typedef {{name: string, room: string, roomChanged: boolean, subject: string, group: Line,
+ *   teacher: Line, usual: Line, change: string, badge: string}} Row  one class card; `group`
+ *   follows the subject ("English · Boys"): [separator, the group], or [] for the whole class
+ * @typedef {{period: string, subject: string, group: Line, change: string, what: Line}} ChangeItem
  * @typedef {{name: string, items: ChangeItem[]}} ChangeGroup  a class's changes on one page
  * @typedef {{
  *   state: string, kind: string, density: string, lastMinute: boolean, staleLevel: number,
@@ -47,7 +48,8 @@ export const LAST_MINUTE_MS = 60_000;
 /**
  * Texts up to these lengths (in characters) fit the compact class card on one
  * line each; a day with any longer one uses the roomy card, fewer to a page.
- * The teacher's line carries an exam's invigilators too. Rooms take the card's
+ * The subject's line carries the lesson's group too ("English · Boys"), the
+ * teacher's line an exam's invigilators. Rooms take the card's
  * end, so how long they may be depends on the rest: a day whose compact cards
  * spill once drawn is drawn roomy (`Layout.roomy`, decided by the page).
  */
@@ -310,7 +312,7 @@ function density(s, day, layout) {
     for (const lesson of period.lessons) {
       const card = row(s, lesson.class, lesson);
       if (long(card.name, COMPACT_LIMITS.name)) return "roomy";
-      if (long(card.subject, COMPACT_LIMITS.subject)) return "roomy";
+      if (long(card.subject + card.group.join(""), COMPACT_LIMITS.subject)) return "roomy";
       if (long(card.teacher.join(""), COMPACT_LIMITS.teacher)) return "roomy";
     }
   }
@@ -398,10 +400,11 @@ function joinLines(a, sep, b) {
  * @returns {Row}
  */
 function row(s, name, lesson) {
-  const card = { name, room: "", roomChanged: false, subject: s.free, teacher: /** @type {Line} */ ([]),
-    usual: /** @type {Line} */ ([]), change: "", badge: "" };
+  const card = { name, room: "", roomChanged: false, subject: s.free, group: /** @type {Line} */ ([]),
+    teacher: /** @type {Line} */ ([]), usual: /** @type {Line} */ ([]), change: "", badge: "" };
   if (!lesson) return card;
   card.subject = lesson.subject;
+  card.group = groupLine(s, lesson);
   card.room = lesson.room ?? "";
   if (Array.isArray(lesson.invigilators)) {
     card.teacher = invigilatorsLine(s, lesson.invigilators);
@@ -419,6 +422,19 @@ function row(s, name, lesson) {
 }
 
 /**
+ * The part of the class a lesson is taught to, as it follows the subject:
+ * [separator, group], the group isolated (it may be Latin on an Arabic screen);
+ * [] for a lesson to the whole class. The locale's separator, never a middle dot
+ * in Arabic: "English · Boys", "رياضيات، المجموعة 1".
+ * @param {import("./format.js").Strings} s
+ * @param {import("./schedule.js").Lesson} lesson
+ * @returns {Line}
+ */
+function groupLine(s, lesson) {
+  return typeof lesson.group === "string" && lesson.group ? [s.sep, lesson.group] : [];
+}
+
+/**
  * Every change of `day` (substitutes, cancellations, room changes), by class
  * in the day's class order, then by period.
  * @param {import("./format.js").Strings} s
@@ -432,7 +448,14 @@ function changeItems(s, day) {
     for (const lesson of period.lessons) {
       const what = changeLine(s, lesson);
       if (!what) continue;
-      items.push({ name: lesson.class, period: period.label, subject: lesson.subject, change: lesson.change ?? "", what });
+      items.push({
+        name: lesson.class,
+        period: period.label,
+        subject: lesson.subject,
+        group: groupLine(s, lesson),
+        change: lesson.change ?? "",
+        what,
+      });
     }
   }
   const order = new Map(day.classes.map((name, i) => [name, i]));
