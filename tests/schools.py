@@ -16,6 +16,8 @@ from publisher.build.source import (
     SubstitutionRow,
 )
 from publisher.db import transaction
+from publisher.db.load import load_schools
+from publisher.db.lookup import find_school_by_key
 from publisher.db.save import save_school
 
 SCHOOL_DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday")
@@ -79,6 +81,15 @@ def riyadh_school(slug: str = "alpha", **changes: object) -> SchoolData:
         ),
     )
     return dataclasses.replace(school, **changes).normalized()  # type: ignore[arg-type]
+
+
+def stored(sessions, key: str) -> SchoolData:
+    """The school stored under `key` (id, slug or public key), read through the library."""
+    with transaction(sessions) as session:
+        school = find_school_by_key(session, key)
+        assert school is not None, f"no school {key}"
+        (data,) = load_schools(session, [school.id])
+    return data
 
 
 def save(sessions, *schools: SchoolData) -> list[int]:

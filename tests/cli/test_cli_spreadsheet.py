@@ -12,11 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from schools import stored
 
-from publisher.build.source import LessonRow, SchoolData, SubstitutionRow
-from publisher.db import transaction
-from publisher.db.load import load_schools
-from publisher.db.lookup import find_school_by_key
+from publisher.build.source import LessonRow, SubstitutionRow
 from testsupport import CHECKOUT
 
 DATA = CHECKOUT / "tests" / "data" / "spreadsheets"
@@ -30,14 +28,6 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         shutil.copy(sample, tmp_path / sample.name)
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def stored(sessions, slug: str) -> SchoolData:
-    with transaction(sessions) as session:
-        school = find_school_by_key(session, slug)
-        assert school is not None
-        (data,) = load_schools(session, [school.id])
-    return data
 
 
 def test_lessons_replace_the_school_s_timetable_and_groups_share_their_period(

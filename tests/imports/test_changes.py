@@ -8,12 +8,9 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
-from schools import riyadh_school, save
+from schools import riyadh_school, save, stored
 
-from publisher.build.source import SchoolData, SubstitutionRow
-from publisher.db import transaction
-from publisher.db.load import load_schools
-from publisher.db.lookup import find_school_by_key
+from publisher.build.source import SubstitutionRow
 from publisher.imports.saving import apply_changes
 from publisher.imports.timetable import Change
 
@@ -26,14 +23,6 @@ def change(school: str | None, row: SubstitutionRow, line: int = 2) -> Change:
 
 def substitute(date: dt.date, period: int, cls: str, teacher: str) -> SubstitutionRow:
     return SubstitutionRow(date, period, cls, teacher, False)
-
-
-def stored(sessions, slug: str) -> SchoolData:
-    with transaction(sessions) as session:
-        found = find_school_by_key(session, slug)
-        assert found is not None
-        (school,) = load_schools(session, [found.id])
-    return school
 
 
 def test_changes_reach_only_the_schools_they_name(sessions):

@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from schools import riyadh_school, save, t
+from schools import riyadh_school, save, stored, t
 
-from publisher.build.source import BellScheduleRow, PeriodRow, SchoolData
+from publisher.build.source import BellScheduleRow, PeriodRow
 from publisher.db import transaction
-from publisher.db.load import load_schools
 from publisher.db.lookup import find_school_by_key
 from publisher.imports.merge import NewSchool
 from publisher.imports.saving import import_timetable
@@ -31,14 +30,6 @@ def lesson(day: str, period: int, cls: str, subject: str, *teachers: str, **more
 
 def timetable(*lessons: WeeklyLesson, bells=BELLS, classes=("7A", "7B"), skipped=()) -> Timetable:
     return Timetable("week.xml", classes, bells, lessons, skipped)
-
-
-def stored(sessions, key: str) -> SchoolData:
-    with transaction(sessions) as session:
-        found = find_school_by_key(session, key)
-        assert found is not None
-        (school,) = load_schools(session, [found.id])
-    return school
 
 
 def run(sessions, table: Timetable, school: str = "al-noor", new=NEW, **options):
