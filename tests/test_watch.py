@@ -440,7 +440,8 @@ def test_the_watch_command_keeps_its_heartbeat_fresh_in_the_metrics_file(
         assert abs(first - time.time()) < 30
         wait_until(
             lambda: (
-                figures()["publisher_watch_heartbeat_timestamp_seconds"] > first or process.poll()
+                figures()["publisher_watch_heartbeat_timestamp_seconds"] > first
+                or process.poll() is not None
             ),
             30,
         )
