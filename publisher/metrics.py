@@ -45,11 +45,23 @@ class MetricsError(PublisherError):
     """The metrics file could not be written: one line, and the run goes on."""
 
 
-def render_metrics(target: str, run: RunRecord | None, heartbeat: dt.datetime | None = None) -> str:
+def render_metrics(
+    target: str,
+    run: RunRecord | None,
+    heartbeat: dt.datetime | None = None,
+    command: str = "publish",
+) -> str:
     """The metrics text for `target`: its last run's figures (none before its first
     run), the last success time (none before a first success), and a watcher's
-    `heartbeat` when given."""
-    labels = {"target": mask_userinfo(target)}
+    `heartbeat` when given.
+
+    Every sample is labelled with the target and the `command` that wrote it
+    (`publish` or `watch`): cron's file and the watcher's then never hold the
+    same series, which the collector rejects ("collected before with the same
+    name and label values"). The help texts never vary, since the collector
+    also rejects one name helped two ways.
+    """
+    labels = {"target": mask_userinfo(target), "command": command}
     lines: list[str] = []
     if run is not None:
         lines += _run_metrics(run, labels)

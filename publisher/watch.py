@@ -392,7 +392,7 @@ class Watcher:
         """
         if self.metrics_file is None:
             return
-        text = render_metrics(self.store.identity(), self.last_run, self.beat_at)
+        text = render_metrics(self.store.identity(), self.last_run, self.beat_at, "watch")
         try:
             write_metrics_file(self.metrics_file, text)
         except MetricsError as error:

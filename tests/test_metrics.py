@@ -43,10 +43,10 @@ def test_a_target_with_quotes_backslashes_and_line_breaks_reads_back_as_it_was()
 
 
 def test_before_any_run_only_the_heartbeat_is_written():
-    text = render_metrics("file:///srv/public", None, FINISHED)
+    text = render_metrics("file:///srv/public", None, FINISHED, "watch")
     assert samples(text) == {
         "publisher_watch_heartbeat_timestamp_seconds": (
-            {"target": "file:///srv/public"},
+            {"target": "file:///srv/public", "command": "watch"},
             FINISHED.timestamp(),
         )
     }
