@@ -271,7 +271,7 @@ class Watcher:
                     ids,
                     now,
                     self.settings,
-                    progress=lambda _count: self._beat(f"{label}: publishing {len(ids)}", None),
+                    progress=lambda _count: self._batch_beat(f"{label}: publishing {len(ids)}"),
                     page=self.page,
                     stop=self.stop,
                     owner=self.owner,
@@ -382,6 +382,13 @@ class Watcher:
         database, and in the metrics file."""
         self.beat_at = self.clock()
         self._beat(None, None)
+        self._write_metrics()
+
+    def _batch_beat(self, action: str) -> None:
+        """The heartbeat after each batch of a pass: the loop's own beat waits for the
+        pass to end, which takes minutes over thousands of schools."""
+        self.beat_at = self.clock()
+        self._beat(action, None)
         self._write_metrics()
 
     def _write_metrics(self) -> None:

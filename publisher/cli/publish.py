@@ -370,9 +370,9 @@ def _run_document(run: RunRecord | None) -> dict[str, Any] | None:
             "failed": run.failed,
             "objects_written": run.objects_written,
             "bytes_written": run.bytes_written,
+            "built": run.build_count,
         },
         "build_seconds": {
-            "count": run.build_count,
             "sum": round(run.build_seconds_sum, 6),
             "p95": round(run.build_seconds_p95, 6),
         },
