@@ -292,6 +292,8 @@ class Watcher:
             return None
         self.storage.recovered()
         self._note_schools(ids, summary)
+        if label == "all":  # every active school was selected: the others are not failing
+            self._forget_failing_except(ids)
         if ids:
             self._record_run(ids, summary, self.monotonic() - started)
         action = summary.describe_pass(label)
@@ -361,6 +363,12 @@ class Watcher:
                     f"school {failing.slug} publishes again",
                     extra={"event": "school_recovered", "school": failing.slug},
                 )
+
+    def _forget_failing_except(self, active: Sequence[int]) -> None:
+        """Stop counting as failing a school deactivated or deleted since it failed:
+        no pass will try it again, and it would keep every pass from succeeding."""
+        for school_id in set(self.failing) - set(active):
+            del self.failing[school_id]
 
     def _record_run(self, attempted: Sequence[int], summary: RunSummary, seconds: float) -> None:
         """Record the pass as the target's last run, and write the metrics file.

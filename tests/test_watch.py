@@ -341,6 +341,27 @@ def test_a_pass_over_other_schools_is_no_success_while_one_is_failing(sessions, 
     assert figures["publisher_last_success_timestamp_seconds"] == clock.now.timestamp()
 
 
+def test_a_failing_school_deactivated_no_longer_keeps_the_passes_from_succeeding(
+    sessions, tmp_path
+):
+    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Nowhere/Land' WHERE slug = 'beta'"))
+    metrics = tmp_path / "publisher.prom"
+    store = LocalStore.open(tmp_path / "public")
+    clock = FakeClock(utc(2026, 11, 22, 6))
+    watcher = Watcher(sessions, store, SETTINGS, None, clock=clock, metrics_file=metrics)
+    watcher.publish_all()
+    assert read_metrics(metrics)["publisher_schools_failed"] == 1
+
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET active = false WHERE slug = 'beta'"))
+    watcher.publish_all()
+    figures = read_metrics(metrics)
+    assert (figures["publisher_schools_failed"], figures["publisher_schools_unchanged"]) == (0, 1)
+    assert figures["publisher_last_success_timestamp_seconds"] == clock.now.timestamp()
+
+
 # -- the command, as a process ----------------------------------------------------------
 
 
