@@ -121,8 +121,8 @@ def publish_command(
     summary = _run(app, school_ids, now, page, CLAIM_SECONDS if school_keys else 0.0)
     told, problems = _tell_cdns(cdns, summary)
     seconds = time.monotonic() - started
-    _record_run(app, identity, summary, seconds)
     _print_summary(app, summary, told, problems, seconds, as_json)
+    _record_run(app, identity, summary, seconds)
     sys.exit(1 if problems else 0)
 
 

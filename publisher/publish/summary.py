@@ -59,11 +59,6 @@ class RunSummary:
         else:
             self.unchanged.append(slug)
 
-    @property
-    def succeeded(self) -> bool:
-        """No school failed: a run that found nothing to change is a healthy one."""
-        return not self.failed
-
     def build_p95(self) -> float:
         """The 95th percentile of the schools' build seconds (nearest rank: a time some
         school really took); 0 when no school was built."""
