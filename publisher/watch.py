@@ -16,7 +16,10 @@ when it starts and when it ends, and retried with exponential backoff; a school
 that fails is logged when it starts failing (or fails differently) and is
 retried with its own backoff, and every hour. The watcher records a heartbeat
 and what it last did in the `watchers` table (`publisher.db.watchers`) for
-`publisher status`.
+`publisher status`. Each pass that tried some schools is recorded as the
+target's last run (`publisher.db.runs`); with a metrics file, the run's
+figures and the heartbeat are written there after each such pass and at each
+beat (`publisher.metrics`).
 
 The jobs' cadence follows the monotonic clock (`Cadence`), never the wall
 clock: an NTP step or a DST change on a host not kept in UTC moves the wall
@@ -33,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -46,11 +50,13 @@ from publisher.db.changes import listen, settle_changes
 from publisher.db.claims import new_owner
 from publisher.db.load import all_school_ids
 from publisher.db.records import changed_school_ids
+from publisher.db.runs import RunRecord, last_run
 from publisher.db.watchers import forget_dead_watchers, forget_watcher, record_beat
 from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
+from publisher.metrics import MetricsError, render_metrics, write_metrics_file
 from publisher.page.build import PageBuild
-from publisher.publish import RunSummary, publish
+from publisher.publish import RunSummary, publish, record_run
 from publisher.retry import watch_backoff
 from publisher.stores.protocol import Store
 
@@ -174,6 +180,7 @@ class Watcher:
         stop: threading.Event | None = None,
         log: logging.Logger | None = None,
         cdns: CdnTargets | None = None,
+        metrics_file: Path | None = None,
     ) -> None:
         self.sessions = sessions
         self.store = store
@@ -190,6 +197,10 @@ class Watcher:
         self.storage = Outage("storage", self.log, monotonic=monotonic)
         self.failing: dict[int, FailingSchool] = {}
         self.cdns = cdns  # told about the manifests and pages each pass rewrites
+        self.metrics_file = metrics_file
+        self.last_run: RunRecord | None = None  # the target's, as last recorded or read
+        self.beat_at: dt.datetime | None = None  # when the heartbeat job last ran
+        self._metrics_error: str | None = None
         self.cadence = Cadence(monotonic)  # what `run` does between passes over every school
         self.cadence.every(options.interval, self.heartbeat)
         self.cadence.every(options.interval, self.publish_changed)
@@ -225,6 +236,7 @@ class Watcher:
             extra={"event": "watch_started", "owner": self.owner},
         )
         self._forget_dead_watchers()
+        self._read_last_run()
         self.heartbeat()
         try:
             if listener is not None:
@@ -248,6 +260,7 @@ class Watcher:
         if self.stop.is_set() or not (self.database.ready() and self.storage.ready()):
             return None
         now = self.clock()
+        started = self.monotonic()
         try:
             with transaction(self.sessions) as session:
                 ids = select(session)
@@ -258,7 +271,7 @@ class Watcher:
                     ids,
                     now,
                     self.settings,
-                    progress=lambda _count: self._beat(f"{label}: publishing {len(ids)}", None),
+                    progress=lambda _count: self._batch_beat(f"{label}: publishing {len(ids)}"),
                     page=self.page,
                     stop=self.stop,
                     owner=self.owner,
@@ -279,6 +292,10 @@ class Watcher:
             return None
         self.storage.recovered()
         self._note_schools(ids, summary)
+        if label == "all":  # every active school was selected: the others are not failing
+            self._forget_failing_except(ids)
+        if ids:
+            self._record_run(ids, summary, self.monotonic() - started)
         action = summary.describe_pass(label)
         if summary.published or summary.failed:
             self.log.info(
@@ -347,9 +364,69 @@ class Watcher:
                     extra={"event": "school_recovered", "school": failing.slug},
                 )
 
+    def _forget_failing_except(self, active: Sequence[int]) -> None:
+        """Stop counting as failing a school deactivated or deleted since it failed:
+        no pass will try it again, and it would keep every pass from succeeding."""
+        for school_id in set(self.failing) - set(active):
+            del self.failing[school_id]
+
+    def _record_run(self, attempted: Sequence[int], summary: RunSummary, seconds: float) -> None:
+        """Record the pass as the target's last run, and write the metrics file.
+
+        Schools still failing that this pass left to their backoff count as
+        failed: a pass over other schools is no success while one is failing.
+        """
+        left = len(set(self.failing) - set(attempted))
+        target = self.store.identity()
+        try:
+            self.last_run = record_run(self.sessions, target, summary, self.clock(), seconds, left)
+        except SQLAlchemyError as error:
+            self.database.failed(_first_line(error))
+            return
+        self._write_metrics()
+
     def heartbeat(self) -> None:
-        """Say the watcher is alive, whatever it is doing or waiting for."""
+        """Say the watcher is alive, whatever it is doing or waiting for: in the
+        database, and in the metrics file."""
+        self.beat_at = self.clock()
         self._beat(None, None)
+        self._write_metrics()
+
+    def _batch_beat(self, action: str) -> None:
+        """The heartbeat after each batch of a pass: the loop's own beat waits for the
+        pass to end, which takes minutes over thousands of schools."""
+        self.beat_at = self.clock()
+        self._beat(action, None)
+        self._write_metrics()
+
+    def _write_metrics(self) -> None:
+        """Write the last run's figures and the heartbeat to the metrics file, if any.
+
+        A failure is logged when it starts (or changes) and when it ends, not at
+        every beat; it never stops the watcher.
+        """
+        if self.metrics_file is None:
+            return
+        text = render_metrics(self.store.identity(), self.last_run, self.beat_at, "watch")
+        try:
+            write_metrics_file(self.metrics_file, text)
+        except MetricsError as error:
+            if str(error) != self._metrics_error:
+                self.log.error(str(error), extra={"event": "metrics_failed"})
+            self._metrics_error = str(error)
+            return
+        if self._metrics_error is not None:
+            self.log.info("metrics file written again", extra={"event": "metrics_written"})
+        self._metrics_error = None
+
+    def _read_last_run(self) -> None:
+        """The target's last run, whoever ran it, for the metrics file until this
+        watcher's first pass is recorded."""
+        try:
+            with transaction(self.sessions) as session:
+                self.last_run = last_run(session, self.store.identity())
+        except SQLAlchemyError as error:
+            self.database.failed(_first_line(error))
 
     def _beat(self, action: str | None, error: str | None) -> None:
         """Record the heartbeat, and the last action if given; a database outage skips it."""

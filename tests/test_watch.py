@@ -15,6 +15,7 @@ import threading
 import time
 
 import pytest
+from metrics_file import read_metrics
 from schools import LONDON, riyadh_school, save
 from sqlalchemy import create_engine, text
 from store_checks import PREFIX, RecordingStore, assert_manifests_name_existing_files, manifests
@@ -288,6 +289,79 @@ def test_a_failing_school_is_logged_once_until_it_fails_differently(sessions, tm
     assert any(getattr(r, "event", "") == "school_recovered" for r in caplog.records)
 
 
+def test_the_watcher_writes_its_heartbeat_and_each_passs_figures_to_the_metrics_file(
+    sessions, tmp_path
+):
+    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    clock = FakeClock(utc(2026, 11, 22, 6))
+    metrics = tmp_path / "publisher.prom"
+    store = LocalStore.open(tmp_path / "public")
+    watcher = Watcher(sessions, store, SETTINGS, None, clock=clock, metrics_file=metrics)
+
+    watcher.heartbeat()  # before any run: the heartbeat alone
+    started = clock.now.timestamp()
+    assert read_metrics(metrics) == {"publisher_watch_heartbeat_timestamp_seconds": started}
+
+    watcher.publish_all()
+    figures = read_metrics(metrics)
+    assert (figures["publisher_schools_published"], figures["publisher_schools_failed"]) == (2, 0)
+    assert figures["publisher_last_success_timestamp_seconds"] == started
+
+    clock.now += dt.timedelta(seconds=10)
+    watcher.heartbeat()
+    beat = read_metrics(metrics)
+    assert beat["publisher_watch_heartbeat_timestamp_seconds"] == started + 10
+    assert beat["publisher_schools_published"] == 2  # the last pass's figures stay
+
+
+def test_a_pass_over_other_schools_is_no_success_while_one_is_failing(sessions, tmp_path):
+    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Nowhere/Land' WHERE slug = 'beta'"))
+    metrics = tmp_path / "publisher.prom"
+    store = LocalStore.open(tmp_path / "public")
+    clock = FakeClock(utc(2026, 11, 22, 6))
+    watcher = Watcher(sessions, store, SETTINGS, None, clock=clock, metrics_file=metrics)
+    watcher.publish_all()
+    assert read_metrics(metrics)["publisher_schools_failed"] == 1
+
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET name = 'Alpha renamed' WHERE slug = 'alpha'"))
+    assert watcher.publish_changed().published == ["alpha"]  # type: ignore[union-attr]
+    figures = read_metrics(metrics)  # beta waits for its retry: still failing
+    assert (figures["publisher_schools_published"], figures["publisher_schools_failed"]) == (1, 1)
+    assert "publisher_last_success_timestamp_seconds" not in figures
+
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Asia/Riyadh' WHERE slug = 'beta'"))
+    clock.now += dt.timedelta(minutes=5)
+    watcher.publish_all()
+    figures = read_metrics(metrics)
+    assert figures["publisher_schools_failed"] == 0
+    assert figures["publisher_last_success_timestamp_seconds"] == clock.now.timestamp()
+
+
+def test_a_failing_school_deactivated_no_longer_keeps_the_passes_from_succeeding(
+    sessions, tmp_path
+):
+    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET timezone = 'Nowhere/Land' WHERE slug = 'beta'"))
+    metrics = tmp_path / "publisher.prom"
+    store = LocalStore.open(tmp_path / "public")
+    clock = FakeClock(utc(2026, 11, 22, 6))
+    watcher = Watcher(sessions, store, SETTINGS, None, clock=clock, metrics_file=metrics)
+    watcher.publish_all()
+    assert read_metrics(metrics)["publisher_schools_failed"] == 1
+
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE schools SET active = false WHERE slug = 'beta'"))
+    watcher.publish_all()
+    figures = read_metrics(metrics)
+    assert (figures["publisher_schools_failed"], figures["publisher_schools_unchanged"]) == (0, 1)
+    assert figures["publisher_last_success_timestamp_seconds"] == clock.now.timestamp()
+
+
 # -- the command, as a process ----------------------------------------------------------
 
 
@@ -358,3 +432,42 @@ def test_status_shows_a_running_watchers_heartbeat_and_forgets_it_after_sigterm(
         code, _ = stop(process)
     assert code == 0
     assert json.loads(cli("status", "--json").stdout)["watchers"] == []
+
+
+def test_the_watch_command_keeps_its_heartbeat_fresh_in_the_metrics_file(
+    database_url, sessions, tmp_path
+):
+    save(sessions, riyadh_school("alpha"))
+    metrics = tmp_path / "textfile" / "publisher.prom"
+    metrics.parent.mkdir()
+    process = start_watch(
+        database_url,
+        f"file://{tmp_path / 'public'}",
+        "--interval",
+        "1",
+        "--metrics-file",
+        str(metrics),
+    )
+    try:
+
+        def figures() -> dict[str, float]:
+            return read_metrics(metrics) if metrics.exists() else {}
+
+        wait_until(
+            lambda: "publisher_schools_published" in figures() or process.poll() is not None, 60
+        )
+        assert figures()["publisher_schools_published"] == 1
+        first = figures()["publisher_watch_heartbeat_timestamp_seconds"]
+        assert abs(first - time.time()) < 30
+        wait_until(
+            lambda: (
+                figures()["publisher_watch_heartbeat_timestamp_seconds"] > first
+                or process.poll() is not None
+            ),
+            30,
+        )
+        assert process.poll() is None
+    finally:
+        code, _ = stop(process)
+    assert code == 0
+    assert [p.name for p in metrics.parent.iterdir()] == ["publisher.prom"]

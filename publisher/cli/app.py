@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -86,6 +87,12 @@ class App:
     def database_shown(self) -> str:
         """The database opened, as messages name it (password hidden)."""
         return engine_of(self.sessions(need_schema=False)).url.render_as_string(hide_password=True)
+
+    @property
+    def metrics_file(self) -> Path | None:
+        """Where the run's metrics go (`--metrics-file`), if anywhere."""
+        path: Path | None = self.given.get("metrics_file")
+        return path
 
     def target_identity(self) -> str:
         """The identity (`Store.identity`) of the target, without opening it: the

@@ -9,6 +9,7 @@ the groups it takes and reads them through `pass_app`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -96,6 +97,16 @@ refresh_edge_option = shared_option(
     metavar="URL",
     help="Refresh the manifests and pages a run rewrote at this nginx edge "
     "(infra/nginx); repeat for several, or separate them with spaces in the variable.",
+)
+
+metrics_file_option = shared_option(
+    "--metrics-file",
+    envvar="PUBLISHER_METRICS_FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PATH",
+    help="After each run, write its figures here in Prometheus text format, atomically, "
+    "for node_exporter's textfile collector (name it *.prom). A failure to write it is "
+    "reported and fails nothing.",
 )
 
 target_options = option_group(

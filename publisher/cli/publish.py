@@ -18,6 +18,7 @@ from publisher.cli.options import (
     concurrency_option,
     database_option,
     invalidate_option,
+    metrics_file_option,
     refresh_edge_option,
     settings_options,
     target_options,
@@ -45,9 +46,11 @@ from publisher.db.claims import CLAIM_SECONDS
 from publisher.db.load import all_school_ids
 from publisher.db.lookup import resolve_school, school_slugs
 from publisher.db.records import changed_school_ids
+from publisher.db.runs import RunRecord
 from publisher.db.status import SchoolStatus, read_status
 from publisher.db.watchers import Heartbeat
 from publisher.errors import ConfigError
+from publisher.metrics import MetricsError, render_metrics, write_metrics_file
 from publisher.page.build import PageBuild, current_page_build
 from publisher.publish import (
     PlannedWrite,
@@ -57,6 +60,7 @@ from publisher.publish import (
     plan_schools_in_batches,
     plan_shared_objects_for_target,
     publish,
+    record_run,
 )
 
 
@@ -76,6 +80,7 @@ from publisher.publish import (
 @concurrency_option
 @invalidate_option
 @refresh_edge_option
+@metrics_file_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @settings_options
 @database_option
@@ -115,8 +120,28 @@ def publish_command(
     # Named schools wait for another publisher to finish with them.
     summary = _run(app, school_ids, now, page, CLAIM_SECONDS if school_keys else 0.0)
     told, problems = _tell_cdns(cdns, summary)
-    _print_summary(app, summary, told, problems, time.monotonic() - started, as_json)
+    seconds = time.monotonic() - started
+    _print_summary(app, summary, told, problems, seconds, as_json)
+    _record_run(app, identity, summary, seconds)
     sys.exit(1 if problems else 0)
+
+
+def _record_run(app: App, target: str, summary: RunSummary, seconds: float) -> None:
+    """Remember the run's figures for `status --json`, and write them to the metrics
+    file when asked.
+
+    A metrics file that cannot be written is one line on stderr and does not
+    change the exit status: the schools were published, and failing the run
+    for its report would have cron retry work that is done. Monitoring notices
+    anyway: the file's figures, and node_exporter's own time of the file, go stale.
+    """
+    run = record_run(app.sessions(), target, summary, app.now(), seconds)
+    if app.metrics_file is None:
+        return
+    try:
+        write_metrics_file(app.metrics_file, render_metrics(target, run))
+    except MetricsError as failure:
+        error(f"Warning: {failure}")
 
 
 def _run(
@@ -291,7 +316,15 @@ def status_command(app: App, as_json: bool) -> None:
     beats = [_watcher_document(watcher, now) for watcher in status.watchers]
     counts = status_counts(documents, beats)
     if as_json:
-        print_json({"target": identity, "schools": documents, "watchers": beats, "counts": counts})
+        print_json(
+            {
+                "target": identity,
+                "schools": documents,
+                "watchers": beats,
+                "counts": counts,
+                "last_run": _run_document(status.last_run),
+            }
+        )
     else:
         click.echo(f"target {identity}")
         for line in status_table(documents, beats):
@@ -319,6 +352,30 @@ def _watcher_document(watcher: Heartbeat, now: dt.datetime) -> dict[str, Any]:
         "last_action": watcher.last_action,
         "last_action_at": _iso(watcher.last_action_at),
         "last_error": watcher.last_error,
+    }
+
+
+def _run_document(run: RunRecord | None) -> dict[str, Any] | None:
+    """The target's last run in `status --json`: the figures of the metrics file."""
+    if run is None:
+        return None
+    return {
+        "finished_at": _iso(run.finished_at),
+        "seconds": round(run.seconds, 3),
+        "succeeded": run.succeeded,
+        "last_success_at": _iso(run.last_success_at),
+        "counts": {
+            "published": run.published,
+            "unchanged": run.unchanged,
+            "failed": run.failed,
+            "objects_written": run.objects_written,
+            "bytes_written": run.bytes_written,
+            "built": run.build_count,
+        },
+        "build_seconds": {
+            "sum": round(run.build_seconds_sum, 6),
+            "p95": round(run.build_seconds_p95, 6),
+        },
     }
 
 

@@ -11,6 +11,7 @@ from publisher.cli.options import (
     concurrency_option,
     database_option,
     invalidate_option,
+    metrics_file_option,
     refresh_edge_option,
     settings_options,
     target_options,
@@ -53,6 +54,7 @@ from publisher.watch import Watcher, WatchOptions
 )
 @invalidate_option
 @refresh_edge_option
+@metrics_file_option
 @concurrency_option
 @settings_options
 @database_option
@@ -68,7 +70,8 @@ def watch_command(app: App, interval: int, full_interval: int, log_format: str) 
     with plain SQL or by other applications (the triggers `db init` installs
     note them). On PostgreSQL a change is also notified and published at once.
     Outages of the database or the store are logged once and retried. With -q,
-    only warnings and errors are logged.
+    only warnings and errors are logged. With --metrics-file, the heartbeat is
+    written there too, every --interval seconds.
     """
     log = configure_logging(log_format)
     if verbosity() != NORMAL:
@@ -78,7 +81,17 @@ def watch_command(app: App, interval: int, full_interval: int, log_format: str) 
     page = current_page_build(settings.public_url)
     cdns = app.cdns()
     with stop_on_signals(lambda line: log.info(line, extra={"event": "stopping"})) as stop:
-        watcher = Watcher(sessions, store, settings, page, options, stop=stop, log=log, cdns=cdns)
+        watcher = Watcher(
+            sessions,
+            store,
+            settings,
+            page,
+            options,
+            stop=stop,
+            log=log,
+            cdns=cdns,
+            metrics_file=app.metrics_file,
+        )
         watcher.run()
 
 

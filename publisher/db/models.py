@@ -1,8 +1,9 @@
 """The schedule database: schools and everything a day snapshot is built from.
 
 Every row below a school is "schedule data": changing it through the library
-bumps the school's revision (see `publisher.db.revision`). The two tables at the
-end record what has been published, per target; they are not schedule data.
+bumps the school's revision (see `publisher.db.revision`). The tables from
+`PublishedObject` on record what has been published, per target, and who is
+publishing; they are not schedule data.
 
 The schema changes only through a migration (`publisher/db/migrations/versions`);
 a change here without one leaves existing databases behind.
@@ -14,6 +15,7 @@ import datetime as dt
 import secrets
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -404,3 +406,24 @@ class WatcherState(Base):
     last_action: Mapped[str] = mapped_column(Text, default="")
     last_action_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class PublishRun(Base):
+    """Per target: the figures of the last publish run there (a `publish` command or
+    a watcher's pass), and when a run last had no school fail, for `status --json`
+    and the metrics file. One row per target, overwritten by every run."""
+
+    __tablename__ = "publish_runs"
+
+    target: Mapped[str] = mapped_column(String(TARGET_LENGTH), primary_key=True)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    seconds: Mapped[float] = mapped_column(Float)
+    published: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    objects_written: Mapped[int] = mapped_column(Integer)
+    bytes_written: Mapped[int] = mapped_column(BigInteger)
+    build_count: Mapped[int] = mapped_column(Integer)
+    build_seconds_sum: Mapped[float] = mapped_column(Float)
+    build_seconds_p95: Mapped[float] = mapped_column(Float)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,5 +1,6 @@
 """The rows behind `publisher status`: each school with its publish state in a target,
-and the watchers' heartbeats, as plain values for the command line to format."""
+the watchers' heartbeats and the target's last run, as plain values for the command
+line to format."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from publisher.db.models import PublishState, School, SchoolChange
+from publisher.db.runs import RunRecord, last_run
 from publisher.db.watchers import Heartbeat, heartbeats
 
 
@@ -37,10 +39,12 @@ class SchoolStatus:
 class Status:
     schools: tuple[SchoolStatus, ...]  # in id order
     watchers: tuple[Heartbeat, ...]  # the longest running first
+    last_run: RunRecord | None = None  # the target's, if a run was recorded there
 
 
 def read_status(session: Session, target: str) -> Status:
-    """Every school with its publish state in the target, and every watcher."""
+    """Every school with its publish state in the target, every watcher, and the
+    target's last run."""
     rows = session.execute(
         select(School, PublishState)
         .outerjoin(
@@ -54,6 +58,7 @@ def read_status(session: Session, target: str) -> Status:
     return Status(
         tuple(_school_status(school, state, school.id in pending) for school, state in rows),
         tuple(watchers),
+        last_run(session, target),
     )
 
 

@@ -6,7 +6,7 @@ command line) import them from here, never from a module inside.
 
     plan.py      what to write for a school or the page's shared objects, and why
     apply.py     apply_writes, the one loop that writes to a store; apply_school
-    results.py   what applying did (SchoolResult), and recording it per target
+    results.py   what applying did (SchoolResult), and recording it and the run per target
     run.py       a publish run: claims, batches, upload threads
     summary.py   RunSummary: what a run did, as one line and a --json document
     planner.py   planning in a process of its own
@@ -25,7 +25,7 @@ from publisher.publish.plan import (
     plan_shared_objects,
 )
 from publisher.publish.planner import PlanningProcess, can_plan_elsewhere
-from publisher.publish.results import SchoolResult, record_results, record_shared
+from publisher.publish.results import SchoolResult, record_results, record_run, record_shared
 from publisher.publish.run import (
     plan_schools_in_batches,
     plan_shared_objects_for_target,
@@ -54,5 +54,6 @@ __all__ = [
     "plan_shared_objects_for_target",
     "publish",
     "record_results",
+    "record_run",
     "record_shared",
 ]

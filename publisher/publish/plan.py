@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
@@ -110,6 +111,8 @@ class SchoolPlan:
 
     `entries` are the day files its manifest names, written now or already
     published, so a reader of the plan never parses the manifest's bytes.
+    `build_seconds` is how long building the school's files took (the run's
+    metrics); it is left out of comparisons, so equal plans stay equal.
     """
 
     school: SchoolData
@@ -118,6 +121,7 @@ class SchoolPlan:
     writes: tuple[PlannedWrite, ...] = ()
     error: str | None = None
     entries: tuple[ManifestEntry, ...] = ()
+    build_seconds: float = field(default=0.0, compare=False)
 
     @property
     def label(self) -> str:
@@ -241,12 +245,18 @@ def plan_school_window(
 
     A school whose data cannot be built gets a plan with an error and no writes:
     it fails alone and its published files stay as they were.
+
+    The plan carries how long this took: the build core is pure and never reads
+    a clock, so it is timed here, its caller (the old system's "snapshot build
+    time", for the run's metrics).
     """
+    started = time.perf_counter()
     try:
         days = build_window_days(school, now, settings.days)
-        return plan_school(school, days, published, settings, page)
+        plan = plan_school(school, days, published, settings, page)
     except BuildError as error:
-        return SchoolPlan(school, error=str(error))
+        plan = SchoolPlan(school, error=str(error))
+    return dataclasses.replace(plan, build_seconds=time.perf_counter() - started)
 
 
 def plan_shared_objects(

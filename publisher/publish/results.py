@@ -3,7 +3,7 @@
 `record_results` and `record_shared` remember, per target, what reached the
 store (so the next plan compares with it) and each school's attempt (for
 `publisher status`). A publish run and `verify --repair` record through them
-alike.
+alike. `record_run` remembers the run as a whole: its figures for monitoring.
 """
 
 from __future__ import annotations
@@ -14,8 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.db import transaction
 from publisher.db.records import Attempt, record_attempts, record_writes
+from publisher.db.runs import RunRecord
+from publisher.db.runs import record_run as store_run
 from publisher.publish.plan import PlannedWrite, SchoolPlan
+from publisher.publish.summary import RunSummary
 
 
 @dataclass(frozen=True)
@@ -70,3 +74,35 @@ def record_shared(
     to no school."""
     with sessions() as session, session.begin():
         record_writes(session, target, [(None, w) for w in written], now)
+
+
+def record_run(
+    sessions: sessionmaker[Session],
+    target: str,
+    summary: RunSummary,
+    finished_at: dt.datetime,
+    seconds: float,
+    failing_elsewhere: int = 0,
+) -> RunRecord:
+    """Remember the run's figures as the target's last run; the record as stored, with
+    the time of the last successful run (this one, when no school failed).
+
+    `failing_elsewhere` counts schools known to be failing that the run did not
+    try again (a watcher's pass leaves a failing school to its backoff): they
+    are counted as failed, so a pass over other schools does not pass for healthy.
+    """
+    run = RunRecord(
+        target=target,
+        finished_at=finished_at,
+        seconds=seconds,
+        published=len(summary.published),
+        unchanged=len(summary.unchanged),
+        failed=len(summary.failed) + failing_elsewhere,
+        objects_written=summary.objects_written,
+        bytes_written=summary.bytes_written,
+        build_count=len(summary.build_seconds),
+        build_seconds_sum=sum(summary.build_seconds),
+        build_seconds_p95=summary.build_p95(),
+    )
+    with transaction(sessions) as session:
+        return store_run(session, run)

@@ -8,6 +8,7 @@ here once, so the command's summary line, the watcher's log line and the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ class RunSummary:
     busy: list[int] = field(default_factory=list)  # ids another publisher was publishing
     stopped: int = 0  # schools left for the next run after a stop request
     written: list[tuple[str, str, str]] = field(default_factory=list)  # (school, key, reason)
+    build_seconds: list[float] = field(default_factory=list)  # one per school planned
 
     def add_shared(self, written: Sequence[PlannedWrite]) -> None:
         """Count objects every school shares (the page's assets and sw.js)."""
@@ -44,6 +46,7 @@ class RunSummary:
         if result.stopped:
             return
         slug = result.plan.school.slug
+        self.build_seconds.append(result.plan.build_seconds)
         self.written.extend((slug, w.key, w.reason) for w in result.written)
         self.objects_written += len(result.written)
         self.mutable_written.extend(w.key for w in result.written if w.mutable)
@@ -55,6 +58,14 @@ class RunSummary:
             self.published.append(slug)
         else:
             self.unchanged.append(slug)
+
+    def build_p95(self) -> float:
+        """The 95th percentile of the schools' build seconds (nearest rank: a time some
+        school really took); 0 when no school was built."""
+        if not self.build_seconds:
+            return 0.0
+        ranked = sorted(self.build_seconds)
+        return ranked[math.ceil(0.95 * len(ranked)) - 1]
 
     def tally(self) -> str:
         """How many schools were published, unchanged and failed: how every report opens."""

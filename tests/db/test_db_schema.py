@@ -26,6 +26,7 @@ from publisher.page import asset_files
 BASELINE = "0001_baseline"
 ROOMS = "0003_rooms_exams_display"
 GROUPS = "0004_lesson_groups"
+RUNS = "0005_publish_runs"
 WINDOW = 8  # dates a manifest names with the default --days 7
 PER_SCHOOL = WINDOW + 2  # the day files, the manifest, the page
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js
@@ -310,7 +311,7 @@ def test_upgrading_a_0002_database_to_rooms_exams_and_display_keeps_every_row(cl
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == head_revision() == GROUPS
+    assert current_revision(open_engine(empty_url)) == head_revision() == RUNS
     assert rows(empty_url) == before
     engine = create_engine(empty_url)
     with engine.begin() as connection:
@@ -338,7 +339,7 @@ def test_upgrading_a_0003_database_gives_every_lesson_the_whole_class_and_keeps_
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == GROUPS
+    assert current_revision(open_engine(empty_url)) == RUNS
     assert rows(empty_url) == before
     engine = create_engine(empty_url)
     with engine.begin() as connection:
@@ -349,3 +350,22 @@ def test_upgrading_a_0003_database_gives_every_lesson_the_whole_class_and_keeps_
     assert groups == {""}
     result = cli("publish", "--changed", "--json")
     assert json.loads(result.stdout)["published"] == ["alpha"]
+
+
+def test_upgrading_a_0004_database_adds_the_last_run_per_target_and_keeps_every_row(cli, empty_url):
+    assert cli("db", "init").exit_code == 0
+    save(session_factory(open_engine(empty_url)), riyadh_school("alpha"))
+    assert cli("publish", "--all").exit_code == 0
+    migrate(empty_url, GROUPS, down=True)
+    assert "publish_runs" not in inspect(create_engine(empty_url)).get_table_names()
+    before = rows(empty_url)
+
+    result = cli("db", "upgrade")
+
+    assert result.exit_code == 0, result.output
+    assert current_revision(open_engine(empty_url)) == RUNS
+    assert rows(empty_url) == before
+    assert json.loads(cli("status", "--json").stdout)["last_run"] is None  # none recorded yet
+    cli("publish", "--all")
+    last_run = json.loads(cli("status", "--json").stdout)["last_run"]
+    assert (last_run["succeeded"], last_run["counts"]["unchanged"]) == (True, 1)
