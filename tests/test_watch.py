@@ -13,6 +13,7 @@ import logging
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from metrics_file import read_metrics
@@ -314,7 +315,9 @@ def test_the_watcher_writes_its_heartbeat_and_each_passs_figures_to_the_metrics_
     assert beat["publisher_schools_published"] == 2  # the last pass's figures stay
 
 
-def test_a_pass_over_other_schools_is_no_success_while_one_is_failing(sessions, tmp_path):
+def watching_beta_fail(sessions, tmp_path: Path) -> tuple[Watcher, FakeClock, Path]:
+    """A watcher over alpha and beta whose first pass failed beta (a zone that does not
+    exist), writing its metrics file; the watcher, its clock and the file."""
     save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
     with transaction(sessions) as session:
         session.execute(text("UPDATE schools SET timezone = 'Nowhere/Land' WHERE slug = 'beta'"))
@@ -324,6 +327,11 @@ def test_a_pass_over_other_schools_is_no_success_while_one_is_failing(sessions, 
     watcher = Watcher(sessions, store, SETTINGS, None, clock=clock, metrics_file=metrics)
     watcher.publish_all()
     assert read_metrics(metrics)["publisher_schools_failed"] == 1
+    return watcher, clock, metrics
+
+
+def test_a_pass_over_other_schools_is_no_success_while_one_is_failing(sessions, tmp_path):
+    watcher, clock, metrics = watching_beta_fail(sessions, tmp_path)
 
     with transaction(sessions) as session:
         session.execute(text("UPDATE schools SET name = 'Alpha renamed' WHERE slug = 'alpha'"))
@@ -344,15 +352,7 @@ def test_a_pass_over_other_schools_is_no_success_while_one_is_failing(sessions, 
 def test_a_failing_school_deactivated_no_longer_keeps_the_passes_from_succeeding(
     sessions, tmp_path
 ):
-    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
-    with transaction(sessions) as session:
-        session.execute(text("UPDATE schools SET timezone = 'Nowhere/Land' WHERE slug = 'beta'"))
-    metrics = tmp_path / "publisher.prom"
-    store = LocalStore.open(tmp_path / "public")
-    clock = FakeClock(utc(2026, 11, 22, 6))
-    watcher = Watcher(sessions, store, SETTINGS, None, clock=clock, metrics_file=metrics)
-    watcher.publish_all()
-    assert read_metrics(metrics)["publisher_schools_failed"] == 1
+    watcher, clock, metrics = watching_beta_fail(sessions, tmp_path)
 
     with transaction(sessions) as session:
         session.execute(text("UPDATE schools SET active = false WHERE slug = 'beta'"))
