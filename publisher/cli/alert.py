@@ -170,9 +170,7 @@ def _text(field: str, given: str | None) -> str:
     if not shown:
         raise ConfigError(f"{field}: the alert's text is empty")
     if len(shown) > MAX_TEXT:
-        raise ConfigError(
-            f"{field}: {len(shown)} characters; at most {MAX_TEXT} fit on a screen"
-        )
+        raise ConfigError(f"{field}: {len(shown)} characters; at most {MAX_TEXT} fit on a screen")
     return shown
 
 
