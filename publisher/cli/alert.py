@@ -246,7 +246,8 @@ def _tell_cdns(app: App, outcome: AlertWrites) -> list[str]:
 def _print_list(alerts: list[ActiveAlert], as_json: bool) -> None:
     """The alerts up now: one line each (id, school, level, since, until, by, text), or JSON."""
     if as_json:
-        print_json({"alerts": [_alert_document(a) for a in alerts]})
+        documents = [_alert_document(a) for a in alerts]
+        print_json({"alerts": documents, "counts": {"alerts": len(documents)}})
         return
     for alert in alerts:
         m = alert.message

@@ -161,7 +161,7 @@ def test_list_shows_each_alert_with_who_and_when_and_a_clear_records_who_ended_i
     assert run("alert", "--clear", "--all").exit_code == 0
     assert run.alert_objects() == {"alpha": NO_ALERT, "beta": NO_ALERT}
     listed = run("alert", "--list", "--json")
-    assert json.loads(listed.stdout) == {"format": 1, "alerts": []}
+    assert json.loads(listed.stdout) == {"format": 1, "alerts": [], "counts": {"alerts": 0}}
     with sessions() as session:  # kept, as the record of what happened
         assert len(session.scalars(select(Alert)).all()) == 2
 
