@@ -116,6 +116,10 @@ def test_an_alert_for_every_school_writes_each_alert_object_and_nothing_else(run
         ids = list(session.scalars(select(School.id)))
     summary = publish(sessions, store, ids, NOW, PublishSettings(), page=current_page_build())
     assert (summary.objects_written, store.puts) == (0, [])
+    # verify expects the objects as they are; gc never deletes them.
+    assert run("verify").exit_code == 0
+    assert run("gc", "--keep-days", "0").exit_code == 0
+    assert run.alert_objects() == {"alpha": alert_object(FIRE), "beta": alert_object(FIRE)}
 
 
 def test_list_shows_each_alert_with_who_and_when_and_a_clear_records_who_ended_it(run, sessions):
