@@ -26,6 +26,7 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     context_fixture,
     fetch_log,
     install_clock,
+    not_alert_polls,
     open_screen,
     school_with,
     site_fixture,
@@ -255,12 +256,6 @@ def test_only_the_named_day_files_from_today_on_are_fetched(
     assert fetched == wanted  # today and the coming days, each once, in date order
     page.clock.run_for(5 * 60_000)  # a few polls later: the days are held, not fetched again
     assert [r for r in site.requests if "/days/" in r] == wanted
-
-
-def not_alert_polls(requests: list[Any]) -> list[Any]:
-    """The requests but the alert object's: it is polled on its own cycle (8-12 s), which
-    neither midnight nor a countdown's zero moves (tests/page/test_page_alert.py)."""
-    return [r for r in requests if not str(getattr(r, "url", r)).endswith("/alert.json")]
 
 
 def test_midnight_switches_to_the_next_day_without_any_request(
