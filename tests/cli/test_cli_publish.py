@@ -76,7 +76,7 @@ def test_dry_run_prints_each_write_with_its_reason_and_writes_nothing(cli, two_s
     assert [line.split("\t")[0] for line in lines[: SHARED + 1]] == ["-"] * SHARED + ["alpha"]
     assert lines[SHARED - 1].split("\t")[1] == "sw.js"
     school, key, _reason = lines[-1].split("\t")
-    assert (school, key.rsplit("/", 1)[-1]) == ("beta", "index.html")
+    assert (school, key.rsplit("/", 1)[-1]) == ("beta", "alert.json")
     assert files(cli.target) == []
 
 

@@ -56,6 +56,7 @@ REPO = CHECKOUT
 JSON_TYPE = "application/json; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
 MUTABLE = "public, max-age=60, stale-while-revalidate=60, stale-if-error=604800"
+ALERT = "public, max-age=5, stale-if-error=60"  # seconds: an urgent message must show fast
 SETTINGS = PublishSettings(concurrency=4)
 SCHOOLS = 16  # in the kill test: enough that every kill lands in the middle of uploads
 WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days
@@ -156,7 +157,8 @@ def test_publish_to_s3_serves_every_object_with_its_bytes_and_cache_headers(
         assert served.status == 200
         assert hashlib.sha256(served.body).hexdigest() == sha256, key
         mutable = key.endswith(("/manifest.json", "/index.html")) or key == "sw.js"
-        assert served.headers["cache-control"] == (MUTABLE if mutable else IMMUTABLE), key
+        expected = ALERT if key.endswith("/alert.json") else MUTABLE if mutable else IMMUTABLE
+        assert served.headers["cache-control"] == expected, key
         if key.endswith(".json"):
             assert is_canonical(served.body), key
             assert served.headers["content-type"] == JSON_TYPE
