@@ -372,9 +372,7 @@ def test_upgrading_a_0004_database_adds_the_last_run_per_target_and_keeps_every_
     assert (last_run["succeeded"], last_run["counts"]["unchanged"]) == (True, 1)
 
 
-def test_upgrading_a_0005_database_adds_an_empty_alerts_table_and_keeps_every_row(
-    cli, empty_url
-):
+def test_upgrading_a_0005_database_adds_an_empty_alerts_table_and_keeps_every_row(cli, empty_url):
     """Alerts are not schedule data: the new table has no trigger, and an alert put up
     after the upgrade moves no revision."""
     assert cli("db", "init").exit_code == 0
