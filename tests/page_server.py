@@ -255,6 +255,13 @@ class Fetch:
     status: int | str | None
 
 
+def not_alert_polls(requests: Sequence[Any]) -> list[Any]:
+    """Requests (paths or `Fetch`es) but the alert object's: it is polled on a cycle of
+    its own (8-12 s), which neither midnight nor a countdown's zero moves, and is
+    specified apart (tests/page/test_page_alert.py)."""
+    return [r for r in requests if not str(getattr(r, "url", r)).endswith("/alert.json")]
+
+
 def fetch_log(page: Page, ending: str = "") -> list[Fetch]:
     """Every fetch the page made since it loaded (whose URL, less its query string,
     ends with `ending`: a manifest poll carries the screen's id, build and revision)."""

@@ -2,6 +2,7 @@
 
 schools/<school-key>/index.html
 schools/<school-key>/manifest.json
+schools/<school-key>/alert.json        (publisher.build.alert: rewritten in place, named by nothing)
 schools/<school-key>/days/<YYYY-MM-DD>-r<rev>-<hash>.json
 schools/<school-key>/logo-<hash>.<png|jpg|webp>
 assets/<build-hash>/<file>

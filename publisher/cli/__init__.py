@@ -65,9 +65,9 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from publisher.cli import db, demo, documents, gc, publish, screens, serve, verify, watch
+    from publisher.cli import alert, db, demo, documents, gc, publish, screens, serve, verify, watch
 
-    for module in (db, demo, documents, publish, watch, verify, gc, serve, screens):
+    for module in (db, demo, documents, publish, watch, alert, verify, gc, serve, screens):
         for command in module.COMMANDS:
             # On the command too, so `-h` works however it is invoked (click
             # remembers a command's help option the first time it is asked).

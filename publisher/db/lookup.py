@@ -62,3 +62,22 @@ def school_ids_by_key(session: Session, keys: Sequence[str]) -> dict[str, int]:
         query = select(School.public_key, School.id).where(School.public_key.in_(chunk))
         found.update({row.public_key: row.id for row in session.execute(query)})
     return found
+
+
+def school_keys(session: Session, school_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """(id, slug, public key) of the given schools, in id order."""
+    if not school_ids:
+        return []
+    query = (
+        select(School.id, School.slug, School.public_key)
+        .where(School.id.in_(school_ids))
+        .order_by(School.id)
+    )
+    return [(row.id, row.slug, row.public_key) for row in session.execute(query)]
+
+
+def school_zones(session: Session, school_ids: Sequence[int]) -> set[str]:
+    """The time zones the given schools are in."""
+    if not school_ids:
+        return set()
+    return set(session.scalars(select(School.timezone).where(School.id.in_(school_ids))))

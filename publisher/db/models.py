@@ -3,7 +3,7 @@
 Every row below a school is "schedule data": changing it through the library
 bumps the school's revision (see `publisher.db.revision`). The tables from
 `PublishedObject` on record what has been published, per target, and who is
-publishing; they are not schedule data.
+publishing, and the alerts put on screens; they are not schedule data.
 
 The schema changes only through a migration (`publisher/db/migrations/versions`);
 a change here without one leaves existing databases behind.
@@ -427,3 +427,30 @@ class PublishRun(Base):
     build_seconds_sum: Mapped[float] = mapped_column(Float)
     build_seconds_p95: Mapped[float] = mapped_column(Float)
     last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Alert(Base):
+    """A message put on screens at once (`publisher alert`), and who put it and ended it.
+
+    Not schedule data: an alert never moves a revision and reaches screens in an
+    object of its own (`alert.json`), not in day files or manifests. A row is
+    kept once cleared or expired, as the record of who did what and when.
+    """
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # NULL: every school.
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), index=True
+    )
+    level: Mapped[str] = mapped_column(String(10))  # publisher.build.alert.LEVELS
+    text: Mapped[str] = mapped_column(Text)
+    second_text: Mapped[str | None] = mapped_column(Text)
+    until: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )  # None: until cleared
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))  # the OS user
+    cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    cleared_by: Mapped[str | None] = mapped_column(String(200))

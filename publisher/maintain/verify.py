@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import SchoolData, Window, build_window_days, records_since, sha256_hex
+from publisher.build.alert import AlertMessage
 from publisher.build.layout import SERVICE_WORKER_KEY, school_prefix
 from publisher.config import BATCH_SIZE, PublishSettings
+from publisher.db.alerts import alerts_of_schools
 from publisher.db.batches import iter_batches
 from publisher.db.load import load_schools
 from publisher.db.lookup import public_keys
@@ -91,8 +93,10 @@ def expected_objects(
     published: Mapping[str, PublishedRecord],
     settings: PublishSettings,
     page: PageBuild | None = None,
+    alerts: Sequence[AlertMessage] = (),
 ) -> SchoolPlan:
-    """Every object of the school's current window (not only the changes), days first.
+    """Every object of the school's current window (not only the changes), days first,
+    and its alert object holding `alerts`, those up on its screens at `now`.
 
     Keys are chosen by `plan_school` from the same records a publish would use,
     so a day file whose content is already published keeps its recorded key.
@@ -102,7 +106,7 @@ def expected_objects(
     day_records = {k: r for k, r in published.items() if r.local_date is not None}
     try:
         days = build_window_days(school, now, settings.days)
-        plan = plan_school(school, days, day_records, settings, page)
+        plan = plan_school(school, days, day_records, settings, page, alerts)
     except BuildError as error:
         return SchoolPlan(school, error=str(error))
     writes = {write.key: write for write in plan.writes}
@@ -305,13 +309,16 @@ def verify(
         with sessions() as session:
             schools = load_schools(session, batch, Window(now, settings.days))
             records = load_published(session, target, batch, dt.date.min)
+            alerts = alerts_of_schools(session, batch, now)
         results = []
         for school in schools:
             recorded = records.get(school.id or 0, {})
             current = {
                 k: r for k, r in recorded.items() if r.local_date is None or r.local_date >= since
             }
-            expected = expected_objects(school, now, current, settings, page)
+            expected = expected_objects(
+                school, now, current, settings, page, alerts.get(school.id or 0, [])
+            )
             report.schools_checked += 1
             report.checked.append(school.slug)
             if expected.error is not None:

@@ -47,6 +47,10 @@ TIMING: dict[str, Any] = {
     "backoff_jitter": PAGE_BACKOFF.jitter,
     "poll_offset_window_ms": 30_000,  # fixed per-school offset: FNV-1a(key) mod 30 s
     "poll_jitter_ms": 15_000,  # random per-screen jitter on top of it
+    # The alert poll (alert.json): 8 s plus up to 4 s of jitter, so an alert reaches a
+    # screen within its max-age (5 s, config.ALERT_CACHE_CONTROL) and one or two polls.
+    "alert_poll_ms": 8_000,
+    "alert_jitter_ms": 4_000,
     "stale_after_polls": 3,  # regular polls' worth of time without success -> stale marker
     "build_check_ms": 600_000,  # how often the published page is checked for a new build
     "daily_reload_ms": 86_400_000,  # reload once a day (outside lessons) to shed leaks

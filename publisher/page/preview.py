@@ -47,7 +47,9 @@ def cache_control(path: str, policy: CachePolicy) -> str:
         or (len(parts) >= 2 and parts[-2] == "days")
         or LOGO.fullmatch(path.strip("/")) is not None
     )
-    return policy.immutable if immutable else policy.mutable
+    if immutable:
+        return policy.immutable
+    return policy.alert if parts[-1] == "alert.json" else policy.mutable
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):

@@ -10,8 +10,10 @@ command line) import them from here, never from a module inside.
     run.py       a publish run: claims, batches, upload threads
     summary.py   RunSummary: what a run did, as one line and a --json document
     planner.py   planning in a process of its own
+    alerts.py    putting schools' alert objects in a target at once (`publisher alert`)
 """
 
+from publisher.publish.alerts import AlertWrites, publish_alerts
 from publisher.publish.apply import Applied, apply_school, apply_writes
 from publisher.publish.plan import (
     JSON_TYPE,
@@ -19,6 +21,7 @@ from publisher.publish.plan import (
     PlannedWrite,
     Reason,
     SchoolPlan,
+    plan_alert,
     plan_logo,
     plan_school,
     plan_school_window,
@@ -35,6 +38,7 @@ from publisher.publish.summary import RunSummary
 
 __all__ = [
     "JSON_TYPE",
+    "AlertWrites",
     "UNSETTLED",
     "Applied",
     "PlannedWrite",
@@ -46,6 +50,7 @@ __all__ = [
     "apply_school",
     "apply_writes",
     "can_plan_elsewhere",
+    "plan_alert",
     "plan_logo",
     "plan_school",
     "plan_school_window",
@@ -53,6 +58,7 @@ __all__ = [
     "plan_shared_objects",
     "plan_shared_objects_for_target",
     "publish",
+    "publish_alerts",
     "record_results",
     "record_run",
     "record_shared",

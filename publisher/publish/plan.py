@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -26,6 +26,7 @@ from publisher.build import (
     build_window_days,
     sha256_hex,
 )
+from publisher.build.alert import AlertMessage, alert_key, build_alert
 from publisher.build.layout import (
     SERVICE_WORKER_KEY,
     check_school_key,
@@ -139,12 +140,15 @@ def plan_school(
     published: Mapping[str, PublishedRecord],
     settings: PublishSettings,
     page: PageBuild | None = None,
+    alerts: Sequence[AlertMessage] | None = None,
 ) -> SchoolPlan:
     """Compare a school's built day files, manifest and page with what is published.
 
     `published` holds the records of this school's objects, keyed by object key.
     The writes are ordered day files, logo, manifest, page: nothing is named
-    before it exists.
+    before it exists. With `alerts` (those up on the school's screens now), its
+    alert object comes last: nothing names it, and a target that lacks it or
+    holds an older one gets it.
     """
     days = sorted(days, key=lambda d: d.date)
     immutable = settings.cache.immutable
@@ -191,6 +195,8 @@ def plan_school(
         mutable.append(
             PlannedWrite(page_key(school.key), index, HTML_TYPE, settings.cache.mutable, UNSETTLED)
         )
+    if alerts is not None:
+        mutable.append(plan_alert(school.key, alerts, settings))
     for write in mutable:
         reason = _reason(write, published.get(write.key))
         if reason is not None:
@@ -224,6 +230,23 @@ def plan_logo(
     return None if reason is None else dataclasses.replace(write, reason=reason)
 
 
+def plan_alert(
+    school_key: str, alerts: Sequence[AlertMessage], settings: PublishSettings
+) -> PlannedWrite:
+    """A school's alert object, rewritten in place with its own short Cache-Control, before
+    it is compared with its record (`settle_reason`)."""
+    return PlannedWrite(
+        alert_key(school_key), build_alert(alerts), JSON_TYPE, settings.cache.alert, UNSETTLED
+    )
+
+
+def settle_reason(write: PlannedWrite, record: PublishedRecord | None) -> PlannedWrite | None:
+    """`write` with the reason it must be written, given its record; None when the
+    record says the target holds it already."""
+    reason = _reason(write, record)
+    return None if reason is None else dataclasses.replace(write, reason=reason)
+
+
 def _reason(write: PlannedWrite, record: PublishedRecord | None) -> Reason | None:
     if record is None:
         return Reason.NOT_YET_PUBLISHED
@@ -240,6 +263,7 @@ def plan_school_window(
     published: Mapping[str, PublishedRecord],
     settings: PublishSettings,
     page: PageBuild | None = None,
+    alerts: Sequence[AlertMessage] | None = None,
 ) -> SchoolPlan:
     """Build the days of a school's window at `now` (`build_window_days`) and plan them.
 
@@ -253,7 +277,7 @@ def plan_school_window(
     started = time.perf_counter()
     try:
         days = build_window_days(school, now, settings.days)
-        plan = plan_school(school, days, published, settings, page)
+        plan = plan_school(school, days, published, settings, page, alerts)
     except BuildError as error:
         plan = SchoolPlan(school, error=str(error))
     return dataclasses.replace(plan, build_seconds=time.perf_counter() - started)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import Window, records_since
 from publisher.config import BATCH_SIZE, PublishSettings
+from publisher.db.alerts import alerts_of_schools
 from publisher.db.batches import iter_batches
 from publisher.db.claims import claim_schools, new_owner, release_claims
 from publisher.db.load import load_schools
@@ -63,14 +64,18 @@ def plan_schools(
     settings: PublishSettings,
     page: PageBuild | None = None,
 ) -> list[SchoolPlan]:
-    """Load a batch of schools and what was published of them to `target`, and plan each
-    school's window (`plan_school_window`)."""
+    """Load a batch of schools, their alerts and what was published of them to `target`,
+    and plan each school's window (`plan_school_window`) and its alert object."""
     since = records_since(now)
     with sessions() as session:
         schools = load_schools(session, school_ids, Window(now, settings.days))
         published = load_published(session, target, school_ids, since)
+        alerts = alerts_of_schools(session, school_ids, now)
     return [
-        plan_school_window(s, now, published.get(s.id or 0, {}), settings, page) for s in schools
+        plan_school_window(
+            s, now, published.get(s.id or 0, {}), settings, page, alerts.get(s.id or 0, [])
+        )
+        for s in schools
     ]
 
 

@@ -103,6 +103,11 @@ def test_each_document_has_exactly_the_documented_keys(cli, published, sessions)
     assert run["published"] and run["failed"]
     same_shape(docs["publish --json"], run)
 
+    assert cli("alert", "--all", "Fire drill", "--for", "30m").exit_code == 0
+    alerts = run_json(cli, "alert", "--list", "--json")
+    assert alerts["alerts"]
+    same_shape(docs["alert --json"], alerts)
+
     status = run_json(cli, "status", "--json")
     assert status["schools"] and status["watchers"]
     same_shape(docs["status --json"], status)

@@ -20,7 +20,7 @@ def test_publish_all_writes_every_school_and_says_so(cli, two_schools):
     assert result.exit_code == 0, result.output
     # Per school: 8 day files (--days 7 and the day the window holds besides, yesterday
     # or today+7), a manifest and its page; shared: the page's assets and sw.js.
-    expected = 2 * 10 + SHARED
+    expected = 2 * 11 + SHARED
     assert f"2 published, 0 unchanged, 0 failed: {expected} objects" in result.stderr
     assert len(files(cli.target)) == expected
 
@@ -71,12 +71,12 @@ def test_dry_run_prints_each_write_with_its_reason_and_writes_nothing(cli, two_s
     result = cli("publish", "--all", "--dry-run")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == 2 * 10 + SHARED
+    assert len(lines) == 2 * 11 + SHARED
     assert all(line.endswith("\tnot yet published") for line in lines)
     assert [line.split("\t")[0] for line in lines[: SHARED + 1]] == ["-"] * SHARED + ["alpha"]
     assert lines[SHARED - 1].split("\t")[1] == "sw.js"
     school, key, _reason = lines[-1].split("\t")
-    assert (school, key.rsplit("/", 1)[-1]) == ("beta", "index.html")
+    assert (school, key.rsplit("/", 1)[-1]) == ("beta", "alert.json")
     assert files(cli.target) == []
 
 

@@ -27,8 +27,9 @@ BASELINE = "0001_baseline"
 ROOMS = "0003_rooms_exams_display"
 GROUPS = "0004_lesson_groups"
 RUNS = "0005_publish_runs"
+ALERTS = "0006_alerts"
 WINDOW = 8  # dates a manifest names with the default --days 7
-PER_SCHOOL = WINDOW + 2  # the day files, the manifest, the page
+PER_SCHOOL = WINDOW + 3  # the day files, the manifest, the page, the alert object
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js
 TABLES = (
     "schools",
@@ -311,7 +312,7 @@ def test_upgrading_a_0002_database_to_rooms_exams_and_display_keeps_every_row(cl
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == head_revision() == RUNS
+    assert current_revision(open_engine(empty_url)) == head_revision() == ALERTS
     assert rows(empty_url) == before
     engine = create_engine(empty_url)
     with engine.begin() as connection:
@@ -339,7 +340,7 @@ def test_upgrading_a_0003_database_gives_every_lesson_the_whole_class_and_keeps_
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == RUNS
+    assert current_revision(open_engine(empty_url)) == ALERTS
     assert rows(empty_url) == before
     engine = create_engine(empty_url)
     with engine.begin() as connection:
@@ -363,9 +364,33 @@ def test_upgrading_a_0004_database_adds_the_last_run_per_target_and_keeps_every_
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == RUNS
+    assert current_revision(open_engine(empty_url)) == ALERTS
     assert rows(empty_url) == before
     assert json.loads(cli("status", "--json").stdout)["last_run"] is None  # none recorded yet
     cli("publish", "--all")
     last_run = json.loads(cli("status", "--json").stdout)["last_run"]
     assert (last_run["succeeded"], last_run["counts"]["unchanged"]) == (True, 1)
+
+
+def test_upgrading_a_0005_database_adds_an_empty_alerts_table_and_keeps_every_row(cli, empty_url):
+    """Alerts are not schedule data: the new table has no trigger, and an alert put up
+    after the upgrade moves no revision."""
+    assert cli("db", "init").exit_code == 0
+    save(session_factory(open_engine(empty_url)), riyadh_school("alpha"))
+    assert cli("publish", "--all").exit_code == 0
+    migrate(empty_url, RUNS, down=True)
+    assert "alerts" not in inspect(create_engine(empty_url)).get_table_names()
+    before = rows(empty_url)
+
+    result = cli("db", "upgrade")
+
+    assert result.exit_code == 0, result.output
+    assert current_revision(open_engine(empty_url)) == ALERTS
+    assert rows(empty_url) == before
+    assert cli("alert", "--all", "Fire drill").exit_code == 0
+    engine = create_engine(empty_url)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alerts")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM school_changes")).scalar() == 0
+    engine.dispose()
+    assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == []

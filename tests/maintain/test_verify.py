@@ -155,7 +155,7 @@ def test_an_emptied_store_is_fully_restored_by_repair(sessions, store, now):
 
     report = check(sessions, store, now, repair=True)
 
-    assert len(report.repaired) == 2 * (WINDOW + 1) and report.failed == {}
+    assert len(report.repaired) == 2 * (WINDOW + 2) and report.failed == {}
     assert tree(store) == before
     assert check(sessions, store, now).problems == []
     assert publish(sessions, store, ids, now, SETTINGS).objects_written == 0
@@ -167,7 +167,8 @@ def test_repair_writes_day_files_before_the_manifest_that_names_them(sessions, s
     store.delete([s.key for s in store.list()])
     recording = RecordingStore(store, check_manifests=True)
     check(sessions, recording, now, repair=True)
-    assert [k.endswith("manifest.json") for k in recording.puts] == [False] * WINDOW + [True]
+    names = [k.rsplit("/", 1)[-1] if "/days/" not in k else "day file" for k in recording.puts]
+    assert names == ["day file"] * WINDOW + ["manifest.json", "alert.json"]
     assert_manifests_name_existing_files(store)
 
 
@@ -251,7 +252,9 @@ def test_verify_repair_on_the_command_line_restores_an_emptied_store(publisher, 
     result = publisher("verify", "--repair", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    everything = 2 * (WINDOW + 2) + len(asset_files()) + 1  # days, manifests, pages; assets, sw.js
+    everything = (
+        2 * (WINDOW + 3) + len(asset_files()) + 1
+    )  # days, manifests, pages, alerts; assets, sw.js
     assert (report["counts"]["missing"], report["counts"]["repaired"]) == (everything, everything)
     assert len(report["repaired"]) == everything
     assert all(p["repaired"] for p in report["problems"])

@@ -28,7 +28,9 @@ from testsupport.s3_server import (  # noqa: F401  (the fixtures register by bei
 
 REPO = CHECKOUT
 DAYS = 2
-PER_SCHOOL = (DAYS + 1) + 2  # day files (the window holds one more than DAYS), manifest, page
+PER_SCHOOL = (
+    DAYS + 1
+) + 3  # day files (the window holds one more than DAYS), manifest, page, alert
 
 
 def command_env(database_url: str, bucket: Bucket, endpoint: str) -> dict[str, str]:

@@ -72,14 +72,16 @@ def test_invariant_1_a_manifest_only_ever_names_files_already_stored(sessions, s
 def test_each_school_writes_its_day_files_before_its_manifest(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"))
     run(sessions, store, ids, now)
-    assert [k.endswith("manifest.json") for k in store.puts] == [False] * WINDOW + [True]
+    names = [k.rsplit("/", 1)[-1] if "/days/" not in k else "day file" for k in store.puts]
+    # The alert object last: nothing names it, and it is written whatever the days hold.
+    assert names == ["day file"] * WINDOW + ["manifest.json", "alert.json"]
 
 
 def test_invariant_3_publishing_twice_with_nothing_changed_writes_nothing(sessions, store, now):
     ids = save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
 
     first = run(sessions, store, ids, now)
-    assert first.objects_written == 2 * (WINDOW + 1)
+    assert first.objects_written == 2 * (WINDOW + 2)
     assert sorted(first.published) == ["alpha", "beta"]
 
     again = run(sessions, store, ids, now)
@@ -214,7 +216,7 @@ def test_invariant_6_the_same_database_and_date_build_byte_identical_files(sessi
         return {o.key: store.get(o.key) for o in store.list()}
 
     assert tree(first) == tree(second)
-    assert len(tree(first)) == 2 * (WINDOW + 1)
+    assert len(tree(first)) == 2 * (WINDOW + 2)
 
 
 def test_a_dry_run_plans_exactly_what_a_real_run_writes(sessions, store, now):
@@ -321,6 +323,6 @@ def test_batches_overlap_yet_every_school_is_published_and_recorded_once(session
     summary = publish(sessions, store, ids, now, SETTINGS, progress=done.append, batch_size=4)
     assert summary.published == [f"s{i}" for i in range(7)]
     assert done == [1, 2, 4]  # a small first batch gets the uploads going, then doubling
-    assert len(store.puts) == 7 * (WINDOW + 1)
+    assert len(store.puts) == 7 * (WINDOW + 2)
     again = publish(sessions, store, ids, now, SETTINGS, batch_size=3)
     assert (again.objects_written, len(again.unchanged)) == (0, 7)

@@ -33,7 +33,7 @@ from publisher.stores.s3 import S3Store, endpoint_identity
 
 SETTINGS = PublishSettings(concurrency=4)
 WINDOW = SETTINGS.days + 1  # dates a manifest names
-PER_SCHOOL = WINDOW + 2  # the day files, the manifest, the page
+PER_SCHOOL = WINDOW + 3  # the day files, the manifest, the page, the alert object
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js
 PAGE = current_page_build(None)
 

@@ -56,10 +56,11 @@ REPO = CHECKOUT
 JSON_TYPE = "application/json; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
 MUTABLE = "public, max-age=60, stale-while-revalidate=60, stale-if-error=604800"
+ALERT = "public, max-age=5, stale-if-error=60"  # seconds: an urgent message must show fast
 SETTINGS = PublishSettings(concurrency=4)
 SCHOOLS = 16  # in the kill test: enough that every kill lands in the middle of uploads
 WINDOW = SETTINGS.days + 1  # dates a manifest names: --days, and yesterday or today+days
-PER_SCHOOL = WINDOW + 2  # objects: the day files, the manifest, the page
+PER_SCHOOL = WINDOW + 3  # objects: the day files, the manifest, the page, the alert object
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js, shared by every school
 
 
@@ -156,7 +157,8 @@ def test_publish_to_s3_serves_every_object_with_its_bytes_and_cache_headers(
         assert served.status == 200
         assert hashlib.sha256(served.body).hexdigest() == sha256, key
         mutable = key.endswith(("/manifest.json", "/index.html")) or key == "sw.js"
-        assert served.headers["cache-control"] == (MUTABLE if mutable else IMMUTABLE), key
+        expected = ALERT if key.endswith("/alert.json") else MUTABLE if mutable else IMMUTABLE
+        assert served.headers["cache-control"] == expected, key
         if key.endswith(".json"):
             assert is_canonical(served.body), key
             assert served.headers["content-type"] == JSON_TYPE
@@ -306,7 +308,7 @@ def test_a_put_that_gets_no_answer_times_out_and_is_retried(sessions, now, aws_e
 
     summary = publish(sessions, store, ids, now, SETTINGS)
 
-    assert (summary.objects_written, summary.failed) == (WINDOW + 1, {})
+    assert (summary.objects_written, summary.failed) == (WINDOW + 2, {})
     assert [(e.fault, attempt(e)) for e in proxy.puts("/manifest.json")] == [
         ("hang", 1),
         (None, 2),
@@ -409,7 +411,7 @@ def test_invariant_1_holds_after_every_single_write_to_s3(
     publish(sessions, store, ids, now, settings)
 
     # The new notice replaces alpha's old one: four days change, then its manifest.
-    assert len(store.puts) == 2 * (WINDOW + 1) + 4 + 1
+    assert len(store.puts) == 2 * (WINDOW + 2) + 4 + 1
     assert store.checks == len(store.puts)
 
 

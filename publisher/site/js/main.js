@@ -1,17 +1,20 @@
 // @ts-check
 /**
  * Wires the screen together: a tick every second draws the day from what is
- * held; a poll loop keeps the manifest and its day files fresh. Drawing never
+ * held; a poll loop keeps the manifest and its day files fresh, and a shorter
+ * one the school's alerts (alert.js, takeover.js). Drawing never
  * waits for the network, and the network is never asked because of the time
  * of day: midnight and a countdown's zero are only redraws.
  */
 
+import { LABELS, alertAt, alertSize, parseAlerts } from "./alert.js";
 import { createAppearance } from "./appearance.js";
 import { isStale, pollDelay, reloadAllowed, retryDelay, schoolOffset } from "./backoff.js";
 import { NO_SKEW, addSample, correctedNow, offsetFromHeaders } from "./clock.js";
 import { displaySettings, isNight } from "./display.js";
 import { makeFormat } from "./format.js";
 import {
+  HttpError,
   fetchDay,
   fetchPageBuild,
   fetchText,
@@ -31,6 +34,7 @@ import {
   wantedEntries,
 } from "./snapshot.js";
 import * as store from "./store.js";
+import { createTakeover } from "./takeover.js";
 import { buildView } from "./view.js";
 
 /**
@@ -45,6 +49,8 @@ const manifestUrl = new URL(config.manifest_url, pageUrl()).href;
 const screenId = store.screenId();
 const screen = createScreen(document);
 const appearance = createAppearance(document);
+const takeover = createTakeover(document);
+const alertUrl = new URL("alert.json", manifestUrl).href;
 const offsetMs = schoolOffset(key, config.poll_offset_window_ms);
 const backoff = {
   baseMs: config.backoff_base_ms,
@@ -82,6 +88,9 @@ const state = {
   display: displaySettings(null, config.locale),
   /** @type {string | null} */ logoUrl: null,
 };
+
+// The school's alerts: the object's last text (kept across reloads), as read.
+const alerting = { text: store.loadAlerts(key), alerts: parseAlerts(store.loadAlerts(key)), failures: 0 };
 
 const now = () => correctedNow(Date.now(), state.skew);
 
@@ -210,6 +219,58 @@ function draw() {
   }
   screen.update(view);
   state.lastState = fitToScreen(view, viewWith, shape, size).state;
+  drawAlert(t, fmt);
+}
+
+/**
+ * The takeover at `t`: an alert past its `until` is gone at this tick, with no request.
+ * @param {number} t
+ * @param {import("./format.js").Format} fmt
+ */
+function drawAlert(t, fmt) {
+  const shown = alertAt(alerting.alerts, t, layout.pageIntervalMs);
+  const labels = config.locale === "ar" ? LABELS.ar : LABELS.en;
+  takeover.update(shown, {
+    label: shown ? labels[shown.alert.level] : "",
+    page: shown && shown.count > 1 ? `${fmt.number(shown.index + 1)} / ${fmt.number(shown.count)}` : "",
+    size: shown ? alertSize(shown.alert) : "",
+  });
+}
+
+/**
+ * The alert poll, on its own short cycle with jitter. A 404 or a malformed
+ * object is "no alert" (the object is the only thing it can take down); a
+ * failed request keeps the alerts held, each until its own end, and backs off
+ * as the manifest's poll does.
+ */
+async function pollAlerts() {
+  try {
+    // Whole, past the browser's cache (a hundred bytes): a conditional request could
+    // be answered "not modified" by a whole-second If-Modified-Since.
+    const fetched = await fetchText(alertUrl, { timeoutMs: config.poll_timeout_ms, cache: "no-store" });
+    takeAlerts(fetched.text);
+    alerting.failures = 0;
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 404) {
+      takeAlerts("");
+      alerting.failures = 0;
+    } else {
+      alerting.failures += 1;
+    }
+  }
+  drawAlert(now(), format());
+  const delay = alerting.failures
+    ? retryDelay(alerting.failures, Math.random(), backoff)
+    : pollDelay(config.alert_poll_ms, 0, config.alert_jitter_ms, Math.random());
+  setTimeout(pollAlerts, delay);
+}
+
+/** @param {string} text  the alert object's text, "" when there is none */
+function takeAlerts(text) {
+  if (text === alerting.text) return;
+  alerting.text = text;
+  alerting.alerts = parseAlerts(text);
+  store.saveAlerts(key, text);
 }
 
 function tick() {
@@ -352,4 +413,5 @@ document.fonts.ready.then(() => {
 });
 tick();
 poll();
+pollAlerts();
 startServiceWorker(config.service_worker_url, warmList);

@@ -10,9 +10,18 @@
  *   sentAt: number, receivedAt: number}} Fetched
  */
 
+/** An answer that came but is not a 2xx: its status tells a missing object (404) from a failure. */
+export class HttpError extends Error {
+  /** @param {number} status @param {string} url */
+  constructor(status, url) {
+    super(`HTTP ${status} for ${url}`);
+    this.status = status;
+  }
+}
+
 /**
  * GET `url` as text, aborted after `timeoutMs` (body included). Anything but a
- * 2xx is an error. `fromCache` is true when the service worker answered from
+ * 2xx is an error (HttpError). `fromCache` is true when the service worker answered from
  * its cache instead of the network (it marks such copies with `X-From-Cache`).
  * @param {string} url
  * @param {{timeoutMs: number, cache?: RequestCache}} options
@@ -25,7 +34,7 @@ export async function fetchText(url, { timeoutMs, cache = "default" }) {
   try {
     const response = await fetch(url, { cache, signal: controller.signal, credentials: "same-origin" });
     const receivedAt = Date.now();
-    if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+    if (!response.ok) throw new HttpError(response.status, url);
     const bytes = await response.arrayBuffer();
     return {
       text: new TextDecoder("utf-8", { fatal: true }).decode(bytes),

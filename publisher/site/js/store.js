@@ -2,8 +2,9 @@
 /**
  * What the screen keeps across reloads, in localStorage: the last good
  * manifest and the day files it holds (so a reload, even offline, shows the
- * last good day at once), when the last poll succeeded, when the page last
- * reloaded itself, and the screen's own random id.
+ * last good day at once), the last alert object (an alert up when the screen
+ * reloads offline stays until its end), when the last poll succeeded, when the
+ * page last reloaded itself, and the screen's own random id.
  */
 
 /** @typedef {import("./snapshot.js").Entry} Entry */
@@ -100,4 +101,15 @@ export function screenId() {
   const id = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
   write(SCREEN_ID, id);
   return id;
+}
+
+/** @param {string} school @returns {string} the alert object's text, "" when none */
+export function loadAlerts(school) {
+  const value = read(key(school, "alerts"));
+  return typeof value === "string" ? value : "";
+}
+
+/** @param {string} school @param {string} text */
+export function saveAlerts(school, text) {
+  write(key(school, "alerts"), text);
 }
