@@ -231,9 +231,21 @@ def _whom(school_ids: list[int] | None) -> str:
 
 
 def _tell_cdns(app: App, outcome: AlertWrites) -> list[str]:
-    """Tell the CDNs the alert objects rewritten; the problems met doing so."""
+    """Tell the CDNs the alert objects rewritten; the problems met doing so.
+
+    The shipped nginx edge and CloudFront configuration keep alert objects an
+    hour and rely on being told: an S3 target with no CDN to tell gets a warning,
+    since an alert an hour late is worse than none.
+    """
     cdns = app.cdns()
-    if not (cdns and outcome.keys):
+    if not outcome.keys:
+        return []
+    if not cdns:
+        if app.store().scheme == "s3":
+            error(
+                "Warning: no CDN was told (--refresh-edge, --invalidate); behind the shipped "
+                "nginx edge or CloudFront configuration, screens see this within the hour"
+            )
         return []
     try:
         told = cdns.tell(outcome.keys)

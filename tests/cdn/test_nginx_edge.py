@@ -291,6 +291,51 @@ def test_a_republish_with_refresh_edge_replaces_the_edges_copies_at_once(
     assert any(published.manifest in line for line in refreshes), refreshes
 
 
+def test_the_edge_keeps_alert_objects_and_an_alert_with_refresh_edge_replaces_them_at_once(
+    publish, cli, edge: Edge, origin: Origin, bucket: Bucket
+):
+    """Screens poll their alert object every 8 to 12 s: the edge must answer every poll
+    itself, and the alert command must put the new object there at once."""
+    published = publish()
+    alert = published.page.replace("index.html", "alert.json")
+    target = ["--target", bucket.target(PREFIX), "--endpoint-url", publish.endpoint]
+    first = edge.get(alert)
+    assert (first.cache, json.loads(first.body)["alerts"]) == ("MISS", [])
+    wait_past_max_age(first)  # five seconds: an alert object's max-age
+
+    assert edge.get(alert).cache == "HIT"
+    assert len(origin.gets(on_store(bucket, alert))) == 1
+
+    result = cli("alert", "--all", "Stay in your classrooms", *target, "--refresh-edge", edge.url)
+    assert result.exit_code == 0, result.stderr
+    assert "1 edge refreshed for 1 rewritten object" in result.stderr
+    shown = edge.get(alert)
+    assert shown.cache == "HIT"
+    assert [a["text"] for a in json.loads(shown.body)["alerts"]] == ["Stay in your classrooms"]
+
+    result = cli("alert", "--clear", "--all", *target, "--refresh-edge", edge.url)
+    assert result.exit_code == 0, result.stderr
+    cleared = edge.get(alert)
+    assert (cleared.cache, json.loads(cleared.body)["alerts"]) == ("HIT", [])
+    # The screen's first load and the two refreshes: no poll of a screen reached the store.
+    assert len(origin.gets(on_store(bucket, alert))) == 3
+
+
+def test_an_alert_that_tells_no_cdn_warns_that_screens_behind_an_edge_see_it_late(
+    publish, cli, bucket: Bucket
+):
+    publish()
+    target = ["--target", bucket.target(PREFIX), "--endpoint-url", publish.endpoint]
+
+    result = cli("alert", "--all", "Stay in your classrooms", *target)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(
+        "Warning: no CDN was told (--refresh-edge, --invalidate); behind the shipped nginx "
+        "edge or CloudFront configuration, screens see this within the hour\n"
+    )
+
+
 def test_past_the_edges_lifetime_a_republished_manifest_replaces_the_cached_one(
     publish, sessions, short_lived_edge: Edge, origin: Origin, bucket: Bucket
 ):
