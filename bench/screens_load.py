@@ -100,7 +100,7 @@ def phase_origin() -> None:
     answers `done`; the end of stdin stops the server. A process of its own,
     so moto's interpreter does not compete with the screens' for one lock.
     """
-    from s3_counter import CountingMotoServer
+    from bench.s3_counter import CountingMotoServer
 
     server = CountingMotoServer()
     server.start()
