@@ -56,7 +56,7 @@ from publisher.errors import PublisherError
 from publisher.logs import LOGGER_NAME
 from publisher.metrics import MetricsError, render_metrics, write_metrics_file
 from publisher.page.build import PageBuild
-from publisher.publish import RunSummary, publish, record_run
+from publisher.publish import Due, RunSummary, due_schools, publish, record_run
 from publisher.retry import watch_backoff
 from publisher.stores.protocol import Store
 
@@ -64,7 +64,8 @@ from publisher.stores.protocol import Store
 @dataclass(frozen=True)
 class WatchOptions:
     interval: int = 10  # seconds between looks for changed schools
-    full_interval: int = 3600  # seconds between passes over every school
+    full_interval: int = 3600  # seconds between passes over every school (by digest)
+    compare_interval: int = 86400  # seconds between full comparisons (every school built)
     listen_url: str | None = None  # a PostgreSQL URL to LISTEN on; None polls only
 
 
@@ -205,6 +206,7 @@ class Watcher:
         self.cadence.every(options.interval, self.heartbeat)
         self.cadence.every(options.interval, self.publish_changed)
         self.cadence.every(options.full_interval, self.publish_all)
+        self.cadence.every(options.compare_interval, self.compare_all)
 
     # The jobs.
 
@@ -219,8 +221,19 @@ class Watcher:
         return self._publish("changed", changed)
 
     def publish_all(self) -> RunSummary | None:
-        """Publish every active school: moves on each window whose local noon has passed."""
-        return self._publish("all", lambda session: all_school_ids(session))
+        """Publish every active school whose inputs changed: moves on each window whose
+        local noon has passed, and takes out alerts that have ended."""
+        return self._publish("all", self._settled_school_ids)
+
+    def compare_all(self) -> RunSummary | None:
+        """Build every active school and compare it with the target, whatever its digest:
+        catches an edit no trigger saw, which no digest can."""
+        return self._publish("compare", self._settled_school_ids, full=True)
+
+    def _settled_school_ids(self, session: Session) -> list[int]:
+        """Every active school, once outside edits have their revision (digests read it)."""
+        settle_changes(session, self.clock())
+        return all_school_ids(session)
 
     # The loop.
 
@@ -232,7 +245,8 @@ class Watcher:
         self.log.info(
             f"watching: changes every {self.options.interval:g} s"
             + (", and notifications" if listener else "")
-            + f"; every school every {self.options.full_interval:g} s",
+            + f"; every school every {self.options.full_interval:g} s"
+            + f", compared in full every {self.options.compare_interval:g} s",
             extra={"event": "watch_started", "owner": self.owner},
         )
         self._forget_dead_watchers()
@@ -241,7 +255,7 @@ class Watcher:
         try:
             if listener is not None:
                 listener.connect()  # before the first pass, so no later edit goes unnoticed
-            self.publish_all()
+            self.compare_all()
             while not self.stop.is_set():
                 wait = min(self.cadence.run_due(), 1.0)
                 if listener is None:
@@ -256,19 +270,29 @@ class Watcher:
 
     # Inside the jobs.
 
-    def _publish(self, label: str, select: Callable[[Session], list[int]]) -> RunSummary | None:
+    def _publish(
+        self, label: str, select: Callable[[Session], list[int]], full: bool = False
+    ) -> RunSummary | None:
+        """One pass over the schools `select` picks: those whose inputs changed (all of
+        them when `full`) are built, compared with the target and published."""
         if self.stop.is_set() or not (self.database.ready() and self.storage.ready()):
             return None
         now = self.clock()
         started = self.monotonic()
+        target = self.store.identity()
         try:
             with transaction(self.sessions) as session:
                 ids = select(session)
+            due = (
+                Due(ids)
+                if full
+                else due_schools(self.sessions, target, ids, now, self.settings, self.page)
+            )
             summary = (
                 publish(
                     self.sessions,
                     self.store,
-                    ids,
+                    due.school_ids,
                     now,
                     self.settings,
                     progress=lambda _count: self._batch_beat(f"{label}: publishing {len(ids)}"),
@@ -276,9 +300,10 @@ class Watcher:
                     stop=self.stop,
                     owner=self.owner,
                 )
-                if ids
+                if due.school_ids
                 else RunSummary()
             )
+            summary.add_unbuilt(due.unchanged)
         except SQLAlchemyError as error:
             self.database.failed(_first_line(error))
             return None
@@ -292,7 +317,7 @@ class Watcher:
             return None
         self.storage.recovered()
         self._note_schools(ids, summary)
-        if label == "all":  # every active school was selected: the others are not failing
+        if label != "changed":  # every active school was selected: the others are not failing
             self._forget_failing_except(ids)
         if ids:
             self._record_run(ids, summary, self.monotonic() - started)

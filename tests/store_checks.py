@@ -28,6 +28,7 @@ class RecordingStore:
     check_manifests: bool = False
     puts: list[str] = field(default_factory=list)
     checks: int = 0
+    asked: int = 0  # every request made of the store: check, put, get, list, delete
 
     @property
     def scheme(self) -> str:
@@ -43,6 +44,7 @@ class RecordingStore:
         return self.inner.public_prefix()
 
     def check(self) -> None:
+        self.asked += 1
         self.inner.check()
 
     def put(
@@ -53,6 +55,7 @@ class RecordingStore:
         cache_control: str,
         create_only: bool = False,
     ) -> None:
+        self.asked += 1
         if key.startswith(self.fail_prefixes):
             raise StoreError(f"{key}: injected failure")
         self.inner.put(key, content, content_type, cache_control, create_only)
@@ -62,12 +65,15 @@ class RecordingStore:
             self.checks += 1
 
     def get(self, key: str) -> bytes | None:
+        self.asked += 1
         return self.inner.get(key)
 
     def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        self.asked += 1
         return self.inner.list(prefix)
 
     def delete(self, keys: Sequence[str]) -> None:
+        self.asked += 1
         self.inner.delete(keys)
 
 

@@ -166,6 +166,34 @@ def test_the_watcher_keeps_its_cadence_when_the_wall_clock_steps(sessions, tmp_p
     assert manifests_written == [30, 50]  # each edit at the next look, not a full pass
 
 
+def test_the_hourly_pass_builds_only_what_changed_and_the_daily_one_builds_everything(
+    sessions, tmp_path
+):
+    """The pass over every school skips a school none of whose inputs changed; the full
+    comparison, at start and every --compare-interval, builds every school whatever."""
+    save(sessions, riyadh_school("alpha"), riyadh_school("beta"))
+    store = RecordingStore(LocalStore.open(tmp_path / "public"))
+    clocks = SteppedClocks(utc(2026, 11, 22, 6))
+    options = WatchOptions(interval=10, full_interval=3600, compare_interval=86400)
+    watcher = Watcher(
+        sessions, store, SETTINGS, None, options, clock=clocks.wall, monotonic=clocks.monotonic
+    )
+    first = watcher.compare_all()
+    assert first is not None and sorted(first.published) == ["alpha", "beta"]
+
+    with transaction(sessions) as session:  # an edit the changed job has not seen yet
+        session.execute(text("UPDATE schools SET name = 'Alpha renamed' WHERE slug = 'alpha'"))
+    clocks.seconds += 3600
+    hourly = watcher.publish_all()
+    clocks.seconds += 3600
+    quiet = watcher.publish_all()
+    daily = watcher.compare_all()  # as the day's comparison would, at the same instant
+
+    assert hourly is not None and (hourly.published, len(hourly.build_seconds)) == (["alpha"], 1)
+    assert quiet is not None and (quiet.published, len(quiet.build_seconds)) == ([], 0)
+    assert daily is not None and (daily.published, len(daily.build_seconds)) == ([], 2)
+
+
 def last_beat(sessions) -> dt.datetime:
     with transaction(sessions) as session:
         beat = session.execute(text("SELECT beat_at FROM watchers")).scalar_one()

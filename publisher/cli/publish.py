@@ -53,10 +53,12 @@ from publisher.errors import ConfigError
 from publisher.metrics import MetricsError, render_metrics, write_metrics_file
 from publisher.page.build import PageBuild, current_page_build
 from publisher.publish import (
+    Due,
     PlannedWrite,
     PlanningProcess,
     RunSummary,
     can_plan_elsewhere,
+    due_schools,
     plan_schools_in_batches,
     plan_shared_objects_for_target,
     publish,
@@ -77,6 +79,12 @@ from publisher.publish import (
     "--changed", is_flag=True, help="Only schools whose revision moved since their last publish."
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan (what would be written, and why).")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Build and compare every school, even those whose inputs have not changed since "
+    "their last publish to this target.",
+)
 @concurrency_option
 @invalidate_option
 @refresh_edge_option
@@ -93,6 +101,7 @@ def publish_command(
     school_keys: tuple[str, ...],
     changed: bool,
     dry_run: bool,
+    full: bool,
     as_json: bool,
 ) -> None:
     """Build each school's day snapshots and publish what changed.
@@ -100,6 +109,11 @@ def publish_command(
     Day files are written before the manifest that names them; a school that
     fails is named on stderr and keeps its previous manifest while the others
     publish (exit status 1). Running again with nothing changed writes nothing.
+
+    A school is not even built when nothing its files are built from has
+    changed since its last publish to this target: its revision, its window of
+    dates, these settings, the page and the publisher's own build code. --full
+    builds and compares every school with what the target holds.
     """
     if sum([all_schools, bool(school_keys), changed]) != 1:
         raise click.UsageError("choose exactly one of --all, --school KEY or --changed")
@@ -111,14 +125,20 @@ def publish_command(
             settle_changes(session)
         school_ids = _select(session, identity, all_schools, school_keys, changed)
     now = app.now()
+    started = time.monotonic()
     page = current_page_build(app.settings.public_url)
+    due = (
+        Due(school_ids)
+        if full
+        else due_schools(sessions, identity, school_ids, now, app.settings, page)
+    )
     if dry_run:
-        failed = _print_plan(sessions, identity, school_ids, now, app.settings, page, as_json)
+        failed = _print_plan(sessions, identity, due, now, app.settings, page, as_json)
         sys.exit(1 if failed else 0)
     cdns = app.cdns()
-    started = time.monotonic()
     # Named schools wait for another publisher to finish with them.
-    summary = _run(app, school_ids, now, page, CLAIM_SECONDS if school_keys else 0.0)
+    summary = _run(app, due.school_ids, now, page, CLAIM_SECONDS if school_keys else 0.0)
+    summary.add_unbuilt(due.unchanged)
     told, problems = _tell_cdns(cdns, summary)
     seconds = time.monotonic() - started
     _print_summary(app, summary, told, problems, seconds, as_json)
@@ -246,16 +266,20 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 def _print_plan(
     sessions: sessionmaker[Session],
     target: str,
-    school_ids: Sequence[int],
+    due: Due,
     now: dt.datetime,
     settings: PublishSettings,
     page: PageBuild,
     as_json: bool,
 ) -> bool:
-    """Print every planned write with its reason; True when some school cannot publish."""
+    """Print every planned write with its reason; True when some school cannot publish.
+
+    Schools whose inputs have not changed are counted as planned, with nothing to write.
+    """
     rows: list[dict[str, Any]] = []  # for --json: what is planned, without the bytes
     failed: dict[str, str] = {}
-    schools = 0
+    schools = len(due.unchanged)
+    school_ids = due.school_ids
 
     def show(label: str, write: PlannedWrite) -> None:
         if as_json:
@@ -265,6 +289,8 @@ def _print_plan(
 
     for write in plan_shared_objects_for_target(sessions, target, page, settings):
         show("-", write)
+    for slug in due.unchanged:
+        detail(f"{slug}: nothing it is built from has changed; not built")
     for plans in plan_schools_in_batches(sessions, target, school_ids, now, settings, page=page):
         for plan in plans:
             schools += 1

@@ -44,6 +44,16 @@ from publisher.watch import Watcher, WatchOptions
     help="Seconds between passes over every school (keeps each window of days complete).",
 )
 @click.option(
+    "--compare-interval",
+    type=click.IntRange(3600, 7 * 86400),
+    default=WatchOptions.compare_interval,
+    show_default=True,
+    envvar="PUBLISHER_WATCH_COMPARE_INTERVAL",
+    show_envvar=True,
+    help="Seconds between full comparisons: every school built and compared with the "
+    "target, whatever its inputs (also at start).",
+)
+@click.option(
     "--log-format",
     type=click.Choice(LOG_FORMATS),
     default="text",
@@ -61,14 +71,18 @@ from publisher.watch import Watcher, WatchOptions
 @target_options
 @output_options
 @pass_app
-def watch_command(app: App, interval: int, full_interval: int, log_format: str) -> None:
+def watch_command(
+    app: App, interval: int, full_interval: int, compare_interval: int, log_format: str
+) -> None:
     """Publish on change until stopped (SIGTERM or SIGINT: exit 0 once the
     schools under way are done).
 
-    Every school at start and every --full-interval seconds; in between, every
-    --interval seconds, the schools whose data changed, including edits made
-    with plain SQL or by other applications (the triggers `db init` installs
-    note them). On PostgreSQL a change is also notified and published at once.
+    Every school at start and every --compare-interval seconds, built and
+    compared with the target; every --full-interval seconds, every school
+    whose inputs changed (a new day in its window, an alert ended); in between,
+    every --interval seconds, the schools whose data changed, including edits
+    made with plain SQL or by other applications (the triggers `db init`
+    installs note them). On PostgreSQL a change is also notified and published at once.
     Outages of the database or the store are logged once and retried. With -q,
     only warnings and errors are logged. With --metrics-file, the heartbeat is
     written there too, every --interval seconds.
@@ -77,7 +91,7 @@ def watch_command(app: App, interval: int, full_interval: int, log_format: str) 
     if verbosity() != NORMAL:
         log.setLevel(logging.WARNING if verbosity() == QUIET else logging.DEBUG)
     sessions, store, settings = app.sessions(), app.store(), app.settings
-    options = WatchOptions(interval, full_interval, listen_url(app.database_url))
+    options = WatchOptions(interval, full_interval, compare_interval, listen_url(app.database_url))
     page = current_page_build(settings.public_url)
     cdns = app.cdns()
     with stop_on_signals(lambda line: log.info(line, extra={"event": "stopping"})) as stop:

@@ -363,6 +363,9 @@ class PublishState(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     attempted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The digest of what the last good publish was built from (publisher.publish.inputs);
+    # None after a failure or before one: the school is built at its next run.
+    inputs: Mapped[str | None] = mapped_column(String(64))
 
 
 class SchoolChange(Base):

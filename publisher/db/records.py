@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from publisher.db.batches import iter_batches
@@ -55,6 +55,7 @@ class Attempt:
     last_date: dt.date | None = None
     error: str | None = None
     wrote: bool = False  # something was written: its manifest was (re)published now
+    inputs: str | None = None  # the digest of what it was built from (publisher.publish.inputs)
 
 
 def load_published(
@@ -168,12 +169,58 @@ def record_attempts(
         session.add(state)
         state.attempted_at = now
         state.last_error = attempt.error
+        state.inputs = attempt.inputs if attempt.error is None else None
         if attempt.error is None:
             state.revision = attempt.revision
             state.first_date = attempt.first_date
             state.last_date = attempt.last_date
             if attempt.wrote:
                 state.published_at = now
+
+
+@dataclass(frozen=True)
+class SchoolHead:
+    """What deciding whether a school must be built reads of it, and of its last good
+    publish to a target: no schedule row."""
+
+    id: int
+    slug: str
+    key: str
+    revision: int
+    timezone: str
+    inputs: str | None  # the digest recorded by its last good publish there
+
+
+def school_heads(session: Session, target: str, school_ids: Sequence[int]) -> list[SchoolHead]:
+    """The heads of the given schools, with their digest in `target`, in id order.
+    One query per 500 schools."""
+    heads: list[SchoolHead] = []
+    for chunk in iter_batches(list(school_ids), 500):
+        query = (
+            select(
+                School.id, School.slug, School.public_key, School.revision, School.timezone,
+                PublishState.inputs,
+            )
+            .outerjoin(
+                PublishState,
+                and_(PublishState.school_id == School.id, PublishState.target == target),
+            )
+            .where(School.id.in_(chunk))
+            .order_by(School.id)
+        )  # fmt: skip
+        heads.extend(SchoolHead(*row) for row in session.execute(query))
+    return heads
+
+
+def forget_inputs(session: Session, target: str, school_ids: Sequence[int]) -> None:
+    """Forget what these schools' last publish to `target` was built from: something else
+    rewrote one of their objects there, so their next run must build and compare them."""
+    for chunk in iter_batches(list(school_ids), 500):
+        session.execute(
+            update(PublishState)
+            .where(PublishState.target == target, PublishState.school_id.in_(chunk))
+            .values(inputs=None)
+        )
 
 
 def changed_school_ids(session: Session, target: str) -> list[int]:

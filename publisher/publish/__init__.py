@@ -9,12 +9,14 @@ command line) import them from here, never from a module inside.
     results.py   what applying did (SchoolResult), and recording it and the run per target
     run.py       a publish run: claims, batches, upload threads
     summary.py   RunSummary: what a run did, as one line and a --json document
+    inputs.py    which schools to build: the digest of what their files are built from
     planner.py   planning in a process of its own
     alerts.py    putting schools' alert objects in a target at once (`publisher alert`)
 """
 
 from publisher.publish.alerts import AlertWrites, publish_alerts
 from publisher.publish.apply import Applied, apply_school, apply_writes
+from publisher.publish.inputs import Due, due_schools
 from publisher.publish.plan import (
     JSON_TYPE,
     UNSETTLED,
@@ -41,6 +43,7 @@ __all__ = [
     "AlertWrites",
     "UNSETTLED",
     "Applied",
+    "Due",
     "PlannedWrite",
     "PlanningProcess",
     "Reason",
@@ -50,6 +53,7 @@ __all__ = [
     "apply_school",
     "apply_writes",
     "can_plan_elsewhere",
+    "due_schools",
     "plan_alert",
     "plan_logo",
     "plan_school",

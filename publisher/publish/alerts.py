@@ -22,7 +22,7 @@ from publisher.config import PublishSettings
 from publisher.db.alerts import alerts_of_schools
 from publisher.db.batches import iter_batches
 from publisher.db.lookup import school_keys
-from publisher.db.records import load_published, record_writes
+from publisher.db.records import forget_inputs, load_published, record_writes
 from publisher.errors import BuildError
 from publisher.publish.apply import apply_writes
 from publisher.publish.plan import PlannedWrite, plan_alert, settle_reason
@@ -111,4 +111,7 @@ def publish_alerts(
                 outcome.written.append((slug, write))
         with sessions() as session, session.begin():
             record_writes(session, target, stored, now)
+            # Their next publish must compare them: the object now lists alerts that
+            # will end while nothing else about the school changes.
+            forget_inputs(session, target, [school_id for school_id, _write in stored])
     return outcome

@@ -113,7 +113,9 @@ class SchoolPlan:
     `entries` are the day files its manifest names, written now or already
     published, so a reader of the plan never parses the manifest's bytes.
     `build_seconds` is how long building the school's files took (the run's
-    metrics); it is left out of comparisons, so equal plans stay equal.
+    metrics), and `inputs` the digest of what they were built from, recorded
+    when they are published (`publisher.publish.inputs`); both are left out of
+    comparisons, so equal plans stay equal.
     """
 
     school: SchoolData
@@ -123,6 +125,7 @@ class SchoolPlan:
     error: str | None = None
     entries: tuple[ManifestEntry, ...] = ()
     build_seconds: float = field(default=0.0, compare=False)
+    inputs: str | None = field(default=None, compare=False)  # publisher.publish.inputs
 
     @property
     def label(self) -> str:

@@ -55,6 +55,7 @@ def record_results(
                 plan.last_date,
                 result.error,
                 wrote=bool(result.written),
+                inputs=plan.inputs,
             )
         )
     with sessions() as session, session.begin():

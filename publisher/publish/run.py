@@ -17,6 +17,7 @@ published, while the others go ahead.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -34,6 +35,7 @@ from publisher.db.load import load_schools
 from publisher.db.records import load_published, load_shared
 from publisher.page.build import PageBuild
 from publisher.publish.apply import apply_school, apply_writes
+from publisher.publish.inputs import school_inputs
 from publisher.publish.plan import PlannedWrite, SchoolPlan, plan_school_window, plan_shared_objects
 from publisher.publish.results import SchoolResult, record_results, record_shared
 from publisher.publish.summary import RunSummary
@@ -65,18 +67,23 @@ def plan_schools(
     page: PageBuild | None = None,
 ) -> list[SchoolPlan]:
     """Load a batch of schools, their alerts and what was published of them to `target`,
-    and plan each school's window (`plan_school_window`) and its alert object."""
+    and plan each school's window (`plan_school_window`) and its alert object, with
+    the digest of what it is built from (`school_inputs`)."""
     since = records_since(now)
+    window = Window(now, settings.days)
     with sessions() as session:
-        schools = load_schools(session, school_ids, Window(now, settings.days))
+        schools = load_schools(session, school_ids, window)
         published = load_published(session, target, school_ids, since)
         alerts = alerts_of_schools(session, school_ids, now)
-    return [
-        plan_school_window(
-            s, now, published.get(s.id or 0, {}), settings, page, alerts.get(s.id or 0, [])
+    plans = []
+    for school in schools:
+        up = alerts.get(school.id or 0, [])
+        plan = plan_school_window(
+            school, now, published.get(school.id or 0, {}), settings, page, up
         )
-        for s in schools
-    ]
+        inputs = school_inputs(school.revision, window.dates(school.timezone), settings, page, up)
+        plans.append(dataclasses.replace(plan, inputs=inputs))
+    return plans
 
 
 def ramped_batches(school_ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:

@@ -42,6 +42,11 @@ class RunSummary:
         self.bytes_written += sum(len(w.content) for w in written)
         self.mutable_written.extend(w.key for w in written if w.mutable)
 
+    def add_unbuilt(self, slugs: Sequence[str]) -> None:
+        """Count schools left unbuilt because nothing they are built from changed
+        (`publisher.publish.inputs`): unchanged, with nothing written."""
+        self.unchanged.extend(slugs)
+
     def add(self, result: SchoolResult) -> None:
         if result.stopped:
             return

@@ -36,6 +36,21 @@ def test_a_second_publish_all_writes_zero_objects(cli, two_schools):
     )
 
 
+def test_full_builds_every_school_and_publishes_an_edit_no_trigger_saw(cli, sessions, two_schools):
+    cli("publish", "--all")
+    # An edit made where no trigger could note it: the revision stays where it was.
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE lessons SET subject = 'Physics' WHERE subject = 'Maths'"))
+        session.execute(text("DELETE FROM school_changes"))
+
+    skipped = json.loads(cli("publish", "--all", "--json").stdout)
+    full = json.loads(cli("publish", "--all", "--full", "--json").stdout)
+
+    assert (skipped["published"], skipped["counts"]["objects_written"]) == ([], 0)
+    assert sorted(full["published"]) == ["alpha", "beta"]
+    assert full["counts"]["objects_written"] > 0
+
+
 def test_json_summary_lists_schools_objects_bytes_seconds_and_invalidation(cli, two_schools):
     summary = json.loads(cli("publish", "--all", "--json").stdout)
     assert (summary["busy"], summary["counts"]["stopped"]) == ([], 0)

@@ -28,6 +28,7 @@ ROOMS = "0003_rooms_exams_display"
 GROUPS = "0004_lesson_groups"
 RUNS = "0005_publish_runs"
 ALERTS = "0006_alerts"
+INPUTS = "0008_publish_inputs"
 WINDOW = 8  # dates a manifest names with the default --days 7
 PER_SCHOOL = WINDOW + 3  # the day files, the manifest, the page, the alert object
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js
@@ -64,9 +65,9 @@ def forget_revision(url: str) -> None:
     engine.dispose()
 
 
-ADDED_COLUMNS = {"target", "room", "group_label"}
+ADDED_COLUMNS = {"target", "room", "group_label", "inputs"}
 """Columns later migrations add to the baseline's tables (0002 targets, 0003 rooms,
-0004 lesson groups)."""
+0004 lesson groups, 0008 publish inputs)."""
 
 
 def rows(url: str) -> dict[str, list[tuple]]:
@@ -312,7 +313,7 @@ def test_upgrading_a_0002_database_to_rooms_exams_and_display_keeps_every_row(cl
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == head_revision() == ALERTS
+    assert current_revision(open_engine(empty_url)) == head_revision() == INPUTS
     assert rows(empty_url) == before
     engine = create_engine(empty_url)
     with engine.begin() as connection:
@@ -340,7 +341,7 @@ def test_upgrading_a_0003_database_gives_every_lesson_the_whole_class_and_keeps_
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == ALERTS
+    assert current_revision(open_engine(empty_url)) == head_revision()
     assert rows(empty_url) == before
     engine = create_engine(empty_url)
     with engine.begin() as connection:
@@ -364,7 +365,7 @@ def test_upgrading_a_0004_database_adds_the_last_run_per_target_and_keeps_every_
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == ALERTS
+    assert current_revision(open_engine(empty_url)) == head_revision()
     assert rows(empty_url) == before
     assert json.loads(cli("status", "--json").stdout)["last_run"] is None  # none recorded yet
     cli("publish", "--all")
@@ -385,7 +386,7 @@ def test_upgrading_a_0005_database_adds_an_empty_alerts_table_and_keeps_every_ro
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == ALERTS
+    assert current_revision(open_engine(empty_url)) == head_revision()
     assert rows(empty_url) == before
     assert cli("alert", "--all", "Fire drill").exit_code == 0
     engine = create_engine(empty_url)
@@ -394,3 +395,26 @@ def test_upgrading_a_0005_database_adds_an_empty_alerts_table_and_keeps_every_ro
         assert connection.execute(text("SELECT count(*) FROM school_changes")).scalar() == 0
     engine.dispose()
     assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == []
+
+
+def test_upgrading_a_0006_database_builds_every_school_once_then_skips_what_did_not_change(
+    cli, empty_url
+):
+    """Records from before the digest have none: the first run after the upgrade builds
+    and compares every school as before (writing nothing), and records its digest."""
+    assert cli("db", "init").exit_code == 0
+    save(session_factory(open_engine(empty_url)), riyadh_school("alpha"))
+    assert cli("publish", "--all").exit_code == 0
+    migrate(empty_url, ALERTS, down=True)
+    before = rows(empty_url)
+
+    assert cli("db", "upgrade").exit_code == 0
+
+    assert current_revision(open_engine(empty_url)) == head_revision()
+    assert rows(empty_url) == before
+    first = json.loads(cli("publish", "--all", "--json").stdout)
+    built = json.loads(cli("status", "--json").stdout)["last_run"]["counts"]["built"]
+    assert (first["counts"]["objects_written"], built) == (0, 1)
+    cli("publish", "--all")
+    built = json.loads(cli("status", "--json").stdout)["last_run"]["counts"]["built"]
+    assert built == 0
