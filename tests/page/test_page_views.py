@@ -48,7 +48,8 @@ SHOWN = """() => {
     orientation: root.dataset.orientation,
     turned: root.dataset.turned === 'true',
     box: [Math.round(box.width), Math.round(box.height)],
-    columns: getComputedStyle(document.querySelector('.body')).gridTemplateColumns.split(' ').length,
+    columns: getComputedStyle(document.querySelector('.body'))
+      .gridTemplateColumns.split(' ').length,
     lang: document.documentElement.lang,
     dir: document.documentElement.dir,
   };
@@ -131,7 +132,9 @@ def test_forced_portrait_on_a_landscape_viewport_draws_portrait_turned_to_fill_i
 
 
 def test_forced_landscape_on_a_portrait_viewport_draws_landscape_turned(chromium: Browser, site):
-    context = chromium.new_context(viewport={"width": 1080, "height": 1920}, service_workers="block")
+    context = chromium.new_context(
+        viewport={"width": 1080, "height": 1920}, service_workers="block"
+    )
     try:
         view = shown(screen(context, site, "?orientation=landscape"))
     finally:

@@ -36,7 +36,7 @@ import {
 import * as store from "./store.js";
 import { createTakeover } from "./takeover.js";
 import { buildView } from "./view.js";
-import { chooseClasses, filterDay, readViewParams, screenShape, viewNote } from "./views.js";
+import { chooseClasses, dayFilter, readViewParams, screenShape, viewNote } from "./views.js";
 
 /**
  * @typedef {import("./snapshot.js").Manifest} Manifest
@@ -55,6 +55,8 @@ const screen = createScreen(document);
 const appearance = createAppearance(document);
 const takeover = createTakeover(document);
 const note = createNote(document);
+// A held day as this screen shows it: only the classes its address names, if any.
+const forScreen = dayFilter();
 const root = /** @type {HTMLElement} */ (document.querySelector("[data-screen]"));
 if (asked.lang) {
   // The screen's own words in the language asked for; the school's data stays as entered.
@@ -196,24 +198,6 @@ function fitToScreen(view, viewWith, shape, size) {
   }
 }
 
-/** Days filtered to this screen's classes, once per held day and choice. */
-const filtered = new WeakMap();
-
-/**
- * `day` as this screen shows it: only the classes its address names, if any.
- * @param {Day | null} day
- * @param {Set<string> | null} classes
- */
-function shown(day, classes) {
-  if (!day || !classes) return day;
-  const key = [...classes].join("\n");
-  const done = filtered.get(day);
-  if (done?.key === key) return done.day;
-  const result = filterDay(day, classes);
-  filtered.set(day, { key, day: result });
-  return result;
-}
-
 /**
  * The shape the screen is drawn in: the address's, else the viewport's; turned a
  * quarter turn when the two differ (a panel mounted the other way, screen.css).
@@ -232,7 +216,7 @@ function draw() {
   const fmt = format();
   const held = dayAt(state.manifest, state.days, t);
   const choice = chooseClasses(asked.classes, state.manifest?.school.class_groups, held?.classes ?? []);
-  const day = shown(held, choice.classes);
+  const day = forScreen(held, choice.classes);
   const shape = orient();
   note.update(viewNote(lang, asked, choice.unknown));
   const size = `${shape}|${innerWidth}x${innerHeight}|`;
@@ -242,7 +226,7 @@ function draw() {
       now: t,
       manifest: state.manifest,
       day,
-      nextDay: shown(heldDayOn(state.manifest, state.days, day?.next_school_day?.date), choice.classes),
+      nextDay: forScreen(heldDayOn(state.manifest, state.days, day?.next_school_day?.date), choice.classes),
       stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
       lastSuccessAt: state.lastSuccessAt,
       layout: fittedLayout(shape, size),

@@ -75,14 +75,15 @@ export function readViewParams(search) {
  * The classes to show of `dayClasses`: each name asked for is a group of the
  * school's (its classes), or a class; a name is matched exactly, else without
  * regard to case ("7a" is 7A). Names matching nothing are `unknown`; when
- * nothing asked for is known, every class is shown.
+ * nothing asked for is known, every class is shown. Without a day's classes
+ * to judge by (still loading) nothing is chosen, and nothing is unknown.
  * @param {string[]} wanted  from `readViewParams`
  * @param {unknown} groups  the manifest's `school.class_groups` (absent: none)
  * @param {string[]} dayClasses
  * @returns {ClassChoice}
  */
 export function chooseClasses(wanted, groups, dayClasses) {
-  if (!wanted.length) return { classes: null, unknown: [] };
+  if (!wanted.length || !dayClasses.length) return { classes: null, unknown: [] };
   const named = groupsOf(groups);
   /** @type {Set<string>} */
   const chosen = new Set();
@@ -113,6 +114,25 @@ export function filterDay(day, classes) {
       ...period,
       lessons: period.lessons.filter((lesson) => classes.has(lesson.class)),
     })),
+  };
+}
+
+/**
+ * `filterDay` for a screen that calls it every second: each held day is filtered
+ * once per choice of classes, and the same filtered day is handed back after.
+ * @returns {(day: Day | null, classes: Set<string> | null) => Day | null}
+ */
+export function dayFilter() {
+  /** @type {WeakMap<Day, {key: string, day: Day}>} */
+  const done = new WeakMap();
+  return (day, classes) => {
+    if (!day || !classes) return day;
+    const key = [...classes].join("\n");
+    const held = done.get(day);
+    if (held?.key === key) return held.day;
+    const filtered = filterDay(day, classes);
+    done.set(day, { key, day: filtered });
+    return filtered;
   };
 }
 
