@@ -315,6 +315,7 @@ class State:
     slug: str
     at: dt.datetime
     network: str | None = None
+    query: str = ""  # the screen's own view, from its address (docs/operations.md)
 
 
 LONDON = dt.UTC  # London is on UTC in November
@@ -363,6 +364,18 @@ STATES: dict[str, dict[str, State]] = {
     "stale": {
         "ar": State("al-noor-boys", riyadh(WEEK_START, "07:20:00"), "stale"),
         "en": State("thameside-academy", dt.datetime(2026, 11, 23, 9, 20, tzinfo=LONDON), "stale"),
+    },
+    # One screen's own view: two classes and one the school does not have (named in a
+    # note), the screen's words in the school's other language.
+    "own-view": {
+        "ar": State(
+            "al-yasmin-girls", riyadh(WEEK_START, "07:38:25"), query="?classes=1/أ,1/ب,9Z&lang=en"
+        ),
+        "en": State(
+            "thameside-academy",
+            dt.datetime(2026, 11, 23, 11, 40, 25, tzinfo=LONDON),
+            query="?classes=7A,7B,9Z&lang=ar",
+        ),
     },
     "offline": {
         "ar": State("al-noor-boys", riyadh(WEEK_START, "07:20:00"), "offline"),

@@ -28,6 +28,7 @@ ROOMS = "0003_rooms_exams_display"
 GROUPS = "0004_lesson_groups"
 RUNS = "0005_publish_runs"
 ALERTS = "0006_alerts"
+CLASS_GROUPS = "0007_class_groups"
 WINDOW = 8  # dates a manifest names with the default --days 7
 PER_SCHOOL = WINDOW + 3  # the day files, the manifest, the page, the alert object
 SHARED = len(asset_files()) + 1  # the page's assets and sw.js
@@ -312,7 +313,7 @@ def test_upgrading_a_0002_database_to_rooms_exams_and_display_keeps_every_row(cl
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == head_revision() == ALERTS
+    assert current_revision(open_engine(empty_url)) == head_revision() == CLASS_GROUPS
     assert rows(empty_url) == before
     engine = create_engine(empty_url)
     with engine.begin() as connection:
@@ -340,7 +341,7 @@ def test_upgrading_a_0003_database_gives_every_lesson_the_whole_class_and_keeps_
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == ALERTS
+    assert current_revision(open_engine(empty_url)) == CLASS_GROUPS
     assert rows(empty_url) == before
     engine = create_engine(empty_url)
     with engine.begin() as connection:
@@ -364,7 +365,7 @@ def test_upgrading_a_0004_database_adds_the_last_run_per_target_and_keeps_every_
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == ALERTS
+    assert current_revision(open_engine(empty_url)) == CLASS_GROUPS
     assert rows(empty_url) == before
     assert json.loads(cli("status", "--json").stdout)["last_run"] is None  # none recorded yet
     cli("publish", "--all")
@@ -385,7 +386,7 @@ def test_upgrading_a_0005_database_adds_an_empty_alerts_table_and_keeps_every_ro
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert current_revision(open_engine(empty_url)) == ALERTS
+    assert current_revision(open_engine(empty_url)) == CLASS_GROUPS
     assert rows(empty_url) == before
     assert cli("alert", "--all", "Fire drill").exit_code == 0
     engine = create_engine(empty_url)
@@ -394,3 +395,33 @@ def test_upgrading_a_0005_database_adds_an_empty_alerts_table_and_keeps_every_ro
         assert connection.execute(text("SELECT count(*) FROM school_changes")).scalar() == 0
     engine.dispose()
     assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == []
+
+
+def test_upgrading_a_0006_database_adds_watched_class_groups_and_keeps_every_row(cli, empty_url):
+    """Class groups are schedule data, published in the manifest: a group written with
+    plain SQL after the upgrade is noticed, and republishes its school."""
+    assert cli("db", "init").exit_code == 0
+    save(session_factory(open_engine(empty_url)), riyadh_school("alpha"))
+    assert cli("publish", "--all").exit_code == 0
+    migrate(empty_url, ALERTS, down=True)
+    assert "class_groups" not in inspect(create_engine(empty_url)).get_table_names()
+    before = rows(empty_url)
+
+    result = cli("db", "upgrade")
+
+    assert result.exit_code == 0, result.output
+    assert current_revision(open_engine(empty_url)) == CLASS_GROUPS
+    assert rows(empty_url) == before
+    assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == []
+    engine = create_engine(empty_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO class_groups (school_id, name, classes)"
+                " SELECT id, 'ground', '1A' FROM schools WHERE slug = 'alpha'"
+            )
+        )
+    engine.dispose()
+    assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == ["alpha"]
+    exported = cli("export", "--school", "alpha").stdout
+    assert "class_groups:\n  ground: [1A]\n" in exported

@@ -11,7 +11,7 @@ import { LABELS, alertAt, alertSize, parseAlerts } from "./alert.js";
 import { createAppearance } from "./appearance.js";
 import { isStale, pollDelay, reloadAllowed, retryDelay, schoolOffset } from "./backoff.js";
 import { NO_SKEW, addSample, correctedNow, offsetFromHeaders } from "./clock.js";
-import { displaySettings, isNight } from "./display.js";
+import { DEFAULTS, displaySettings, isNight } from "./display.js";
 import { makeFormat } from "./format.js";
 import {
   HttpError,
@@ -23,7 +23,7 @@ import {
   startServiceWorker,
   warmServiceWorker,
 } from "./net.js";
-import { createScreen, pageUrl, readConfig } from "./render.js";
+import { createNote, createScreen, pageUrl, readConfig } from "./render.js";
 import {
   dayAt,
   earliestStart,
@@ -36,6 +36,7 @@ import {
 import * as store from "./store.js";
 import { createTakeover } from "./takeover.js";
 import { buildView } from "./view.js";
+import { chooseClasses, dayFilter, readViewParams, screenShape, viewNote } from "./views.js";
 
 /**
  * @typedef {import("./snapshot.js").Manifest} Manifest
@@ -44,12 +45,24 @@ import { buildView } from "./view.js";
  */
 
 const config = readConfig(document);
+// This screen's own view, from its address (views.js): classes, orientation, language.
+const asked = readViewParams(location.search);
+const lang = asked.lang ?? (config.locale === "en" ? "en" : "ar");
 const key = String(config.school_key);
 const manifestUrl = new URL(config.manifest_url, pageUrl()).href;
 const screenId = store.screenId();
 const screen = createScreen(document);
 const appearance = createAppearance(document);
 const takeover = createTakeover(document);
+const note = createNote(document);
+// A held day as this screen shows it: only the classes its address names, if any.
+const forScreen = dayFilter();
+const root = /** @type {HTMLElement} */ (document.querySelector("[data-screen]"));
+if (asked.lang) {
+  // The screen's own words in the language asked for; the school's data stays as entered.
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === "ar" ? "rtl" : "ltr";
+}
 const alertUrl = new URL("alert.json", manifestUrl).href;
 const offsetMs = schoolOffset(key, config.poll_offset_window_ms);
 const backoff = {
@@ -98,9 +111,11 @@ function format() {
   // The zone the page was published with until a manifest says otherwise: the
   // clock is the school's from the first second, never the device's.
   const zone = state.manifest?.school.timezone ?? config.timezone;
-  const fmtKey = `${zone} ${state.display.digits}`;
+  // The school's digits, unless the address chose the other language: then that one's.
+  const digits = lang === config.locale ? state.display.digits : DEFAULTS[lang].digits;
+  const fmtKey = `${zone} ${digits}`;
   if (!state.fmt || state.fmtKey !== fmtKey) {
-    state.fmt = makeFormat(config.locale, zone, state.display.digits);
+    state.fmt = makeFormat(lang, zone, digits);
     state.fmtKey = fmtKey;
   }
   return state.fmt;
@@ -183,12 +198,27 @@ function fitToScreen(view, viewWith, shape, size) {
   }
 }
 
+/**
+ * The shape the screen is drawn in: the address's, else the viewport's; turned a
+ * quarter turn when the two differ (a panel mounted the other way, screen.css).
+ * @returns {"portrait" | "landscape"}
+ */
+function orient() {
+  const { shape, turned } = screenShape(asked.orientation, portrait.matches);
+  if (root.dataset.orientation !== shape) root.dataset.orientation = shape;
+  if (root.dataset.turned !== String(turned)) root.dataset.turned = String(turned);
+  return shape;
+}
+
 function draw() {
   const t = now();
   const intervalMs = (state.manifest?.poll_interval ?? 60) * 1000;
   const fmt = format();
-  const day = dayAt(state.manifest, state.days, t);
-  const shape = portrait.matches ? "portrait" : "landscape";
+  const held = dayAt(state.manifest, state.days, t);
+  const choice = chooseClasses(asked.classes, state.manifest?.school.class_groups, held?.classes ?? []);
+  const day = forScreen(held, choice.classes);
+  const shape = orient();
+  note.update(viewNote(lang, asked, choice.unknown));
   const size = `${shape}|${innerWidth}x${innerHeight}|`;
   const viewWith = () =>
     buildView({
@@ -196,7 +226,7 @@ function draw() {
       now: t,
       manifest: state.manifest,
       day,
-      nextDay: heldDayOn(state.manifest, state.days, day?.next_school_day?.date),
+      nextDay: forScreen(heldDayOn(state.manifest, state.days, day?.next_school_day?.date), choice.classes),
       stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
       lastSuccessAt: state.lastSuccessAt,
       layout: fittedLayout(shape, size),
@@ -229,7 +259,7 @@ function draw() {
  */
 function drawAlert(t, fmt) {
   const shown = alertAt(alerting.alerts, t, layout.pageIntervalMs);
-  const labels = config.locale === "ar" ? LABELS.ar : LABELS.en;
+  const labels = LABELS[lang];
   takeover.update(shown, {
     label: shown ? labels[shown.alert.level] : "",
     page: shown && shown.count > 1 ? `${fmt.number(shown.index + 1)} / ${fmt.number(shown.count)}` : "",
@@ -341,7 +371,7 @@ async function sync() {
   }
   const zone = manifest.school.timezone;
   const shownZone = state.manifest?.school.timezone ?? config.timezone;
-  const today = (zone === shownZone ? format() : makeFormat(config.locale, zone)).dateKey(now());
+  const today = (zone === shownZone ? format() : makeFormat(lang, zone)).dateKey(now());
   let changed = fetched.text !== state.manifestText;
   let failure = null;
   for (const entry of wantedEntries(manifest, today)) {
