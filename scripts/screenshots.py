@@ -65,6 +65,11 @@ NOTES = {
     "next-school-day": "After the last bell: the next school day's first lessons, changes "
     "and duty, from its file already held.",
     "weekend": "No school, and the next school day's file not held yet: its date and first bell.",
+    "preview": "A preview (`?at=2026-11-23T07:42:30&speed=60`, opened the evening before): "
+    "the screen at that instant, running sixty times faster, in a magenta frame with its "
+    "PREVIEW label.",
+    "identify": "The identify panel (`?identify`, or the i key): school, key, build, data, "
+    "last sync, clock offset and last error, under the running clock.",
     "long-names": "The worst case: long names, long rooms, groups (a class split in two "
     "groups in one period, another taught as one group) and fourteen changes, paged.",
 }

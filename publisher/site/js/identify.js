@@ -19,6 +19,7 @@ export const LABELS = {
     key: "مفتاح المدرسة",
     build: "إصدار الصفحة",
     revision: "مراجعة البيانات",
+    revised: "تغيّرت البيانات",
     sync: "آخر مزامنة ناجحة",
     offset: "تصحيح الساعة",
     error: "آخر خطأ",
@@ -33,6 +34,7 @@ export const LABELS = {
     key: "School key",
     build: "Page build",
     revision: "Data revision",
+    revised: "Data changed",
     sync: "Last good sync",
     offset: "Clock offset",
     error: "Last error",
@@ -61,12 +63,6 @@ export function identifyLines(identity, locale, fmt) {
   const words = LABELS[locale] ?? LABELS.ar;
   const when = (/** @type {number} */ t) => `${fmt.shortDate(t)} ${fmt.time(t)}:${fmt.seconds(t)}`;
   const revisedAt = identity.revisedAt === null ? Number.NaN : Date.parse(identity.revisedAt);
-  const revision =
-    identity.revision === null
-      ? words.never
-      : Number.isNaN(revisedAt)
-        ? fmt.number(identity.revision)
-        : `${fmt.number(identity.revision)}${fmt.strings.sep}${when(revisedAt)}`;
   const error = identity.lastError;
   return {
     heading: words.heading,
@@ -75,7 +71,8 @@ export function identifyLines(identity, locale, fmt) {
       { label: words.school, value: identity.school },
       { label: words.key, value: shortKey(identity.key) },
       { label: words.build, value: identity.build },
-      { label: words.revision, value: revision },
+      { label: words.revision, value: identity.revision === null ? words.never : fmt.number(identity.revision) },
+      { label: words.revised, value: Number.isNaN(revisedAt) ? words.never : when(revisedAt) },
       { label: words.sync, value: identity.lastSuccessAt === null ? words.never : when(identity.lastSuccessAt) },
       { label: words.offset, value: `${signedSeconds(identity.offsetMs, fmt)} ${words.seconds}` },
       { label: words.error, value: error ? `${error.text}${fmt.strings.sep}${when(error.at)}` : words.none },

@@ -60,11 +60,7 @@ export function createOverlays(doc) {
       if (key !== fieldsKey) {
         fieldsKey = key;
         fields.replaceChildren(
-          ...lines.fields.flatMap(() => {
-            const value = doc.createElement("dd");
-            value.dir = "auto"; // a school's name or an error in the other script keeps its order
-            return [doc.createElement("dt"), value];
-          }),
+          ...lines.fields.flatMap(() => [doc.createElement("dt"), doc.createElement("dd")]),
         );
       }
       lines.fields.forEach((field, i) => {
