@@ -319,3 +319,37 @@ def test_the_i_key_shows_identify_in_the_schools_language(
     assert fields["مفتاح المدرسة"] == "Pv7-test…"
     assert fields["آخر خطأ"] == "لا يوجد"
     assert page.locator('[data-slot="identify-heading"]').text_content() == "تعريف الشاشة"
+
+
+@pytest.mark.parametrize("locale", ["ar", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_identify_fits_every_layout_below_the_running_clock(
+    chromium: Browser, site: Site, size: str, locale: str
+) -> None:
+    url = site.add_school(school(locale), SUNDAY)
+    width, height = SIZES[size]
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, service_workers="block"
+    )
+    context.add_init_script(FETCH_LOG_SCRIPT)
+    try:
+        page = open_screen(context, f"{url}?identify", riyadh("07:10:00"))
+        page.clock.run_for(1_100)
+        placed = page.evaluate(
+            """() => {
+                 const panel = document.querySelector('[data-slot="identify"]');
+                 const box = panel.getBoundingClientRect();
+                 const clock = document.querySelector('.clock').getBoundingClientRect();
+                 const value = parseFloat(getComputedStyle(panel.querySelector('dd')).fontSize);
+                 return {
+                   inside: box.left >= 0 && box.top >= 0
+                     && box.right <= innerWidth && box.bottom <= innerHeight,
+                   clockAbove: clock.bottom <= box.top,
+                   whole: panel.scrollHeight <= panel.clientHeight + 1,
+                   valueRem: Math.round((value / Math.min(innerWidth, innerHeight)) * 6750) / 100,
+                 };
+               }"""
+        )
+        assert placed == {"inside": True, "clockAbove": True, "whole": True, "valueRem": 3}
+    finally:
+        context.close()
