@@ -68,6 +68,11 @@ NOTES = {
     "own-view": "One screen's own view (docs/operations.md): `?classes=` two classes and "
     "one the school does not have, named in a note; `?lang=` the school's other language "
     "for the screen's own words, digits and direction.",
+    "preview": "A preview (`?at=2026-11-23T07:42:30&speed=60`, opened the evening before): "
+    "the screen at that instant, running sixty times faster, in a magenta frame with its "
+    "PREVIEW label.",
+    "identify": "The identify panel (`?identify`, or the i key): school, key, build, data, "
+    "last sync, clock offset and last error, under the running clock.",
     "long-names": "The worst case: long names, long rooms, groups (a class split in two "
     "groups in one period, another taught as one group) and fourteen changes, paged.",
 }
