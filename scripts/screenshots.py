@@ -65,6 +65,14 @@ NOTES = {
     "next-school-day": "After the last bell: the next school day's first lessons, changes "
     "and duty, from its file already held.",
     "weekend": "No school, and the next school day's file not held yet: its date and first bell.",
+    "own-view": "One screen's own view (docs/operations.md): `?classes=` two classes and "
+    "one the school does not have, named in a note; `?lang=` the school's other language "
+    "for the screen's own words, digits and direction.",
+    "preview": "A preview (`?at=2026-11-23T07:42:30&speed=60`, opened the evening before): "
+    "the screen at that instant, running sixty times faster, in a magenta frame with its "
+    "PREVIEW label.",
+    "identify": "The identify panel (`?identify`, or the i key): school, key, build, data, "
+    "last sync, clock offset and last error, under the running clock.",
     "long-names": "The worst case: long names, long rooms, groups (a class split in two "
     "groups in one period, another taught as one group) and fourteen changes, paged.",
 }
@@ -127,7 +135,7 @@ def main() -> int:
                     )
                     state = STATES[state_name][locale]
                     page = context.new_page()
-                    show(page, base + pages[state.slug], state)
+                    show(page, base + pages[state.slug] + state.query, state)
                     page.screenshot(path=str(args.out / file_name(state_name, locale, size)))
                     context.close()
                     print(args.out / file_name(state_name, locale, size))

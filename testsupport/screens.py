@@ -315,6 +315,7 @@ class State:
     slug: str
     at: dt.datetime
     network: str | None = None
+    query: str = ""  # the screen's own view, from its address (docs/operations.md)
 
 
 LONDON = dt.UTC  # London is on UTC in November
@@ -356,6 +357,26 @@ STATES: dict[str, dict[str, State]] = {
         "ar": State("al-noor-boys", riyadh(WEEK_START, "20:00:00")),
         "en": State("al-noor-boys-en", riyadh(WEEK_START, "20:00:00")),
     },
+    # A preview of the Monday's last minute before a bell, opened on Sunday evening,
+    # running at 60 times; then the screen's identify panel (the i key).
+    "preview": {
+        "ar": State(
+            "al-noor-boys", riyadh(WEEK_START, "19:00:00"), query="?at=2026-11-23T07:42:30&speed=60"
+        ),
+        "en": State(
+            "thameside-academy",
+            dt.datetime(2026, 11, 22, 19, 0, tzinfo=LONDON),
+            query="?at=2026-11-23T09:57:30&speed=60",
+        ),
+    },
+    "identify": {
+        "ar": State("al-yasmin-girls", riyadh(WEEK_START, "07:38:25"), query="?identify"),
+        "en": State(
+            "thameside-academy",
+            dt.datetime(2026, 11, 23, 11, 40, 25, tzinfo=LONDON),
+            query="?identify",
+        ),
+    },
     "first-load-failure": {
         "ar": State("al-noor-boys", riyadh(WEEK_START, "07:20:00"), "down"),
         "en": State("thameside-academy", dt.datetime(2026, 11, 23, 9, 20, tzinfo=LONDON), "down"),
@@ -363,6 +384,18 @@ STATES: dict[str, dict[str, State]] = {
     "stale": {
         "ar": State("al-noor-boys", riyadh(WEEK_START, "07:20:00"), "stale"),
         "en": State("thameside-academy", dt.datetime(2026, 11, 23, 9, 20, tzinfo=LONDON), "stale"),
+    },
+    # One screen's own view: two classes and one the school does not have (named in a
+    # note), the screen's words in the school's other language.
+    "own-view": {
+        "ar": State(
+            "al-yasmin-girls", riyadh(WEEK_START, "07:38:25"), query="?classes=1/أ,1/ب,9Z&lang=en"
+        ),
+        "en": State(
+            "thameside-academy",
+            dt.datetime(2026, 11, 23, 11, 40, 25, tzinfo=LONDON),
+            query="?classes=7A,7B,9Z&lang=ar",
+        ),
     },
     "offline": {
         "ar": State("al-noor-boys", riyadh(WEEK_START, "07:20:00"), "offline"),
@@ -382,7 +415,7 @@ def show(page: Page, url: str, state: State) -> None:
     page.clock.pause_at(state.at)
     if state.network == "down":
         page.route(MANIFEST_POLLS, lambda route: route.abort())
-    page.goto(url)
+    page.goto(url + state.query)
     if state.network == "down":
         wait_until(page, "document.querySelector('[data-screen]').dataset.state === 'connecting'")
     else:

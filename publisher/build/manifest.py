@@ -27,14 +27,18 @@ def build_manifest(
     school: SchoolData, entries: Sequence[ManifestEntry], poll_interval: int
 ) -> bytes:
     """The manifest's canonical bytes. Nothing about the run (no timestamp) goes in."""
+    block: dict[str, Any] = {
+        "name": school.name,
+        "timezone": school.timezone,
+        "locale": school.locale,
+        "display": display_block(school),
+    }
+    # Only when the school has groups: a school without keeps the bytes it had before.
+    if school.class_groups:
+        block["class_groups"] = {g.name: list(g.classes) for g in school.class_groups}
     document: dict[str, Any] = {
         "schema": MANIFEST_SCHEMA,
-        "school": {
-            "name": school.name,
-            "timezone": school.timezone,
-            "locale": school.locale,
-            "display": display_block(school),
-        },
+        "school": block,
         "revision": school.revision,
         "revised_at": _utc(school.revised_at),
         "poll_interval": poll_interval,

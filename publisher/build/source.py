@@ -141,6 +141,15 @@ class DisplaySettings:
 
 
 @dataclass(frozen=True)
+class ClassGroupRow:
+    """A named set of a school's classes (a floor, a wing), so that one screen can be
+    asked for all of them by one name (`?classes=first-floor`)."""
+
+    name: str
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SchoolData:
     """Everything about one school that a day snapshot or a manifest is built from."""
 
@@ -164,6 +173,7 @@ class SchoolData:
     announcements: tuple[AnnouncementRow, ...] = field(default=())
     exams: tuple[ExamRow, ...] = ()
     display: DisplaySettings = DisplaySettings()
+    class_groups: tuple[ClassGroupRow, ...] = ()
 
     def normalized(self) -> SchoolData:
         """The same school with every list in one canonical order.
@@ -171,6 +181,7 @@ class SchoolData:
         Documents and the database may list rows in any order; comparing or
         building from normalized values makes the order irrelevant. Classes,
         duties and announcements keep their order: it is the order on screen.
+        Class groups are sorted by name, their classes in the school's class order.
         """
         day = WEEKDAYS.index
         position = {name: i for i, name in enumerate(self.classes)}
@@ -200,6 +211,10 @@ class SchoolData:
                     self.exams,
                     key=lambda x: (x.date, x.period, position.get(x.school_class, -1)),
                 )
+            ),
+            class_groups=tuple(
+                ClassGroupRow(g.name, tuple(sorted(g.classes, key=lambda c: position.get(c, -1))))
+                for g in sorted(self.class_groups, key=lambda g: g.name)
             ),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -9,7 +10,7 @@ import click
 from publisher.cli.output import VERBOSE, output_options, say, verbosity
 from publisher.config import DEFAULT_TARGET
 from publisher.errors import ConfigError
-from publisher.page.preview import PreviewHandler, make_server, screens
+from publisher.page.preview import PreviewHandler, first_bell_preview, make_server, screens
 
 
 @click.command("serve")
@@ -35,8 +36,10 @@ def serve_command(port: int, target: str) -> None:
 
     Content-Type and Cache-Control are those the S3 store would send (day files
     and assets immutable, manifests, pages and sw.js short-lived), so the screens
-    behave as they will behind a CDN. Prints each school screen's URL and the
-    school's name on stdout (with -v, a line per request on stderr); Ctrl-C stops.
+    behave as they will behind a CDN. Prints a line per school on stdout, tab
+    separated: its screen's URL, its name, and an example preview URL (`?at=`,
+    30 seconds before the first bell of its next school day); with -v, a line per
+    request on stderr. Ctrl-C stops.
     """
     if target.startswith("s3://"):
         raise ConfigError(f"target {target}: serve previews a local folder (file://PATH)")
@@ -50,8 +53,11 @@ def serve_command(port: int, target: str) -> None:
         raise ConfigError(f"port {port}: {error.strerror or error}") from None
     base = f"http://127.0.0.1:{server.server_port}"
     say(f"Serving {root} on {base}/ (Ctrl-C stops)")
+    now = dt.datetime.now(dt.UTC)
     for path, name in screens(root):
-        click.echo(f"{base}{path}\t{name}")
+        at = first_bell_preview(root, path, now)
+        preview = f"\t{base}{path}?at={at}" if at else ""
+        click.echo(f"{base}{path}\t{name}{preview}")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -28,6 +28,7 @@ from publisher.build.source import (
     AnnouncementRow,
     BellScheduleRow,
     CalendarRow,
+    ClassGroupRow,
     DisplaySettings,
     DutyRow,
     ExamRow,
@@ -43,6 +44,7 @@ from publisher.db.models import (
     Announcement,
     BellSchedule,
     CalendarOverride,
+    ClassGroup,
     Duty,
     Exam,
     Lesson,
@@ -91,6 +93,7 @@ def load_schools(
     announcements = _load_announcements(connection, ids, bounds)
     exams = _load_exams(connection, ids, bounds, classes)
     displays = _load_displays(connection, ids)
+    groups = _load_class_groups(connection, ids)
     return [
         SchoolData(
             id=school["id"],
@@ -116,6 +119,7 @@ def load_schools(
             announcements=tuple(announcements[school["id"]]),
             exams=tuple(exams[school["id"]]),
             display=displays.get(school["id"], DisplaySettings()),
+            class_groups=tuple(groups[school["id"]]),
         ).normalized()
         for school in schools
     ]
@@ -424,6 +428,19 @@ def _load_displays(connection: Connection, ids: list[int]) -> dict[int, DisplayS
             hijri=row["hijri"], digits=row["digits"], accent=row["accent"], logo=logo, night=night
         )
     return displays
+
+
+def _load_class_groups(
+    connection: Connection, ids: list[int]
+) -> defaultdict[int, list[ClassGroupRow]]:
+    """Each school's class groups (few and small: read whole, whatever the window)."""
+    query = select(ClassGroup.school_id, ClassGroup.name, ClassGroup.classes).where(
+        ClassGroup.school_id.in_(ids)
+    )
+    groups: defaultdict[int, list[ClassGroupRow]] = defaultdict(list)
+    for school_id, name, classes in connection.execute(query):
+        groups[school_id].append(ClassGroupRow(name, tuple(c for c in classes.split("\n") if c)))
+    return groups
 
 
 def _as_utc(value: dt.datetime | None) -> dt.datetime | None:

@@ -100,6 +100,9 @@ class School(Base):
     display: Mapped[SchoolDisplay | None] = relationship(
         back_populates="school", cascade="all, delete-orphan"
     )
+    class_groups: Mapped[list[ClassGroup]] = relationship(
+        back_populates="school", cascade="all, delete-orphan", order_by="ClassGroup.name"
+    )
 
     def __repr__(self) -> str:
         return f"<School {self.id} {self.slug!r} r{self.revision}>"
@@ -303,6 +306,28 @@ class SchoolDisplay(Base):
     school: Mapped[School] = relationship(back_populates="display")
 
 
+class ClassGroup(Base):
+    """A named set of a school's classes (a floor, a wing), published in its manifest so
+    that a screen can be asked for the group by name.
+
+    The classes are one name a line, in the school's class order, as an exam's
+    invigilators: a group is one row that the triggers see whole. Names, not
+    ids: the page resolves them against the day's classes and names any it
+    does not find, so a class renamed behind the group's back shows as unknown
+    on screen instead of vanishing quietly.
+    """
+
+    __tablename__ = "class_groups"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    classes: Mapped[str] = mapped_column(Text)
+
+    school: Mapped[School] = relationship(back_populates="class_groups")
+
+
 SCHEDULE_DATA = (
     School,
     BellSchedule,
@@ -316,6 +341,7 @@ SCHEDULE_DATA = (
     Announcement,
     Exam,
     SchoolDisplay,
+    ClassGroup,
 )
 """The models whose changes bump a school's revision."""
 

@@ -25,6 +25,7 @@ from publisher.db.models import (
     Announcement,
     BellSchedule,
     CalendarOverride,
+    ClassGroup,
     Duty,
     Exam,
     Lesson,
@@ -179,6 +180,7 @@ _ROWS_IN_INSERT_ORDER = (
     Announcement,
     Exam,
     SchoolDisplay,
+    ClassGroup,
 )
 _COLLECTIONS = [
     "bell_schedules",
@@ -191,6 +193,7 @@ _COLLECTIONS = [
     "announcements",
     "exams",
     "display",
+    "class_groups",
 ]
 
 
@@ -295,6 +298,10 @@ def _collect_rows(
     )
     if data.display != DisplaySettings():
         rows[SchoolDisplay].append(_display_row(school_id, data.display))
+    rows[ClassGroup].extend(
+        {"school_id": school_id, "name": g.name, "classes": "\n".join(g.classes)}
+        for g in data.class_groups
+    )
 
 
 def _display_row(school_id: int, display: DisplaySettings) -> dict[str, Any]:

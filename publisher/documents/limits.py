@@ -10,6 +10,7 @@ exceeded. docs/import-format.md lists them all.
 from __future__ import annotations
 
 CLASSES = 200
+CLASS_GROUPS = 100
 BELL_SCHEDULES = 50
 PERIODS = 40  # in one bell schedule
 CALENDAR_ENTRIES = 500

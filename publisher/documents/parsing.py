@@ -38,6 +38,7 @@ from publisher.documents.fields import (
     text,
     weekday,
 )
+from publisher.documents.groups import class_groups
 from publisher.documents.names import class_name, known_class, room, teacher
 from publisher.errors import quote
 
@@ -55,6 +56,7 @@ OPTIONAL = (
     "announcements",
     "exams",
     "display",
+    "class_groups",
 )
 _SLUG = re.compile(r"[a-z0-9-]{1,100}")
 _KEY = re.compile(r"[A-Za-z0-9_-]{22,64}")
@@ -98,6 +100,7 @@ def parse_school(document: Any, source: str, read_file: ReadFile | None = None) 
         duties=_duties(doc.get("duties", []), at.key("duties")),
         announcements=_announcements(doc.get("announcements", []), at.key("announcements")),
         display=display(doc.get("display", {}), at.key("display"), read_file),
+        class_groups=class_groups(doc.get("class_groups", {}), at.key("class_groups"), classes),
     )
     # Exams are checked against the bell schedule each date really has.
     return dataclasses.replace(

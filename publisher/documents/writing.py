@@ -16,6 +16,7 @@ import yaml
 from publisher.build.source import WEEKDAYS, SchoolData
 from publisher.documents.display import display_document
 from publisher.documents.fields import clock
+from publisher.documents.groups import class_groups_document
 
 FORMATS = ("yaml", "json")
 
@@ -112,6 +113,9 @@ def school_document(data: SchoolData) -> dict[str, Any]:
     display = display_document(data.display)
     if display:
         document["display"] = display
+    groups = class_groups_document(data.class_groups)
+    if groups:
+        document["class_groups"] = groups
     return document
 
 
@@ -158,6 +162,10 @@ def _yaml_layout(document: dict[str, Any]) -> dict[str, Any]:
     for name in _ROW_SECTIONS:
         if name in laid_out:
             laid_out[name] = [_FlowMap(row) for row in laid_out[name]]
+    if "class_groups" in laid_out:
+        laid_out["class_groups"] = {
+            name: _FlowList(classes) for name, classes in laid_out["class_groups"].items()
+        }
     if "bell_schedules" in laid_out:
         laid_out["bell_schedules"] = {
             name: [_FlowMap(p) for p in periods]

@@ -8,6 +8,7 @@ whoever holds its key.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from publisher.config import CachePolicy
 
@@ -132,6 +134,41 @@ def screens(root: Path) -> list[tuple[str, str]]:
             name = "?"
         found.append((path, name if isinstance(name, str) else "?"))
     return found
+
+
+PREVIEW_LEAD = dt.timedelta(seconds=30)
+"""How long before the first bell the example preview starts: the last half-minute of
+the countdown, then the bell and the first lesson."""
+
+
+def first_bell_preview(root: Path, path: str, now: dt.datetime) -> str | None:
+    """The example preview of the screen at URL path `path` (a `?at=` value, the school's
+    wall time): 30 seconds before the first bell of its next school day after `now`, read
+    from the published manifest and day files. A folder published for days now past
+    gets its first published day's first bell instead; None when it names no bell."""
+    folder = root / path.strip("/").removesuffix("index.html")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_bytes())
+        zone = ZoneInfo(manifest["school"]["timezone"])
+        first_bells = []
+        for entry in manifest["days"]:
+            day = json.loads((folder / entry["path"]).read_bytes())
+            starts = [instant(p["starts_at"]) for p in day.get("periods") or []]
+            if starts:
+                first_bells.append(min(starts))
+            if day.get("next_school_day"):
+                first_bells.append(instant(day["next_school_day"]["starts_at"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ZoneInfoNotFoundError):
+        return None
+    if not first_bells:
+        return None
+    ahead = sorted(bell for bell in first_bells if bell > now) or sorted(first_bells)
+    return (ahead[0] - PREVIEW_LEAD).astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def instant(text: str) -> dt.datetime:
+    """A day file's UTC instant ("2026-11-22T04:00:00Z")."""
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def screen_paths(root: Path) -> list[str]:

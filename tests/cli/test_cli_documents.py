@@ -117,6 +117,7 @@ def test_an_export_imported_into_an_empty_database_recreates_the_same_school(
         pytest.param({'end: "07:45"}': 'end: "07:40"}'}, id="a-period-time"),
         pytest.param({"classes: [1/أ, 1/ب, 2/أ, 2/ب]": "classes: [1/ب, 1/أ, 2/أ, 2/ب]"}, id="the-class-order"),
         pytest.param({"- {date: 2026-11-24, period: 5, class: 2/أ, cancelled: true}\n": ""}, id="a-removed-substitution"),
+        pytest.param({"first-year: [1/أ, 1/ب]": "first-year: [1/أ]"}, id="a-class-group"),
         pytest.param(
             {"name: مدرسة المثال المتوسطة للبنين": "name: مدرسة النور", "الفسحة": "الاستراحة", "place: الساحة, day: sunday": "place: المقصف, day: sunday"},
             id="many-things-at-once",

@@ -66,6 +66,9 @@ RAW_EDITS = {
     "school_displays: insert": (
         "INSERT INTO school_displays (school_id, accent) VALUES (:school, '#1a7f5a')"
     ),
+    "class_groups: insert": (
+        "INSERT INTO class_groups (school_id, name, classes) VALUES (:school, 'ground', '1A')"
+    ),
 }
 """Edits an admin site could make, each to one school, most of them to many rows at once."""
 

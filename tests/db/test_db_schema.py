@@ -28,6 +28,7 @@ ROOMS = "0003_rooms_exams_display"
 GROUPS = "0004_lesson_groups"
 RUNS = "0005_publish_runs"
 ALERTS = "0006_alerts"
+CLASS_GROUPS = "0007_class_groups"
 INPUTS = "0008_publish_inputs"
 WINDOW = 8  # dates a manifest names with the default --days 7
 PER_SCHOOL = WINDOW + 3  # the day files, the manifest, the page, the alert object
@@ -397,7 +398,37 @@ def test_upgrading_a_0005_database_adds_an_empty_alerts_table_and_keeps_every_ro
     assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == []
 
 
-def test_upgrading_a_0006_database_builds_every_school_once_then_skips_what_did_not_change(
+def test_upgrading_a_0006_database_adds_watched_class_groups_and_keeps_every_row(cli, empty_url):
+    """Class groups are schedule data, published in the manifest: a group written with
+    plain SQL after the upgrade is noticed, and republishes its school."""
+    assert cli("db", "init").exit_code == 0
+    save(session_factory(open_engine(empty_url)), riyadh_school("alpha"))
+    assert cli("publish", "--all").exit_code == 0
+    migrate(empty_url, ALERTS, down=True)
+    assert "class_groups" not in inspect(create_engine(empty_url)).get_table_names()
+    before = rows(empty_url)
+
+    result = cli("db", "upgrade")
+
+    assert result.exit_code == 0, result.output
+    assert current_revision(open_engine(empty_url)) == head_revision()
+    assert rows(empty_url) == before
+    assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == []
+    engine = create_engine(empty_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO class_groups (school_id, name, classes)"
+                " SELECT id, 'ground', '1A' FROM schools WHERE slug = 'alpha'"
+            )
+        )
+    engine.dispose()
+    assert json.loads(cli("publish", "--changed", "--json").stdout)["published"] == ["alpha"]
+    exported = cli("export", "--school", "alpha").stdout
+    assert "class_groups:\n  ground: [1A]\n" in exported
+
+
+def test_upgrading_a_0007_database_builds_every_school_once_then_skips_what_did_not_change(
     cli, empty_url
 ):
     """Records from before the digest have none: the first run after the upgrade builds
@@ -405,7 +436,7 @@ def test_upgrading_a_0006_database_builds_every_school_once_then_skips_what_did_
     assert cli("db", "init").exit_code == 0
     save(session_factory(open_engine(empty_url)), riyadh_school("alpha"))
     assert cli("publish", "--all").exit_code == 0
-    migrate(empty_url, ALERTS, down=True)
+    migrate(empty_url, CLASS_GROUPS, down=True)
     before = rows(empty_url)
 
     assert cli("db", "upgrade").exit_code == 0

@@ -36,7 +36,7 @@ def riyadh(hhmmss: str, day: dt.date = SUNDAY) -> int:
 def run(page: Page, body: str, arg: Any = None) -> Any:
     """Runs `body` (an async function body) with every module imported and `arg` bound."""
     base = f"/assets/{asset_build_hash(asset_files())}/js/"
-    names = ["schedule", "backoff", "clock", "format", "snapshot", "view"]
+    names = ["schedule", "backoff", "clock", "format", "snapshot", "view", "preview", "identify"]
     imports = "\n".join(f"const {n} = await import('{base}{n}.js');" for n in names)
     return page.evaluate(f"async (arg) => {{ {imports}\n{body} }}", arg)
 
@@ -381,3 +381,113 @@ def test_the_age_of_stale_data_is_said_in_words(modules: Page) -> None:
     )
     assert answer["en"] == ["5 minutes ago", "1 hour ago", "5 hours ago", "3 days ago"]
     assert all(phrase.startswith("قبل") for phrase in answer["ar"])
+
+
+# -- preview and identify ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("search", "zone", "expected"),
+    [
+        pytest.param("", "Asia/Riyadh", None, id="live"),
+        pytest.param("?identify", "Asia/Riyadh", None, id="live-identify"),
+        pytest.param(
+            "?at=2026-11-22T07:10", "Asia/Riyadh", ("2026-11-22T04:10:00Z", 1), id="minutes"
+        ),
+        pytest.param(
+            "?at=2026-11-22T07:10:30&speed=60",
+            "Asia/Riyadh",
+            ("2026-11-22T04:10:30Z", 60),
+            id="speed",
+        ),
+        pytest.param(
+            "?at=2026-07-01T12:00&speed=1.5",
+            "Europe/London",
+            ("2026-07-01T11:00:00Z", 1.5),
+            id="bst",
+        ),
+        pytest.param(
+            "?at=2026-12-01T12:00&speed=3600",
+            "Europe/London",
+            ("2026-12-01T12:00:00Z", 3600),
+            id="gmt",
+        ),
+        # The hour a spring-forward skips is read with one of its two offsets.
+        pytest.param(
+            "?at=2026-03-29T01:30", "Europe/London", ("2026-03-29T00:30:00Z", 1), id="gap"
+        ),
+    ],
+)
+def test_read_preview_takes_the_schools_wall_time(
+    modules: Page, search: str, zone: str, expected: tuple[str, float] | None
+) -> None:
+    answer = run(
+        modules,
+        """const r = preview.readPreview(arg.search, arg.zone);
+           return r.preview && [new Date(r.preview.at).toISOString().replace('.000', ''),
+                                r.preview.speed];""",
+        {"search": search, "zone": zone},
+    )
+    if expected and expected[0].startswith("2026-03-29"):
+        assert answer[0] in ("2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z"), answer
+    else:
+        assert answer == (list(expected) if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("search", "error"),
+    [
+        ("?at=2026-02-29T07:00", "at=2026-02-29T07:00: not a time, expected YYYY-MM-DDTHH:MM[:SS]"),
+        ("?at=2026-11-22T24:00", "at=2026-11-22T24:00: not a time, expected YYYY-MM-DDTHH:MM[:SS]"),
+        ("?at=2026-11-22 07:00", "at=2026-11-22 07:00: not a time, expected YYYY-MM-DDTHH:MM[:SS]"),
+        ("?at=", "at=: not a time, expected YYYY-MM-DDTHH:MM[:SS]"),
+        ("?at=2026-11-22T07:00&speed=", "speed=: not a number from 1 to 3600"),
+        ("?at=2026-11-22T07:00&speed=0.5", "speed=0.5: not a number from 1 to 3600"),
+        ("?at=2026-11-22T07:00&speed=3601", "speed=3601: not a number from 1 to 3600"),
+        ("?at=2026-11-22T07:00&speed=-2", "speed=-2: not a number from 1 to 3600"),
+        ("?speed=2", "speed needs at=YYYY-MM-DDTHH:MM[:SS]"),
+    ],
+)
+def test_read_preview_says_what_is_wrong(modules: Page, search: str, error: str) -> None:
+    answer = run(modules, "return preview.readPreview(arg, 'Asia/Riyadh');", search)
+    assert answer == {"preview": None, "error": error}
+
+
+def test_a_fast_preview_runs_faster_but_its_data_ages_in_device_time(modules: Page) -> None:
+    answer = run(
+        modules,
+        """const p = {at: 1_000_000, wall: '', speed: 60};
+           return [preview.previewNow(p, 5_000, 15_000),
+                   preview.freshAt(p, 5_000, 15_000, 1_060_000),
+                   preview.freshAt(p, 5_000, 15_000, null)];""",
+    )
+    # Ten device seconds are ten minutes; data fetched after one second is nine seconds old.
+    assert answer == [1_600_000, 1_591_000, None]
+
+
+def test_identify_shortens_the_key_signs_the_offset_and_names_errors_by_file(
+    modules: Page,
+) -> None:
+    answer = run(
+        modules,
+        """const fmt = format.makeFormat('en', 'Asia/Riyadh');
+           const arab = format.makeFormat('ar', 'Asia/Riyadh');
+           return [identify.shortKey('Zx4-test-school-key-7Qp'), identify.shortKey('short'),
+                   identify.signedSeconds(120_540, fmt), identify.signedSeconds(-300, fmt),
+                   identify.signedSeconds(40, fmt), identify.signedSeconds(2_500, arab),
+                   identify.describeError(
+                     new Error('HTTP 503 for http://h/schools/k/manifest.json?screen=1')),
+                   identify.describeError(new DOMException('aborted', 'AbortError')),
+                   identify.describeError(new TypeError('Failed to fetch'))];""",
+    )
+    assert answer == [
+        "Zx4-test…",
+        "short",
+        "+120.5",
+        "-0.3",
+        "0",
+        "+٢٫٥",
+        "HTTP 503 manifest.json",
+        "timeout",
+        "Failed to fetch",
+    ]

@@ -29,7 +29,7 @@ from publisher.cli.serve import serve_command
 from publisher.config import CachePolicy, PublishSettings
 from publisher.page import asset_build_hash, asset_files
 from publisher.page.build import current_page_build
-from publisher.page.preview import make_server, screen_paths, screens
+from publisher.page.preview import first_bell_preview, make_server, screen_paths, screens
 from publisher.publish import apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
 from testsupport import CHECKOUT
@@ -185,14 +185,51 @@ def test_serve_prints_each_screen_url_beside_its_school_name(tmp_path: Path) -> 
     publish_school(tmp_path)
 
     line, stderr = run_serve(tmp_path)
-    url, name = line.rstrip("\n").split("\t")
+    url, name, preview = line.rstrip("\n").split("\t")
     assert re.fullmatch(rf"http://127\.0\.0\.1:\d+/schools/{KEY}/index\.html", url)
     assert name == "مدرسة النور"
+    # The only published day is past: its first bell (07:00), less half a minute.
+    assert preview == f"{url}?at=2026-11-22T06:59:30"
     assert stderr.startswith(f"Serving {tmp_path} on http://127.0.0.1:")
     assert "GET /schools/" not in stderr
 
     assert run_serve(tmp_path, "-q")[1] == ""
     assert f'"GET /schools/{KEY}/index.html HTTP/1.1" 200' in run_serve(tmp_path, "-v")[1]
+
+
+RIYADH = dt.timezone(dt.timedelta(hours=3))
+
+
+@pytest.mark.parametrize(
+    ("now", "at"),
+    [
+        pytest.param(
+            dt.datetime(2026, 11, 22, 6, 0, tzinfo=RIYADH),
+            "2026-11-22T06:59:30",
+            id="before-school",
+        ),
+        # After Sunday's first bell: Monday's, which Sunday's file names as its next school day.
+        pytest.param(
+            dt.datetime(2026, 11, 22, 7, 0, tzinfo=RIYADH), "2026-11-23T06:59:30", id="in-school"
+        ),
+        # Every bell the folder names is past: the first published day's first bell.
+        pytest.param(
+            dt.datetime(2026, 12, 4, 9, 0, tzinfo=RIYADH), "2026-11-22T06:59:30", id="past"
+        ),
+    ],
+)
+def test_the_example_preview_is_half_a_minute_before_the_next_school_days_first_bell(
+    tmp_path: Path, now: dt.datetime, at: str
+) -> None:
+    publish_school(tmp_path)
+    assert first_bell_preview(tmp_path, f"/schools/{KEY}/index.html", now) == at
+
+
+def test_a_screen_without_readable_days_has_no_example_preview(tmp_path: Path) -> None:
+    (tmp_path / f"schools/{KEY}").mkdir(parents=True)
+    (tmp_path / f"schools/{KEY}/manifest.json").write_bytes(b"<html>")
+    now = dt.datetime(2026, 11, 22, 6, 0, tzinfo=RIYADH)
+    assert first_bell_preview(tmp_path, f"/schools/{KEY}/index.html", now) is None
 
 
 def test_a_screen_whose_manifest_cannot_be_read_is_named_with_a_question_mark(

@@ -11,8 +11,9 @@ import { LABELS, alertAt, alertSize, parseAlerts } from "./alert.js";
 import { createAppearance } from "./appearance.js";
 import { isStale, pollDelay, reloadAllowed, retryDelay, schoolOffset } from "./backoff.js";
 import { NO_SKEW, addSample, correctedNow, offsetFromHeaders } from "./clock.js";
-import { displaySettings, isNight } from "./display.js";
+import { DEFAULTS, displaySettings, isNight } from "./display.js";
 import { makeFormat } from "./format.js";
+import { IDENTIFY_KEY, describeError, identifyLines } from "./identify.js";
 import {
   HttpError,
   fetchDay,
@@ -23,7 +24,9 @@ import {
   startServiceWorker,
   warmServiceWorker,
 } from "./net.js";
-import { createScreen, pageUrl, readConfig } from "./render.js";
+import { createOverlays } from "./overlay.js";
+import { LABELS as PREVIEW_LABELS, freshAt, previewMark, previewNow, readPreview } from "./preview.js";
+import { createNote, createScreen, pageUrl, readConfig } from "./render.js";
 import {
   dayAt,
   earliestStart,
@@ -33,9 +36,10 @@ import {
   parseManifest,
   wantedEntries,
 } from "./snapshot.js";
-import * as store from "./store.js";
+import * as liveStore from "./store.js";
 import { createTakeover } from "./takeover.js";
 import { buildView } from "./view.js";
+import { chooseClasses, dayFilter, readViewParams, screenShape, viewNote } from "./views.js";
 
 /**
  * @typedef {import("./snapshot.js").Manifest} Manifest
@@ -44,12 +48,32 @@ import { buildView } from "./view.js";
  */
 
 const config = readConfig(document);
+// This screen's own view, from its address (views.js): classes, orientation, language.
+const asked = readViewParams(location.search);
+const lang = asked.lang ?? (config.locale === "en" ? "en" : "ar");
 const key = String(config.school_key);
+// `?at=...&speed=N`: a preview (preview.js), which keeps nothing, registers no
+// service worker, says no screen id and never reloads itself.
+const previewAsked = readPreview(location.search, config.timezone);
+const preview = previewAsked.preview;
+const previewing = previewAsked.preview !== null || previewAsked.error !== null;
+const deviceStart = Date.now();
+const store = previewing ? liveStore.NOTHING_KEPT : liveStore;
 const manifestUrl = new URL(config.manifest_url, pageUrl()).href;
 const screenId = store.screenId();
 const screen = createScreen(document);
 const appearance = createAppearance(document);
 const takeover = createTakeover(document);
+const note = createNote(document);
+// A held day as this screen shows it: only the classes its address names, if any.
+const forScreen = dayFilter();
+const root = /** @type {HTMLElement} */ (document.querySelector("[data-screen]"));
+if (asked.lang) {
+  // The screen's own words in the language asked for; the school's data stays as entered.
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === "ar" ? "rtl" : "ltr";
+}
+const overlays = createOverlays(document);
 const alertUrl = new URL("alert.json", manifestUrl).href;
 const offsetMs = schoolOffset(key, config.poll_offset_window_ms);
 const backoff = {
@@ -87,20 +111,27 @@ const state = {
   // more), and its logo's URL: the name is relative to the manifest, like the day files'.
   display: displaySettings(null, config.locale),
   /** @type {string | null} */ logoUrl: null,
+  /** @type {{at: number, text: string} | null} */ lastError: null,
+  identify: new URLSearchParams(location.search).has("identify"),
 };
 
 // The school's alerts: the object's last text (kept across reloads), as read.
 const alerting = { text: store.loadAlerts(key), alerts: parseAlerts(store.loadAlerts(key)), failures: 0 };
 
-const now = () => correctedNow(Date.now(), state.skew);
+const now = () => (preview ? previewNow(preview, deviceStart, Date.now()) : correctedNow(Date.now(), state.skew));
+// In a preview the data is as old as it is on the device, whatever the speed.
+const lastSuccessAt = () =>
+  preview ? freshAt(preview, deviceStart, Date.now(), state.lastSuccessAt) : state.lastSuccessAt;
 
 function format() {
   // The zone the page was published with until a manifest says otherwise: the
   // clock is the school's from the first second, never the device's.
   const zone = state.manifest?.school.timezone ?? config.timezone;
-  const fmtKey = `${zone} ${state.display.digits}`;
+  // The school's digits, unless the address chose the other language: then that one's.
+  const digits = lang === config.locale ? state.display.digits : DEFAULTS[lang].digits;
+  const fmtKey = `${zone} ${digits}`;
   if (!state.fmt || state.fmtKey !== fmtKey) {
-    state.fmt = makeFormat(config.locale, zone, state.display.digits);
+    state.fmt = makeFormat(lang, zone, digits);
     state.fmtKey = fmtKey;
   }
   return state.fmt;
@@ -183,12 +214,27 @@ function fitToScreen(view, viewWith, shape, size) {
   }
 }
 
+/**
+ * The shape the screen is drawn in: the address's, else the viewport's; turned a
+ * quarter turn when the two differ (a panel mounted the other way, screen.css).
+ * @returns {"portrait" | "landscape"}
+ */
+function orient() {
+  const { shape, turned } = screenShape(asked.orientation, portrait.matches);
+  if (root.dataset.orientation !== shape) root.dataset.orientation = shape;
+  if (root.dataset.turned !== String(turned)) root.dataset.turned = String(turned);
+  return shape;
+}
+
 function draw() {
   const t = now();
   const intervalMs = (state.manifest?.poll_interval ?? 60) * 1000;
   const fmt = format();
-  const day = dayAt(state.manifest, state.days, t);
-  const shape = portrait.matches ? "portrait" : "landscape";
+  const held = dayAt(state.manifest, state.days, t);
+  const choice = chooseClasses(asked.classes, state.manifest?.school.class_groups, held?.classes ?? []);
+  const day = forScreen(held, choice.classes);
+  const shape = orient();
+  note.update(viewNote(lang, asked, choice.unknown));
   const size = `${shape}|${innerWidth}x${innerHeight}|`;
   const viewWith = () =>
     buildView({
@@ -196,9 +242,9 @@ function draw() {
       now: t,
       manifest: state.manifest,
       day,
-      nextDay: heldDayOn(state.manifest, state.days, day?.next_school_day?.date),
-      stale: isStale(t, state.lastSuccessAt, intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
-      lastSuccessAt: state.lastSuccessAt,
+      nextDay: forScreen(heldDayOn(state.manifest, state.days, day?.next_school_day?.date), choice.classes),
+      stale: isStale(t, lastSuccessAt(), intervalMs + offsetMs + config.poll_jitter_ms, config.stale_after_polls),
+      lastSuccessAt: lastSuccessAt(),
       layout: fittedLayout(shape, size),
       school: config.school_name,
       failures: state.failures,
@@ -220,6 +266,32 @@ function draw() {
   screen.update(view);
   state.lastState = fitToScreen(view, viewWith, shape, size).state;
   drawAlert(t, fmt);
+  drawOverlays(fmt);
+}
+
+/**
+ * The preview mark, always, in a preview; the identify panel while asked for.
+ * @param {import("./format.js").Format} fmt
+ */
+function drawOverlays(fmt) {
+  const locale = lang;
+  if (preview) overlays.showPreview(previewMark(preview, locale, fmt));
+  const identity = {
+    school: state.manifest?.school.name ?? config.school_name,
+    key,
+    build: String(config.build),
+    revision: state.manifest?.revision ?? null,
+    revisedAt: state.manifest?.revised_at ?? null,
+    lastSuccessAt: state.lastSuccessAt,
+    offsetMs: state.skew.offset,
+    lastError: state.lastError,
+  };
+  overlays.showIdentity(state.identify ? identifyLines(identity, locale, fmt) : null);
+}
+
+/** @param {unknown} error  a failed poll, kept for the identify panel */
+function noteError(error) {
+  state.lastError = { at: now(), text: describeError(error) };
 }
 
 /**
@@ -229,7 +301,7 @@ function draw() {
  */
 function drawAlert(t, fmt) {
   const shown = alertAt(alerting.alerts, t, layout.pageIntervalMs);
-  const labels = config.locale === "ar" ? LABELS.ar : LABELS.en;
+  const labels = LABELS[lang];
   takeover.update(shown, {
     label: shown ? labels[shown.alert.level] : "",
     page: shown && shown.count > 1 ? `${fmt.number(shown.index + 1)} / ${fmt.number(shown.count)}` : "",
@@ -256,6 +328,7 @@ async function pollAlerts() {
       alerting.failures = 0;
     } else {
       alerting.failures += 1;
+      noteError(error);
     }
   }
   drawAlert(now(), format());
@@ -311,7 +384,7 @@ function restore() {
 
 function save() {
   store.saveData(key, state.manifestText, [...state.sources.values()].map((s) => [s.entry, s.text]));
-  warmServiceWorker(warmList());
+  if (!previewing) warmServiceWorker(warmList());
 }
 
 function warmList() {
@@ -330,7 +403,9 @@ function warmList() {
 async function sync() {
   const timeoutMs = state.loaded ? config.poll_timeout_ms : config.first_timeout_ms;
   const about = { screen: screenId, build: String(config.build), rev: state.manifest?.revision ?? 0 };
-  const fetched = await fetchText(pollUrl(manifestUrl, about), { timeoutMs, cache: "no-cache" });
+  // A preview is no screen: its polls must not show in `publisher screens`.
+  const url = previewing ? manifestUrl : pollUrl(manifestUrl, about);
+  const fetched = await fetchText(url, { timeoutMs, cache: "no-cache" });
   const manifest = parseManifest(fetched.text);
   if (fetched.fromCache && state.manifest) throw new Error("manifest: only the service worker's copy");
   if (!fetched.fromCache) {
@@ -341,7 +416,7 @@ async function sync() {
   }
   const zone = manifest.school.timezone;
   const shownZone = state.manifest?.school.timezone ?? config.timezone;
-  const today = (zone === shownZone ? format() : makeFormat(config.locale, zone)).dateKey(now());
+  const today = (zone === shownZone ? format() : makeFormat(lang, zone)).dateKey(now());
   let changed = fetched.text !== state.manifestText;
   let failure = null;
   for (const entry of wantedEntries(manifest, today)) {
@@ -366,6 +441,7 @@ async function sync() {
  * or once a day outside lessons, within the reload limits.
  */
 async function maybeReload() {
+  if (previewing) return; // a reload would start the preview again from `at`
   const t = now();
   let wanted = false;
   if (t - state.lastBuildCheck >= config.build_check_ms) {
@@ -396,7 +472,8 @@ async function poll() {
     delay = pollDelay(intervalMs, offsetMs, config.poll_jitter_ms, Math.random());
     draw();
     await maybeReload();
-  } catch {
+  } catch (error) {
+    noteError(error);
     state.failures += 1;
     delay = retryDelay(state.failures, Math.random(), backoff);
     state.retryAt = now() + delay;
@@ -405,13 +482,25 @@ async function poll() {
   setTimeout(poll, delay);
 }
 
-restore();
-// Fit the changes list again once the screen's own font has replaced the fallback.
-document.fonts.ready.then(() => {
-  fit.key = "";
-  fit.roomy.clear();
+addEventListener("keydown", (event) => {
+  if (event.key !== IDENTIFY_KEY || event.ctrlKey || event.metaKey || event.altKey) return;
+  state.identify = !state.identify;
+  drawOverlays(format());
 });
-tick();
-poll();
-pollAlerts();
-startServiceWorker(config.service_worker_url, warmList);
+
+if (previewAsked.error) {
+  // Neither a blank page nor the live screen: what is wrong, in the preview's frame.
+  const words = PREVIEW_LABELS[lang];
+  overlays.showPreview({ mark: words.mark, detail: `${words.error}: ${previewAsked.error}`, error: true });
+} else {
+  restore();
+  // Fit the changes list again once the screen's own font has replaced the fallback.
+  document.fonts.ready.then(() => {
+    fit.key = "";
+    fit.roomy.clear();
+  });
+  tick();
+  poll();
+  pollAlerts();
+  if (!previewing) startServiceWorker(config.service_worker_url, warmList);
+}

@@ -323,3 +323,19 @@ export function createScreen(doc) {
     },
   };
 }
+
+/**
+ * The note naming what this screen's address asked for that the page does not
+ * know (views.js); hidden while there is none.
+ * @param {Document} doc
+ */
+export function createNote(doc) {
+  const element = /** @type {HTMLElement} */ (doc.querySelector('[data-slot="view-note"]'));
+  return {
+    /** @param {string} text */
+    update(text) {
+      setText(element, text);
+      setHidden(element, !text);
+    },
+  };
+}

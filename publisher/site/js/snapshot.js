@@ -14,8 +14,10 @@ export const DAY_SCHEMA = 1;
  * @typedef {import("./schedule.js").Day} Day
  * @typedef {{date: string, path: string, sha256: string}} Entry
  * @typedef {{schema: number,
- *   school: {name: string, timezone: string, locale: string, display?: unknown},
+ *   school: {name: string, timezone: string, locale: string, display?: unknown,
+ *     class_groups?: unknown},
  *   revision: number, revised_at: string | null, poll_interval: number, days: Entry[]}} Manifest
+ *   `school.class_groups`: the school's named groups of classes, when it has some (views.js)
  */
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -113,3 +113,20 @@ export function loadAlerts(school) {
 export function saveAlerts(school, text) {
   write(key(school, "alerts"), text);
 }
+
+/**
+ * A store that keeps nothing and finds nothing: a preview's (preview.js). A
+ * preview opened in the live screen's browser must neither show that screen's
+ * saved state nor change it; it has no screen id, since it is no screen.
+ */
+export const NOTHING_KEPT = {
+  loadData: (/** @type {string} */ _school) => null,
+  saveData: (/** @type {string} */ _school, /** @type {string} */ _manifest, /** @type {[Entry, string][]} */ _days) => {},
+  loadLastSuccess: (/** @type {string} */ _school) => null,
+  saveLastSuccess: (/** @type {string} */ _school, /** @type {number} */ _at) => {},
+  loadReloads: (/** @type {string} */ _school) => /** @type {number[]} */ ([]),
+  saveReloads: (/** @type {string} */ _school, /** @type {number[]} */ _times) => {},
+  screenId: () => "",
+  loadAlerts: (/** @type {string} */ _school) => "",
+  saveAlerts: (/** @type {string} */ _school, /** @type {string} */ _text) => {},
+};

@@ -8,7 +8,7 @@ matches skips it without building it. Existing rows get none, so the first run
 after the upgrade builds every school once, as before, and records it.
 
 Revision ID: 0008_publish_inputs
-Revises: 0006_alerts
+Revises: 0007_class_groups
 Create Date: 2026-12-04
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_publish_inputs"
-down_revision = "0006_alerts"
+down_revision = "0007_class_groups"
 branch_labels = None
 depends_on = None
 
