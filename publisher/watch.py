@@ -44,7 +44,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.cdn import CdnTargets
-from publisher.config import PublishSettings
+from publisher.config import (
+    DEFAULT_WATCH_FULL_INTERVAL,
+    DEFAULT_WATCH_INTERVAL,
+    PublishSettings,
+)
 from publisher.db import transaction
 from publisher.db.changes import listen, settle_changes
 from publisher.db.claims import new_owner
@@ -63,8 +67,8 @@ from publisher.stores.protocol import Store
 
 @dataclass(frozen=True)
 class WatchOptions:
-    interval: int = 10  # seconds between looks for changed schools
-    full_interval: int = 3600  # seconds between passes over every school
+    interval: int = DEFAULT_WATCH_INTERVAL  # seconds between looks for changed schools
+    full_interval: int = DEFAULT_WATCH_FULL_INTERVAL  # seconds between passes over every school
     listen_url: str | None = None  # a PostgreSQL URL to LISTEN on; None polls only
 
 
