@@ -9,7 +9,6 @@ import click
 from publisher.cli.output import VERBOSE, output_options, say, verbosity
 from publisher.config import DEFAULT_TARGET
 from publisher.errors import ConfigError
-from publisher.page.preview import PreviewHandler, make_server, screens
 
 
 @click.command("serve")
@@ -38,6 +37,8 @@ def serve_command(port: int, target: str) -> None:
     behave as they will behind a CDN. Prints each school screen's URL and the
     school's name on stdout (with -v, a line per request on stderr); Ctrl-C stops.
     """
+    from publisher.page.preview import PreviewHandler, make_server, screens  # loads Jinja2
+
     if target.startswith("s3://"):
         raise ConfigError(f"target {target}: serve previews a local folder (file://PATH)")
     root = Path(target.removeprefix("file://") or ".")

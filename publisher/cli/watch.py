@@ -18,17 +18,15 @@ from publisher.cli.options import (
 )
 from publisher.cli.output import NORMAL, QUIET, output_options, verbosity
 from publisher.cli.signals import stop_on_signals
-from publisher.db.changes import listen_url
+from publisher.config import DEFAULT_WATCH_FULL_INTERVAL, DEFAULT_WATCH_INTERVAL
 from publisher.logs import LOG_FORMATS, configure_logging
-from publisher.page.build import current_page_build
-from publisher.watch import Watcher, WatchOptions
 
 
 @click.command("watch")
 @click.option(
     "--interval",
     type=click.IntRange(1, 3600),
-    default=WatchOptions.interval,
+    default=DEFAULT_WATCH_INTERVAL,
     show_default=True,
     envvar="PUBLISHER_WATCH_INTERVAL",
     show_envvar=True,
@@ -37,7 +35,7 @@ from publisher.watch import Watcher, WatchOptions
 @click.option(
     "--full-interval",
     type=click.IntRange(60, 86400),
-    default=WatchOptions.full_interval,
+    default=DEFAULT_WATCH_FULL_INTERVAL,
     show_default=True,
     envvar="PUBLISHER_WATCH_FULL_INTERVAL",
     show_envvar=True,
@@ -73,6 +71,10 @@ def watch_command(app: App, interval: int, full_interval: int, log_format: str) 
     only warnings and errors are logged. With --metrics-file, the heartbeat is
     written there too, every --interval seconds.
     """
+    from publisher.db.changes import listen_url
+    from publisher.page.build import current_page_build
+    from publisher.watch import Watcher, WatchOptions
+
     log = configure_logging(log_format)
     if verbosity() != NORMAL:
         log.setLevel(logging.WARNING if verbosity() == QUIET else logging.DEBUG)
