@@ -69,7 +69,7 @@ def test_the_default_set_is_four_schools_with_readable_slugs(today):
 
 def test_the_default_count_is_the_hand_written_schools():
     # `demo --help` names the count of hand-written schools without loading them.
-    assert DEFAULT_SCHOOLS == len(NAMED_OUTLINES)
+    assert len(NAMED_OUTLINES) == DEFAULT_SCHOOLS
 
 
 def test_three_schools_are_arabic_in_riyadh_with_a_sunday_to_thursday_week(today):
