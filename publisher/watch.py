@@ -44,7 +44,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.cdn import CdnTargets
-from publisher.config import PublishSettings
+from publisher.config import (
+    DEFAULT_WATCH_COMPARE_INTERVAL,
+    DEFAULT_WATCH_FULL_INTERVAL,
+    DEFAULT_WATCH_INTERVAL,
+    PublishSettings,
+)
 from publisher.db import transaction
 from publisher.db.changes import listen, settle_changes
 from publisher.db.claims import new_owner
@@ -63,9 +68,9 @@ from publisher.stores.protocol import Store
 
 @dataclass(frozen=True)
 class WatchOptions:
-    interval: int = 10  # seconds between looks for changed schools
-    full_interval: int = 3600  # seconds between passes over every school (by digest)
-    compare_interval: int = 86400  # seconds between full comparisons (every school built)
+    interval: int = DEFAULT_WATCH_INTERVAL  # seconds between looks for changed schools
+    full_interval: int = DEFAULT_WATCH_FULL_INTERVAL  # passes over every school, by digest
+    compare_interval: int = DEFAULT_WATCH_COMPARE_INTERVAL  # seconds between full comparisons
     listen_url: str | None = None  # a PostgreSQL URL to LISTEN on; None polls only
 
 

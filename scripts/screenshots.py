@@ -135,7 +135,7 @@ def main() -> int:
                     )
                     state = STATES[state_name][locale]
                     page = context.new_page()
-                    show(page, base + pages[state.slug] + state.query, state)
+                    show(page, base + pages[state.slug], state)
                     page.screenshot(path=str(args.out / file_name(state_name, locale, size)))
                     context.close()
                     print(args.out / file_name(state_name, locale, size))

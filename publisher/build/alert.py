@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from publisher.build.encode import canonical_json
 from publisher.build.layout import school_prefix
+from publisher.config import ALERT_LEVELS as LEVELS
 
-LEVELS = ("urgent", "notice")
-"""An alert's levels, the most pressing first: a screen shows urgent alerts before notices."""
 SCHEMA = 1
 
 

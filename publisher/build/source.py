@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-"""Weekday names in `date.weekday()` order."""
+from publisher.config import WEEKDAYS
 
 PERIOD_KINDS = ("lesson", "break", "prayer", "assembly", "activity", "exam")
 """The kinds of period a bell schedule may hold; `lesson` periods carry the weekly

@@ -4,22 +4,23 @@ options, calls one library function and prints its result.
 
 Exit status: 0 all good; 1 the command ran but some school, file or object
 failed (each named on stderr); 2 bad usage or configuration, with one line.
+
+Importing this package, and every command module it registers, loads click and
+the standard library only: the database, the stores, the build and the page are
+imported inside the commands that use them, so `--help`, `--version` and each
+command's `--help` answer at once (docs/architecture.md, tests/cli/test_cli_imports.py).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from typing import Any
 
 import click
-import psycopg
-from sqlalchemy.exc import SQLAlchemyError
 
 from publisher import __version__
 from publisher.cli.app import DATABASE_SHOWN, App
 from publisher.cli.output import output_options
-from publisher.db.faults import describe_fault, is_database_fault
 from publisher.errors import ConfigError, PublisherError
 
 
@@ -40,7 +41,13 @@ class PublisherGroup(click.Group):
         except PublisherError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(1)
-        except (SQLAlchemyError, sqlite3.Error, psycopg.Error) as error:
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own (usage errors, exits), which click reports
+        except Exception as error:
+            # Imported here: the database's drivers load only for a command that
+            # opened a database, or on the way to a bug's traceback.
+            from publisher.db.faults import describe_fault, is_database_fault
+
             if not is_database_fault(error):
                 raise
             click.echo(f"Error: {describe_fault(error, ctx.meta.get(DATABASE_SHOWN))}", err=True)

@@ -13,14 +13,11 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy.orm import Session
 
-from publisher.build.alert import LEVELS, AlertMessage
-from publisher.cdn import InvalidationError
 from publisher.cli.app import App, pass_app
 from publisher.cli.options import (
     concurrency_option,
@@ -30,12 +27,15 @@ from publisher.cli.options import (
     target_options,
 )
 from publisher.cli.output import detail, error, output_options, print_json, say
+from publisher.config import ALERT_LEVELS as LEVELS
 from publisher.config import PublishSettings
-from publisher.db.alerts import ActiveAlert, active_alerts, add_alert, clear_alerts
-from publisher.db.load import all_school_ids
-from publisher.db.lookup import resolve_school, school_zones
 from publisher.errors import ConfigError
-from publisher.publish import AlertWrites, publish_alerts
+
+if TYPE_CHECKING:  # the rooms below are imported where the command runs, not for --help
+    from sqlalchemy.orm import Session
+
+    from publisher.db.alerts import ActiveAlert
+    from publisher.publish import AlertWrites
 
 MAX_TEXT = 300
 """The most characters of one text: a takeover shows it whole, across a corridor."""
@@ -107,6 +107,11 @@ def alert_command(
     seconds. Day files, manifests and revisions are not touched. Other targets
     get it with their next publish.
     """
+    from publisher.build.alert import AlertMessage
+    from publisher.db.alerts import active_alerts, add_alert, clear_alerts
+    from publisher.db.load import all_school_ids
+    from publisher.publish import publish_alerts
+
     now = app.now().astimezone(dt.UTC).replace(microsecond=0)
     if listing:
         if text or school_keys or all_schools or clear:
@@ -153,6 +158,8 @@ def alert_command(
 
 def _schools(session: Session, keys: Sequence[str]) -> list[int] | None:
     """The named schools' ids (active ones only), or None for every school."""
+    from publisher.db.lookup import resolve_school
+
     if not keys:
         return None
     ids = []
@@ -209,6 +216,8 @@ def _instant(session: Session, school_ids: Sequence[int], given: str) -> dt.date
         ) from None
     if parsed.tzinfo is not None:
         return parsed
+    from publisher.db.lookup import school_zones
+
     zones = school_zones(session, school_ids)
     if len(zones) != 1:
         raise ConfigError(
@@ -237,6 +246,8 @@ def _tell_cdns(app: App, outcome: AlertWrites) -> list[str]:
     hour and rely on being told: an S3 target with no CDN to tell gets a warning,
     since an alert an hour late is worse than none.
     """
+    from publisher.cdn import InvalidationError
+
     cdns = app.cdns()
     if not outcome.keys:
         return []

@@ -6,7 +6,8 @@ decorated with `pass_app`, asks it for what it needs: the settings, the
 database's sessions, the store, the time. The database and the store are
 opened on first request only, so `--help` opens nothing and a command that
 needs no store never reaches one; the database opened is disposed of when the
-command's context closes.
+command's context closes. Their modules are imported on first request too, so
+importing the command line loads neither SQLAlchemy nor boto3.
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.cdn import CdnTargets
 from publisher.config import DEFAULT_CONCURRENCY, CachePolicy, PublishSettings
-from publisher.db import open_engine, require_schema, session_factory
-from publisher.db.session import engine_of
 from publisher.errors import ConfigError
-from publisher.stores import Store, StoreOptions, open_store, target_identity
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from publisher.cdn import CdnTargets
+    from publisher.stores import Store, StoreOptions
 
 DATABASE_SHOWN = "publisher.database"
 """Where the command's context keeps the database it opened (password hidden), so
@@ -75,6 +77,8 @@ class App:
         with the command to run when its schema is missing (`db init`) or behind
         (`db upgrade`)."""
         if self._sessions is None:
+            from publisher.db import open_engine, require_schema, session_factory
+
             engine = open_engine(self.database_url)
             context = click.get_current_context()
             context.meta[DATABASE_SHOWN] = engine.url.render_as_string(hide_password=True)
@@ -86,6 +90,8 @@ class App:
 
     def database_shown(self) -> str:
         """The database opened, as messages name it (password hidden)."""
+        from publisher.db.session import engine_of
+
         return engine_of(self.sessions(need_schema=False)).url.render_as_string(hide_password=True)
 
     @property
@@ -97,16 +103,22 @@ class App:
     def target_identity(self) -> str:
         """The identity (`Store.identity`) of the target, without opening it: the
         records of what was published are kept per target."""
+        from publisher.stores import target_identity
+
         return target_identity(self.given["target"], self._store_options())
 
     def store(self) -> Store:
         """The target's store, made on first request (no request is sent yet)."""
         if self._store is None:
+            from publisher.stores import open_store
+
             self._store = open_store(self.given["target"], self._store_options())
         return self._store
 
     def cdns(self) -> CdnTargets:
         """The CDNs a run tells about the manifests and pages it rewrote."""
+        from publisher.cdn import CdnTargets
+
         given, store = self.given, self.store()
         if given["distribution_id"] and store.scheme != "s3":
             raise ConfigError("--invalidate needs an s3:// target behind a CloudFront distribution")
@@ -122,6 +134,8 @@ class App:
         return int(self.given.get("concurrency", DEFAULT_CONCURRENCY))
 
     def _store_options(self) -> StoreOptions:
+        from publisher.stores import StoreOptions
+
         return StoreOptions(
             endpoint_url=self.given["endpoint_url"],
             path_style=self.given["path_style"],

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from publisher.cli.app import App, pass_app
 from publisher.cli.options import database_option, target_options
 from publisher.cli.output import detail, output_options, say
-from publisher.db.schema import Upgrade, init_schema, table_names, upgrade_schema
-from publisher.db.session import engine_of
+
+if TYPE_CHECKING:  # the database room is imported where a command runs, not for --help
+    from publisher.db.schema import Upgrade
 
 
 @click.group()
@@ -23,6 +26,9 @@ def db() -> None:
 @pass_app
 def init(app: App) -> None:
     """Create the schema; on an existing database, the same as `db upgrade`."""
+    from publisher.db.schema import init_schema, table_names
+    from publisher.db.session import engine_of
+
     engine = engine_of(app.sessions(need_schema=False))
     done = init_schema(engine, app.target_identity())
     say(_describe(done, app.database_shown()))
@@ -42,6 +48,9 @@ def upgrade(app: App) -> None:
     records named their target are kept as that target's. Every other target
     gets a full first publish. Safe to run again.
     """
+    from publisher.db.schema import table_names, upgrade_schema
+    from publisher.db.session import engine_of
+
     engine = engine_of(app.sessions(need_schema=False))
     done = upgrade_schema(engine, app.target_identity())
     say(_describe(done, app.database_shown()))

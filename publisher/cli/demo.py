@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.cli.app import App, pass_app
 from publisher.cli.options import database_option
 from publisher.cli.output import detail, output_options, say, show_progress
-from publisher.db import init_schema, transaction
-from publisher.db.save import SaveCounts, save_schools
-from publisher.db.session import engine_of
-from publisher.demo import DEFAULT_SCHOOLS, NAMED_OUTLINES, demo_school, school_outline
+from publisher.config import DEFAULT_DEMO_SCHOOLS
+
+if TYPE_CHECKING:  # the rooms below are imported where the command runs, not for --help
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from publisher.db.save import SaveCounts
 
 BATCH_SIZE = 100
 """Schools saved per transaction: a crash loses one batch, and memory stays flat for 2,000."""
@@ -36,6 +38,10 @@ def load_demo(
     A school already matching its demo data is left alone (same revision, same
     public key); `progress` is called with the number of schools done per batch.
     """
+    from publisher.db import transaction
+    from publisher.db.save import SaveCounts, save_schools
+    from publisher.demo import demo_school
+
     counts = SaveCounts()
     for first in range(1, count + 1, BATCH_SIZE):
         batch = [demo_school(n, today) for n in range(first, min(first + BATCH_SIZE, count + 1))]
@@ -50,11 +56,11 @@ def load_demo(
     "--schools",
     "count",
     type=click.IntRange(min=1),
-    default=DEFAULT_SCHOOLS,
+    default=DEFAULT_DEMO_SCHOOLS,
     show_default=True,
     metavar="N",
     help=(
-        f"How many schools: the {len(NAMED_OUTLINES)} hand-written ones first, then generated "
+        f"How many schools: the {DEFAULT_DEMO_SCHOOLS} hand-written ones first, then generated "
         "variations demo-001, demo-002, ... (the same N always gives the same schools)."
     ),
 )
@@ -79,6 +85,10 @@ def demo(app: App, count: int, today: dt.datetime | None) -> None:
     Running it again changes nothing: revisions and public keys stay as they
     are. Run on a later day, it moves the dated rows into the new week.
     """
+    from publisher.db import init_schema
+    from publisher.db.session import engine_of
+    from publisher.demo import school_outline
+
     factory = app.sessions(need_schema=False)
     engine = engine_of(factory)
     init_schema(engine)

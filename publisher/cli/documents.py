@@ -6,32 +6,21 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from publisher.build.source import WEEKDAYS
 from publisher.cli.app import App, pass_app
 from publisher.cli.options import database_option
 from publisher.cli.output import detail, error, output_options, say
-from publisher.documents import (
-    FORMATS,
-    ImportOutcome,
-    dump_document,
-    export_school,
-    import_file,
-)
-from publisher.documents.parsing import LOCALES
+from publisher.config import DOCUMENT_FORMATS as FORMATS
+from publisher.config import LOCALES, TIMETABLE_FORMATS, WEEKDAYS
 from publisher.errors import ConfigError, ValidationError
-from publisher.imports.bells import read_bells
-from publisher.imports.formats import (
-    TIMETABLE_FORMATS,
-    read_changes,
-    read_timetable,
-    write_template,
-)
-from publisher.imports.merge import NewSchool
-from publisher.imports.saving import apply_changes, import_timetable
-from publisher.imports.timetable import ReadOptions
+
+if TYPE_CHECKING:  # the rooms below are imported where a command runs, not for --help
+    from publisher.documents import ImportOutcome
+    from publisher.imports.merge import NewSchool
+    from publisher.imports.timetable import ReadOptions
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -144,6 +133,9 @@ def import_command(
     Prints one line per file (per school, for changes) on stderr. Exit status 1
     if any file was rejected.
     """
+    from publisher.imports.merge import NewSchool
+    from publisher.imports.timetable import ReadOptions
+
     options = ReadOptions(encoding=encoding, first_day=first_day, week=week, term=term)
     if changes:
         outcomes = [o for path in files for o in apply_changes_file(app, path, options, school)]
@@ -160,6 +152,8 @@ def import_command(
 
 
 def import_documents(app: App, files: tuple[str, ...], kind: str | None) -> list[ImportOutcome]:
+    from publisher.documents import import_file
+
     if files.count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be read only once")
     sessions = app.sessions()
@@ -183,6 +177,11 @@ def import_export_files(
     new: NewSchool,
     bells_file: str | None,
 ) -> ImportOutcome:
+    from publisher.documents import ImportOutcome
+    from publisher.imports.bells import read_bells
+    from publisher.imports.formats import read_timetable
+    from publisher.imports.saving import import_timetable
+
     source = ", ".join(files)
     try:
         bells = read_bells(bells_file) if bells_file else ()
@@ -202,6 +201,10 @@ def import_export_files(
 def apply_changes_file(
     app: App, path: str, options: ReadOptions, school: str | None
 ) -> list[ImportOutcome]:
+    from publisher.documents import ImportOutcome
+    from publisher.imports.formats import read_changes
+    from publisher.imports.saving import apply_changes
+
     try:
         changes, skipped = read_changes(path, options)
     except ValidationError as problem:
@@ -251,6 +254,8 @@ def export_command(app: App, key: str, output_format: str) -> None:
     importing it again changes nothing, and importing it into an empty database
     recreates the same school at the same URL.
     """
+    from publisher.documents import dump_document, export_school
+
     sessions = app.sessions()
     document = export_school(sessions, key)
     click.echo(dump_document(document, output_format), nl=False)
@@ -269,6 +274,8 @@ def template_command(file: Path) -> None:
     (lessons) or `publisher import --changes FILE` (changes). See
     docs/imports-spreadsheets.md. An existing FILE is replaced.
     """
+    from publisher.imports.formats import write_template
+
     try:
         write_template(file)
     except OSError as problem:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from publisher.cli.app import App, pass_app
 from publisher.cli.options import database_option, target_options
 from publisher.cli.output import detail, error, failures, output_options, print_json, say
-from publisher.maintain.gc import DEFAULT_KEEP_DAYS, Garbage, delete_garbage, find_garbage
+from publisher.config import DEFAULT_KEEP_DAYS
+
+if TYPE_CHECKING:  # the maintain room is imported where the command runs, not for --help
+    from publisher.maintain.gc import Garbage
 
 keep_days_option = click.option(
     "--keep-days",
@@ -41,6 +44,8 @@ def gc_command(app: App, keep_days: int, dry_run: bool, as_json: bool) -> None:
     cannot be read is left alone (exit status 1). Prints KEY and age in days
     per deleted file on stdout.
     """
+    from publisher.maintain.gc import delete_garbage, find_garbage
+
     sessions, store, now = app.sessions(), app.store(), app.now()
     plan = find_garbage(sessions, store, now, keep_days)
     for key, reason in sorted(plan.unreadable.items()):

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
-from publisher.cdn import check_edge_url
 from publisher.cli.app import App
 from publisher.config import (
+    CHECKSUM_MODES,
     DEFAULT_CONCURRENCY,
     DEFAULT_DATABASE_URL,
     DEFAULT_DAYS,
@@ -27,7 +27,6 @@ from publisher.config import (
     DEFAULT_TARGET,
 )
 from publisher.errors import ConfigError
-from publisher.stores import CHECKSUM_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +37,8 @@ def _keep(ctx: click.Context, param: click.Parameter, value: Any) -> None:
 
 
 def _edge_urls(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    from publisher.cdn import check_edge_url  # the CDN room loads boto3: only when run
+
     try:
         _keep(ctx, param, tuple(check_edge_url(url) for url in value))
     except ConfigError as error:

@@ -7,12 +7,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.cdn import CdnReport, CdnTargets, InvalidationError
 from publisher.cli.app import App, pass_app
 from publisher.cli.options import (
     concurrency_option,
@@ -41,29 +39,17 @@ from publisher.cli.status_view import (
     unhealthy,
 )
 from publisher.config import BATCH_SIZE, PublishSettings
-from publisher.db.changes import settle_changes
-from publisher.db.claims import CLAIM_SECONDS
-from publisher.db.load import all_school_ids
-from publisher.db.lookup import resolve_school, school_slugs
-from publisher.db.records import changed_school_ids
-from publisher.db.runs import RunRecord
-from publisher.db.status import SchoolStatus, read_status
-from publisher.db.watchers import Heartbeat
 from publisher.errors import ConfigError
-from publisher.metrics import MetricsError, render_metrics, write_metrics_file
-from publisher.page.build import PageBuild, current_page_build
-from publisher.publish import (
-    Due,
-    PlannedWrite,
-    PlanningProcess,
-    RunSummary,
-    can_plan_elsewhere,
-    due_schools,
-    plan_schools_in_batches,
-    plan_shared_objects_for_target,
-    publish,
-    record_run,
-)
+
+if TYPE_CHECKING:  # the rooms below are imported where a command runs, not for --help
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from publisher.cdn import CdnReport, CdnTargets
+    from publisher.db.runs import RunRecord
+    from publisher.db.status import SchoolStatus
+    from publisher.db.watchers import Heartbeat
+    from publisher.page.build import PageBuild
+    from publisher.publish import Due, PlannedWrite, PlanningProcess, RunSummary
 
 
 @click.command("publish")
@@ -115,6 +101,11 @@ def publish_command(
     dates, these settings, the page and the publisher's own build code. --full
     builds and compares every school with what the target holds.
     """
+    from publisher.db.changes import settle_changes
+    from publisher.db.claims import CLAIM_SECONDS
+    from publisher.page.build import current_page_build
+    from publisher.publish import Due, due_schools
+
     if sum([all_schools, bool(school_keys), changed]) != 1:
         raise click.UsageError("choose exactly one of --all, --school KEY or --changed")
     sessions = app.sessions()
@@ -155,6 +146,9 @@ def _record_run(app: App, target: str, summary: RunSummary, seconds: float) -> N
     for its report would have cron retry work that is done. Monitoring notices
     anyway: the file's figures, and node_exporter's own time of the file, go stale.
     """
+    from publisher.metrics import MetricsError, render_metrics, write_metrics_file
+    from publisher.publish import record_run
+
     run = record_run(app.sessions(), target, summary, app.now(), seconds)
     if app.metrics_file is None:
         return
@@ -168,6 +162,8 @@ def _run(
     app: App, school_ids: list[int], now: dt.datetime, page: PageBuild, wait_for_busy: float
 ) -> RunSummary:
     """Publish the schools, with a progress bar on a terminal, stopping cleanly on a signal."""
+    from publisher.publish import publish
+
     sessions, store, settings = app.sessions(), app.store(), app.settings
     with (
         _progress(len(school_ids)) as advance,
@@ -190,6 +186,8 @@ def _run(
 
 def _tell_cdns(cdns: CdnTargets, summary: RunSummary) -> tuple[CdnReport | None, list[str]]:
     """Tell the CDNs what the run rewrote; what the run reports as problems, this included."""
+    from publisher.cdn import InvalidationError
+
     problems = list(summary.failed.values())
     if not (cdns and summary.mutable_written):
         return None, problems
@@ -213,6 +211,8 @@ def _print_summary(
     for label, key, reason in summary.written:
         detail(f"{label}\t{key}\t{reason}")
     if as_json:
+        from publisher.db.lookup import school_slugs
+
         sessions = app.sessions()
         with sessions() as session:
             busy = school_slugs(session, summary.busy)
@@ -226,6 +226,10 @@ def _print_summary(
 def _select(
     session: Session, target: str, all_schools: bool, keys: Sequence[str], changed: bool
 ) -> list[int]:
+    from publisher.db.load import all_school_ids
+    from publisher.db.lookup import resolve_school
+    from publisher.db.records import changed_school_ids
+
     if all_schools:
         return all_school_ids(session)
     if changed:
@@ -245,6 +249,8 @@ def _planning(
 ) -> Iterator[PlanningProcess | None]:
     """A planning process for runs of more than one batch (its start costs a
     fraction of a second), when it can open the database."""
+    from publisher.publish import PlanningProcess, can_plan_elsewhere
+
     if schools <= BATCH_SIZE or not can_plan_elsewhere(app.database_url):
         yield None
         return
@@ -276,6 +282,8 @@ def _print_plan(
 
     Schools whose inputs have not changed are counted as planned, with nothing to write.
     """
+    from publisher.publish import plan_schools_in_batches, plan_shared_objects_for_target
+
     rows: list[dict[str, Any]] = []  # for --json: what is planned, without the bytes
     failed: dict[str, str] = {}
     schools = len(due.unchanged)
@@ -333,6 +341,8 @@ def status_command(app: App, as_json: bool) -> None:
     when some active school is not published, behind or failed, or a watcher's
     heartbeat is overdue, so monitoring can alert on it.
     """
+    from publisher.db.status import read_status
+
     sessions = app.sessions()
     identity = app.target_identity()
     now = app.now()

@@ -5,20 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from publisher.build import Window
 from publisher.cli.app import App, pass_app
 from publisher.cli.options import database_option, target_options
 from publisher.cli.output import error, output_options, print_json, say
-from publisher.db.load import load_schools
-from publisher.db.lookup import school_ids_by_key
-from publisher.db.status import read_status
-from publisher.screens import Gathered, School, ScreenRow, gather, read_logs, screen_rows
-from publisher.screens.hours import HORIZON_DAYS
-from publisher.stores import StoreOptions
+
+if TYPE_CHECKING:  # the rooms below are imported where the command runs, not for --help
+    from publisher.screens import Gathered, School, ScreenRow
 
 
 class Duration(click.ParamType):
@@ -74,6 +70,9 @@ def screens_command(
     --silent-for when some screen has been silent that long; 2 when a log
     cannot be read.
     """
+    from publisher.screens import Gathered, gather, read_logs, screen_rows
+    from publisher.stores import StoreOptions
+
     now = app.now()
     given = app.given
     options = StoreOptions(endpoint_url=given["endpoint_url"], path_style=given["path_style"])
@@ -99,6 +98,13 @@ def screens_command(
 def _schools(app: App, gathered: Gathered, now: dt.datetime) -> dict[str, School]:
     """The schools the logs name, by public key, with their days' rows from the
     oldest last poll on (for their hours) and their published revision."""
+    from publisher.build import Window
+    from publisher.db.load import load_schools
+    from publisher.db.lookup import school_ids_by_key
+    from publisher.db.status import read_status
+    from publisher.screens import School
+    from publisher.screens.hours import HORIZON_DAYS
+
     keys = sorted({key for key, _screen in gathered.screens})
     if not keys:
         return {}

@@ -10,7 +10,6 @@ import click
 from publisher.cli.output import VERBOSE, output_options, say, verbosity
 from publisher.config import DEFAULT_TARGET
 from publisher.errors import ConfigError
-from publisher.page.preview import PreviewHandler, first_bell_preview, make_server, screens
 
 
 @click.command("serve")
@@ -41,6 +40,13 @@ def serve_command(port: int, target: str) -> None:
     30 seconds before the first bell of its next school day); with -v, a line per
     request on stderr. Ctrl-C stops.
     """
+    from publisher.page.preview import (  # loads Jinja2
+        PreviewHandler,
+        first_bell_preview,
+        make_server,
+        screens,
+    )
+
     if target.startswith("s3://"):
         raise ConfigError(f"target {target}: serve previews a local folder (file://PATH)")
     root = Path(target.removeprefix("file://") or ".")

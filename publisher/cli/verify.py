@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,9 +12,9 @@ from publisher.cli.app import App, pass_app
 from publisher.cli.gc import keep_days_option
 from publisher.cli.options import database_option, settings_options, target_options
 from publisher.cli.output import detail, error, failures, output_options, print_json, say
-from publisher.db.load import all_school_ids
-from publisher.maintain.verify import MISMATCHED, MISSING, UNEXPECTED, VerifyReport, verify
-from publisher.page.build import current_page_build
+
+if TYPE_CHECKING:  # the rooms below are imported where the command runs, not for --help
+    from publisher.maintain.verify import VerifyReport
 
 
 @click.command("verify")
@@ -39,6 +39,10 @@ def verify_command(app: App, repair: bool, as_json: bool, keep_days: int) -> Non
     before the manifest) and recorded; unexpected objects are left alone. Exit
     status 1 when a problem remains.
     """
+    from publisher.db.load import all_school_ids
+    from publisher.maintain.verify import verify
+    from publisher.page.build import current_page_build
+
     sessions, settings = app.sessions(), app.settings
     with sessions() as session:
         school_ids = all_school_ids(session)
@@ -65,6 +69,8 @@ def verify_command(app: App, repair: bool, as_json: bool, keep_days: int) -> Non
 
 
 def _verify_line(report: VerifyReport, repair: bool, keep_days: int) -> str:
+    from publisher.maintain.verify import MISMATCHED, MISSING, UNEXPECTED
+
     line = (
         f"{report.schools_checked} schools checked: {report.count(MISSING)} missing, "
         f"{report.count(MISMATCHED)} mismatched, {report.count(UNEXPECTED)} unexpected"
@@ -76,6 +82,8 @@ def _verify_line(report: VerifyReport, repair: bool, keep_days: int) -> str:
 
 def _verify_document(report: VerifyReport) -> dict[str, Any]:
     """The `verify --json` document (docs/json.md)."""
+    from publisher.maintain.verify import MISMATCHED, MISSING, UNEXPECTED
+
     repaired = set(report.repaired)
     counts = {
         "schools_checked": report.schools_checked,

@@ -18,17 +18,19 @@ from publisher.cli.options import (
 )
 from publisher.cli.output import NORMAL, QUIET, output_options, verbosity
 from publisher.cli.signals import stop_on_signals
-from publisher.db.changes import listen_url
+from publisher.config import (
+    DEFAULT_WATCH_COMPARE_INTERVAL,
+    DEFAULT_WATCH_FULL_INTERVAL,
+    DEFAULT_WATCH_INTERVAL,
+)
 from publisher.logs import LOG_FORMATS, configure_logging
-from publisher.page.build import current_page_build
-from publisher.watch import Watcher, WatchOptions
 
 
 @click.command("watch")
 @click.option(
     "--interval",
     type=click.IntRange(1, 3600),
-    default=WatchOptions.interval,
+    default=DEFAULT_WATCH_INTERVAL,
     show_default=True,
     envvar="PUBLISHER_WATCH_INTERVAL",
     show_envvar=True,
@@ -37,7 +39,7 @@ from publisher.watch import Watcher, WatchOptions
 @click.option(
     "--full-interval",
     type=click.IntRange(60, 86400),
-    default=WatchOptions.full_interval,
+    default=DEFAULT_WATCH_FULL_INTERVAL,
     show_default=True,
     envvar="PUBLISHER_WATCH_FULL_INTERVAL",
     show_envvar=True,
@@ -46,7 +48,7 @@ from publisher.watch import Watcher, WatchOptions
 @click.option(
     "--compare-interval",
     type=click.IntRange(3600, 7 * 86400),
-    default=WatchOptions.compare_interval,
+    default=DEFAULT_WATCH_COMPARE_INTERVAL,
     show_default=True,
     envvar="PUBLISHER_WATCH_COMPARE_INTERVAL",
     show_envvar=True,
@@ -87,6 +89,10 @@ def watch_command(
     only warnings and errors are logged. With --metrics-file, the heartbeat is
     written there too, every --interval seconds.
     """
+    from publisher.db.changes import listen_url
+    from publisher.page.build import current_page_build
+    from publisher.watch import Watcher, WatchOptions
+
     log = configure_logging(log_format)
     if verbosity() != NORMAL:
         log.setLevel(logging.WARNING if verbosity() == QUIET else logging.DEBUG)

@@ -27,6 +27,7 @@ from publisher.build.source import (
     SchoolData,
     SubstitutionRow,
 )
+from publisher.config import DEFAULT_DEMO_SCHOOLS
 from publisher.demo.timetable import (
     bells,
     exam_bells,
@@ -48,8 +49,7 @@ from publisher.demo.words import (
     Words,
 )
 
-DEFAULT_SCHOOLS = 4
-"""How many schools `publisher demo` loads unless told otherwise: the hand-written ones."""
+DEFAULT_SCHOOLS = DEFAULT_DEMO_SCHOOLS
 
 WINDOW_DAYS = 7
 """Dated rows fall within today .. today+6, the days a publish run builds by default."""

@@ -21,6 +21,7 @@ from publisher.build.source import (
     SchoolData,
     SubstitutionRow,
 )
+from publisher.config import LOCALES
 from publisher.documents import limits
 from publisher.documents.bells import bell_schedules, calendar, week_plan
 from publisher.documents.display import ReadFile, display
@@ -42,7 +43,6 @@ from publisher.documents.groups import class_groups
 from publisher.documents.names import class_name, known_class, room, teacher
 from publisher.errors import quote
 
-LOCALES = ("ar", "en")
 DEFAULT_WEEKEND = ("friday", "saturday")
 REQUIRED = ("slug", "name", "timezone", "locale", "classes", "bell_schedules", "week")
 OPTIONAL = (

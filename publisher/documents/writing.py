@@ -14,11 +14,12 @@ from typing import Any
 import yaml
 
 from publisher.build.source import WEEKDAYS, SchoolData
+from publisher.config import DOCUMENT_FORMATS
 from publisher.documents.display import display_document
 from publisher.documents.fields import clock
 from publisher.documents.groups import class_groups_document
 
-FORMATS = ("yaml", "json")
+FORMATS = DOCUMENT_FORMATS
 
 
 def school_week(weekend: tuple[str, ...]) -> list[str]:

@@ -14,9 +14,6 @@ from typing import Any
 from publisher.errors import ValidationError
 from publisher.imports.timetable import Change, ReadOptions, Timetable
 
-TIMETABLE_FORMATS = ("asc", "spreadsheet", "untis")
-"""`import --from` values besides `document`, the school documents."""
-
 ChangesRead = tuple[list[Change], tuple[str, ...]]
 """The changes of a file, and summary lines of what it held that cannot be applied."""
 

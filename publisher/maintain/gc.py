@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.build import records_since
+from publisher.config import DEFAULT_KEEP_DAYS
 from publisher.db.batches import iter_batches
 from publisher.db.records import forget_objects, recorded_day_keys
 from publisher.errors import StoreError
 from publisher.stores import Store, StoredObject
 
-DEFAULT_KEEP_DAYS = 14
 DELETE_STEP = 1000
 """Day files deleted, then forgotten in the records, at a time: a store failing part
 way leaves the steps before it deleted and forgotten, and the rest untouched."""

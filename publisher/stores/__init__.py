@@ -7,9 +7,9 @@ its keys, stays in here.
 
 from __future__ import annotations
 
+from publisher.config import CHECKSUM_MODES
 from publisher.stores.open import open_store, target_identity
 from publisher.stores.protocol import (
-    CHECKSUM_MODES,
     Store,
     StoredObject,
     StoreOptions,

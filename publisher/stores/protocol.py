@@ -17,10 +17,6 @@ from typing import Protocol
 from publisher.errors import StoreError
 from publisher.retry import S3_ATTEMPTS
 
-CHECKSUM_MODES = ("when_supported", "when_required")
-"""`StoreOptions.checksum`: when request checksums are sent (a store that rejects
-CRC headers needs `when_required`)."""
-
 
 @dataclass(frozen=True)
 class StoreOptions:
@@ -32,7 +28,7 @@ class StoreOptions:
 
     endpoint_url: str | None = None
     path_style: bool = False  # the bucket in the path (MinIO-like stores), not the host name
-    checksum: str = "when_supported"  # one of CHECKSUM_MODES
+    checksum: str = "when_supported"  # one of publisher.config.CHECKSUM_MODES
     concurrency: int = 16  # upload threads sharing one client (sizes its connection pool)
     max_attempts: int = S3_ATTEMPTS  # per request, the first try included
     connect_timeout: float = 5

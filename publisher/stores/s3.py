@@ -30,9 +30,10 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
+from publisher.config import CHECKSUM_MODES
 from publisher.errors import ConfigError, StoreError
 from publisher.retry import botocore_retries
-from publisher.stores.protocol import CHECKSUM_MODES, StoredObject, StoreOptions, check_key
+from publisher.stores.protocol import StoredObject, StoreOptions, check_key
 
 _DELETE_BATCH = 1000
 """DeleteObjects takes at most 1,000 keys per request."""

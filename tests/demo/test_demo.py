@@ -16,7 +16,7 @@ from publisher.cli import main
 from publisher.db import School, open_engine, transaction
 from publisher.db.load import load_schools
 from publisher.db.save import same_schedule_data
-from publisher.demo import demo_school, demo_schools
+from publisher.demo import DEFAULT_SCHOOLS, NAMED_OUTLINES, demo_school, demo_schools
 from publisher.documents import parse_school, school_document
 
 SUNDAY = dt.date(2026, 11, 22)
@@ -65,6 +65,11 @@ def test_the_default_set_is_four_schools_with_readable_slugs(today):
         "thameside-academy",
     ]
     assert all(s.key == "" for s in schools), "the database makes the public keys"
+
+
+def test_the_default_count_is_the_hand_written_schools():
+    # `demo --help` names the count of hand-written schools without loading them.
+    assert len(NAMED_OUTLINES) == DEFAULT_SCHOOLS
 
 
 def test_three_schools_are_arabic_in_riyadh_with_a_sunday_to_thursday_week(today):
