@@ -303,7 +303,8 @@ def check_alert_behaviour(template: dict[str, Any]) -> None:
 
     Screens poll alert.json every 8 to 12 s and it says max-age=5: the hour keeps
     those polls off the bucket, and `publisher alert --invalidate` makes a new
-    alert show at once. Nothing else may get a behaviour of its own.
+    alert show once the invalidation completes. Nothing else may get a behaviour
+    of its own.
     """
     behaviour = the_alert_behaviour(template)
     default = default_behaviour(template)
