@@ -79,13 +79,14 @@ def test_a_run_invalidates_exactly_the_mutable_objects_it_rewrote(cli, sessions,
     assert len(batches) == 2
     beta = f"/site/schools/{beta_key}/"
     assert sorted(batches[1]) == [f"{beta}index.html", f"{beta}manifest.json"]
-    # The first run wrote every page, alert object and sw.js too; immutable files are
-    # never named.
+    # The first run wrote every page, alert object and sw.js too; immutable files
+    # are never named.
     assert all(
         path.endswith(("/manifest.json", "/index.html", "/alert.json", "/sw.js"))
         for batch in batches
         for path in batch
     )
+    assert f"{beta}alert.json" in batches[0]
     assert "/site/sw.js" in batches[0] and "/site/sw.js" not in batches[1]
 
 

@@ -2,7 +2,8 @@
 
 cfn-lint checks the template against CloudFormation's resource schemas. The
 other tests read the template and check each property that keeps the bucket
-private, makes the CDN follow the publisher's Cache-Control, and keeps the
+private, makes the CDN follow the publisher's Cache-Control (but keep alert
+objects an hour, until `publisher alert` invalidates them), and keeps the
 publisher's credentials narrow. Every check also runs on a copy of the template
 broken the way the check guards against, to prove that it can fail.
 """
@@ -10,6 +11,7 @@ broken the way the check guards against, to prove that it can fail.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -22,9 +24,19 @@ import cfnlint.decode
 import click
 import pytest
 
+from publisher.build.alert import alert_key
+from publisher.build.layout import (
+    SERVICE_WORKER_KEY,
+    day_key,
+    day_name,
+    logo_key,
+    manifest_key,
+    page_key,
+)
+from publisher.build.source import Logo
 from publisher.cdn.cloudfront import invalidation_paths
 from publisher.cli import main
-from publisher.page import TIMING
+from publisher.page import TIMING, asset_build_hash, asset_files
 from publisher.stores.s3 import parse_s3_target
 from testsupport import CHECKOUT
 
@@ -32,6 +44,8 @@ ROOT = CHECKOUT
 TEMPLATE = ROOT / "infra" / "aws" / "publisher.yaml"
 REGIONS = ["us-east-1", "eu-central-1", "me-central-1"]
 YEAR = 31_536_000
+HOUR = 3600  # how long the shipped edges (nginx and CloudFront) keep an alert object
+SCHOOL = "Xq3vT9bLk2PzR8mWc4YhJd"  # a school's key, as the publisher draws them
 DISTRIBUTION_ARN = "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${NAME}"
 PUBLIC_ACCESS_BLOCK = (
     "BlockPublicAcls",
@@ -100,11 +114,55 @@ def the_origin(template: dict[str, Any]) -> dict[str, Any]:
     return origin
 
 
-def the_behaviour(template: dict[str, Any]) -> dict[str, Any]:
-    config = distribution_config(template)
-    assert not config.get("CacheBehaviors"), "other cache behaviours would escape these checks"
-    behaviour: dict[str, Any] = config["DefaultCacheBehavior"]
+def default_behaviour(template: dict[str, Any]) -> dict[str, Any]:
+    behaviour: dict[str, Any] = distribution_config(template)["DefaultCacheBehavior"]
     return behaviour
+
+
+def the_alert_behaviour(template: dict[str, Any]) -> dict[str, Any]:
+    """The distribution's only cache behaviour besides the default one: alert objects'."""
+    behaviours = distribution_config(template).get("CacheBehaviors", [])
+    assert len(behaviours) == 1, (
+        f"expected one cache behaviour besides the default (alert objects), found "
+        f"{len(behaviours)}: any other would escape these checks"
+    )
+    behaviour: dict[str, Any] = behaviours[0]
+    return behaviour
+
+
+def cache_policy(template: dict[str, Any], behaviour: dict[str, Any]) -> dict[str, Any]:
+    """The CachePolicyConfig of the template's cache policy that `behaviour` uses."""
+    reference = behaviour.get("CachePolicyId")
+    assert isinstance(reference, dict) and set(reference) == {"Ref"}, (
+        f"cache policy {reference} is not one of the template's"
+    )
+    resource = template["Resources"].get(reference["Ref"], {})
+    assert resource.get("Type") == "AWS::CloudFront::CachePolicy", reference
+    config: dict[str, Any] = resource["Properties"]["CachePolicyConfig"]
+    return config
+
+
+def cloudfront_matches(pattern: str, path: str) -> bool:
+    """Whether CloudFront sends a request for `path` to a behaviour with this PathPattern:
+    `*` is any characters (`/` included), `?` one; case-sensitive; the leading `/` optional."""
+    wildcards = {"*": ".*", "?": "."}
+    regex = "".join(wildcards.get(char, re.escape(char)) for char in pattern.lstrip("/"))
+    return re.fullmatch(regex, path.lstrip("/")) is not None
+
+
+def other_published_keys(school_key: str) -> list[str]:
+    """Besides its alert object, a key of every kind the publisher writes for a school
+    and its page (publisher.build.layout)."""
+    files = asset_files()
+    build = asset_build_hash(files)
+    return [
+        manifest_key(school_key),
+        page_key(school_key),
+        day_key(school_key, day_name(dt.date(2026, 12, 4), 3, "0" * 64)),
+        logo_key(school_key, Logo(b"logo", "png")),
+        SERVICE_WORKER_KEY,
+        *(f"assets/{build}/{path}" for path in files),  # js/alert.js among them
+    ]
 
 
 def statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
@@ -127,7 +185,9 @@ def objects_under_prefix(template: dict[str, Any]) -> dict[str, str]:
 
 
 def render(value: Any) -> str:
-    """An output's value with EXAMPLE's values for the references in its Fn::Sub."""
+    """A value with EXAMPLE's values for the references in its Fn::Sub (a string as it is)."""
+    if isinstance(value, str):
+        return value
     text = value["Fn::Sub"]
     if isinstance(text, list):
         text = text[0]
@@ -223,8 +283,8 @@ def check_origin_access_control(template: dict[str, Any]) -> None:
 
 
 def check_cache_policy(template: dict[str, Any]) -> None:
-    name, policy = the(template, "AWS::CloudFront::CachePolicy")
-    config = policy["CachePolicyConfig"]
+    behaviour = default_behaviour(template)
+    config = cache_policy(template, behaviour)
     assert config["MinTTL"] == 0, "a MinTTL would keep manifests past their max-age"
     assert config["MaxTTL"] >= YEAR, "day files and assets are cached for a year"
     assert config["DefaultTTL"] <= 300
@@ -234,14 +294,54 @@ def check_cache_policy(template: dict[str, Any]) -> None:
     assert key["QueryStringsConfig"] == {"QueryStringBehavior": "none"}
     assert key["CookiesConfig"] == {"CookieBehavior": "none"}
     assert key["HeadersConfig"] == {"HeaderBehavior": "none"}
-    behaviour = the_behaviour(template)
-    assert behaviour.get("CachePolicyId") == {"Ref": name}
     assert behaviour.get("Compress") is True
     assert "ForwardedValues" not in behaviour
 
 
+def check_alert_behaviour(template: dict[str, Any]) -> None:
+    """Alert objects, and nothing else, are kept an hour; otherwise served as the default serves.
+
+    Screens poll alert.json every 8 to 12 s and it says max-age=5: the hour keeps
+    those polls off the bucket, and `publisher alert --invalidate` makes a new
+    alert show once the invalidation completes. Nothing else may get a behaviour
+    of its own.
+    """
+    behaviour = the_alert_behaviour(template)
+    default = default_behaviour(template)
+    pattern = render(behaviour["PathPattern"])
+    prefix = EXAMPLE["Prefix"]
+    # The path of the alert object the publisher writes, and invalidates, under the prefix.
+    [alert] = invalidation_paths([alert_key(SCHOOL)], prefix)
+    assert cloudfront_matches(pattern, alert), f"{pattern} misses alert objects ({alert})"
+    for path in invalidation_paths(other_published_keys(SCHOOL), prefix):
+        assert not cloudfront_matches(pattern, path), f"{pattern} would keep {path} an hour"
+    outside = f"/{alert_key(SCHOOL)}"
+    assert not cloudfront_matches(pattern, outside), f"{pattern} is not under the prefix"
+
+    config = cache_policy(template, behaviour)
+    # MinTTL is what counts: CloudFront keeps an object at least that long
+    # whatever its max-age; DefaultTTL only serves objects without Cache-Control.
+    ttls = (config["MinTTL"], config["DefaultTTL"], config["MaxTTL"])
+    assert ttls == (HOUR, HOUR, HOUR), (
+        f"alert objects are kept {ttls} (Min, Default, Max), not an hour"
+    )
+    assert (
+        config["ParametersInCacheKeyAndForwardedToOrigin"]
+        == cache_policy(template, default)["ParametersInCacheKeyAndForwardedToOrigin"]
+    ), "alert objects' cache key differs from the default behaviour's"
+
+    assert behaviour["TargetOriginId"] == the_origin(template)["Id"]
+    assert behaviour["ViewerProtocolPolicy"] in ("redirect-to-https", "https-only")
+    assert sorted(behaviour["AllowedMethods"]) == ["GET", "HEAD"]
+    assert behaviour.get("Compress") is True
+    served = {k: v for k, v in behaviour.items() if k not in ("PathPattern", "CachePolicyId")}
+    assert served == {k: v for k, v in default.items() if k != "CachePolicyId"}, (
+        "alert objects are served otherwise than the default behaviour serves"
+    )
+
+
 def check_viewers(template: dict[str, Any]) -> None:
-    behaviour = the_behaviour(template)
+    behaviour = default_behaviour(template)
     assert behaviour["ViewerProtocolPolicy"] in ("redirect-to-https", "https-only")
     assert sorted(behaviour["AllowedMethods"]) == ["GET", "HEAD"]
     assert distribution_config(template)["HttpVersion"] == "http2and3"
@@ -355,6 +455,12 @@ def test_the_cdn_follows_the_publishers_cache_control(template: dict[str, Any]) 
     check_cache_policy(template)
 
 
+def test_the_cdn_keeps_alert_objects_an_hour_and_nothing_else_has_a_behaviour_of_its_own(
+    template: dict[str, Any],
+) -> None:
+    check_alert_behaviour(template)
+
+
 def test_viewers_use_https_and_only_read(template: dict[str, Any]) -> None:
     check_viewers(template)
 
@@ -401,8 +507,11 @@ def _read_statement(t: dict[str, Any]) -> dict[str, Any]:
 
 
 def _cache_key(t: dict[str, Any]) -> dict[str, Any]:
-    config: dict[str, Any] = props(t, "AWS::CloudFront::CachePolicy")["CachePolicyConfig"]
-    return config
+    return cache_policy(t, default_behaviour(t))
+
+
+def _alert_policy(t: dict[str, Any]) -> dict[str, Any]:
+    return cache_policy(t, the_alert_behaviour(t))
 
 
 def _publisher_statements(t: dict[str, Any]) -> list[dict[str, Any]]:
@@ -484,11 +593,105 @@ BREAKAGES: list[tuple[str, Breakage, Callable[[dict[str, Any]], None]]] = [
         ),
         check_cache_policy,
     ),
-    ("no-compression", lambda t: the_behaviour(t).update(Compress=False), check_cache_policy),
+    ("no-compression", lambda t: default_behaviour(t).update(Compress=False), check_cache_policy),
     (
         "viewers-allow-http",
-        lambda t: the_behaviour(t).update(ViewerProtocolPolicy="allow-all"),
+        lambda t: default_behaviour(t).update(ViewerProtocolPolicy="allow-all"),
         check_viewers,
+    ),
+    (
+        "alert-ttl-a-day",
+        lambda t: _alert_policy(t).update(MinTTL=86400, DefaultTTL=86400, MaxTTL=86400),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-follows-its-max-age",
+        lambda t: _alert_policy(t).update(MinTTL=0),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-on-the-default-policy",
+        lambda t: the_alert_behaviour(t).update(
+            CachePolicyId=default_behaviour(t)["CachePolicyId"]
+        ),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-pattern-outside-the-prefix",
+        lambda t: the_alert_behaviour(t).update(PathPattern="schools/*/alert.json"),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-pattern-at-any-depth",
+        lambda t: the_alert_behaviour(t).update(PathPattern="*/alert.json"),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-pattern-takes-manifests-too",
+        lambda t: the_alert_behaviour(t).update(PathPattern={"Fn::Sub": "${Prefix}schools/*"}),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-pattern-misnamed",
+        lambda t: the_alert_behaviour(t).update(
+            PathPattern={"Fn::Sub": "${Prefix}schools/*/alerts.json"}
+        ),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-query-string-in-key",
+        lambda t: _alert_policy(t)["ParametersInCacheKeyAndForwardedToOrigin"].update(
+            QueryStringsConfig={"QueryStringBehavior": "all"}
+        ),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-no-brotli",
+        lambda t: _alert_policy(t)["ParametersInCacheKeyAndForwardedToOrigin"].update(
+            EnableAcceptEncodingBrotli=False
+        ),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-other-origin",
+        lambda t: the_alert_behaviour(t).update(TargetOriginId="elsewhere"),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-viewers-allow-http",
+        lambda t: the_alert_behaviour(t).update(ViewerProtocolPolicy="allow-all"),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-viewers-may-write",
+        lambda t: the_alert_behaviour(t).update(
+            AllowedMethods=["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+        ),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-not-compressed",
+        lambda t: the_alert_behaviour(t).update(Compress=False),
+        check_alert_behaviour,
+    ),
+    (
+        "alert-served-with-a-function",
+        lambda t: the_alert_behaviour(t).update(
+            FunctionAssociations=[{"EventType": "viewer-request", "FunctionARN": "arn"}]
+        ),
+        check_alert_behaviour,
+    ),
+    (
+        "no-alert-behaviour",
+        lambda t: distribution_config(t).pop("CacheBehaviors"),
+        check_alert_behaviour,
+    ),
+    (
+        "another-cache-behaviour",
+        lambda t: distribution_config(t)["CacheBehaviors"].append(
+            {**default_behaviour(t), "PathPattern": {"Fn::Sub": "${Prefix}assets/*"}}
+        ),
+        check_alert_behaviour,
     ),
     (
         "read-timeout-default",
