@@ -86,7 +86,8 @@ invalidate_option = shared_option(
     "distribution_id",
     envvar="PUBLISHER_CLOUDFRONT_DISTRIBUTION",
     metavar="DISTRIBUTION_ID",
-    help="Invalidate the manifests and pages a run rewrote in this CloudFront distribution.",
+    help="Invalidate the objects a run rewrote in place (manifests, pages, alert objects) "
+    "in this CloudFront distribution.",
 )
 
 refresh_edge_option = shared_option(
@@ -96,7 +97,8 @@ refresh_edge_option = shared_option(
     callback=_edge_urls,
     envvar="PUBLISHER_REFRESH_EDGES",
     metavar="URL",
-    help="Refresh the manifests and pages a run rewrote at this nginx edge "
+    help="Refresh the objects a run rewrote in place (manifests, pages, alert objects) "
+    "at this nginx edge "
     "(infra/nginx); repeat for several, or separate them with spaces in the variable.",
 )
 
