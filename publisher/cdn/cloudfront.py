@@ -14,10 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from publisher.cdn.edges import EdgeRefreshError, refresh_edges
 from publisher.errors import PublisherError, mask_userinfo
 from publisher.retry import CLOUDFRONT_ATTEMPTS, botocore_retries
@@ -43,12 +39,17 @@ def invalidation_paths(keys: Sequence[str], prefix: str) -> list[str]:
 
 
 def cloudfront_client(endpoint_url: str | None = None) -> Any:
+    import boto3  # here: a run that tells no CloudFront distribution never loads it
+    from botocore.config import Config
+
     config = Config(retries=botocore_retries(CLOUDFRONT_ATTEMPTS))  # see publisher.retry
     return boto3.session.Session().client("cloudfront", endpoint_url=endpoint_url, config=config)
 
 
 def invalidate(client: Any, distribution_id: str, paths: Sequence[str]) -> str:
     """Send one invalidation; returns its id."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         response = client.create_invalidation(
             DistributionId=distribution_id,

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,8 +107,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def upsert_insert(session: Session) -> Any:
-    """The `insert` construct of the session's database, with its ON CONFLICT clauses."""
-    return sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
+    """The `insert` construct of the session's database, with its ON CONFLICT clauses.
+
+    Each dialect's module is imported when its database is used: a run on SQLite
+    does not load PostgreSQL's.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.insert
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

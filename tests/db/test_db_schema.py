@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from publisher.db import open_engine, session_factory
 from publisher.db.changes import install_triggers
-from publisher.db.schema import current_revision, head_revision, migration_config
+from publisher.db.schema import SCHEMA_REVISION, current_revision, head_revision, migration_config
 from publisher.page import asset_files
 
 BASELINE = "0001_baseline"
@@ -449,3 +449,9 @@ def test_upgrading_a_0007_database_builds_every_school_once_then_skips_what_did_
     cli("publish", "--all")
     built = json.loads(cli("status", "--json").stdout)["last_run"]["counts"]["built"]
     assert built == 0
+
+
+def test_the_revision_every_command_expects_is_the_head_of_the_migrations():
+    """Commands check a database's revision against SCHEMA_REVISION without loading
+    Alembic; a new migration must move it."""
+    assert head_revision() == SCHEMA_REVISION
