@@ -185,7 +185,6 @@ class SchoolHead:
 
     id: int
     slug: str
-    key: str
     revision: int
     timezone: str
     inputs: str | None  # the digest recorded by its last good publish there
@@ -198,8 +197,7 @@ def school_heads(session: Session, target: str, school_ids: Sequence[int]) -> li
     for chunk in iter_batches(list(school_ids), 500):
         query = (
             select(
-                School.id, School.slug, School.public_key, School.revision, School.timezone,
-                PublishState.inputs,
+                School.id, School.slug, School.revision, School.timezone, PublishState.inputs,
             )
             .outerjoin(
                 PublishState,
