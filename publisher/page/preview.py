@@ -71,13 +71,14 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def send_head(self) -> Any:
         """Revalidates by ETag, the content's MD5, as S3 does.
 
-        A file's time has whole seconds: by `If-Modified-Since` alone, a file
-        rewritten within the second it was last read would be answered "not
-        modified" and a screen would keep the old bytes. The browser sends
-        `If-None-Match` whenever it holds an ETag, and the base class then leaves
-        `If-Modified-Since` aside.
+        A file's time has whole seconds: by `If-Modified-Since`, a file rewritten
+        within the second it was last read would be answered "not modified" and a
+        screen would keep the old bytes. Chrome revalidates a `no-cache` fetch
+        with `If-Modified-Since` alone at times, so the base class never sees it:
+        only the ETag decides.
         """
         self._etag: str | None = None
+        del self.headers["If-Modified-Since"]
         path = self.translate_path(self.path)
         if os.path.isfile(path):
             with open(path, "rb") as file:

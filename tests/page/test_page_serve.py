@@ -104,7 +104,7 @@ def test_objects_are_typed_and_cached_as_published(
 def test_a_conditional_request_is_answered_304_with_the_same_cache_headers(served: str) -> None:
     url = f"{served}/schools/{KEY}/manifest.json"
     _, headers = get(url)
-    status, again = get(url, **{"If-Modified-Since": headers["Last-Modified"]})
+    status, again = get(url, **{"If-None-Match": headers["ETag"]})
     assert status == 304
     assert again["Cache-Control"] == MUTABLE
     assert "Date" in again
@@ -127,6 +127,22 @@ def test_a_file_rewritten_within_the_second_is_never_answered_304(
     assert status == 200
     assert again["ETag"] != first["ETag"]
     assert get(f"{served}/{path}", **{"If-None-Match": again["ETag"]})[0] == 304
+
+
+def test_a_date_alone_never_makes_a_304(served: str, tmp_path: Path) -> None:
+    """Chrome may revalidate a `no-cache` fetch by If-Modified-Since alone: a manifest
+    rewritten within the second it was read must still be sent whole."""
+    path = f"schools/{KEY}/manifest.json"
+    _, first = get(f"{served}/{path}")
+    manifest = tmp_path / path
+    stat = manifest.stat()
+    manifest.write_bytes(manifest.read_bytes().replace(b'"revision"', b'"revision" '))
+    os.utime(manifest, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same second
+
+    status, again = get(f"{served}/{path}", **{"If-Modified-Since": first["Last-Modified"]})
+
+    assert status == 200
+    assert again["ETag"] != first["ETag"]
 
 
 def test_no_folder_is_listed(served: str) -> None:
