@@ -39,7 +39,7 @@ from publisher.page.build import PageBuild, current_page_build
 from publisher.page.preview import PreviewHandler, make_server
 from publisher.publish import PlannedWrite, apply_writes, plan_school, plan_shared_objects
 from publisher.stores.local import LocalStore
-from testsupport.screens import CHROMIUM, CHROMIUM_ARGS, track_requests, wait_until
+from testsupport.screens import CHROMIUM, CHROMIUM_ARGS, settle, track_requests, wait_until
 
 VIEWPORT = {"width": 1920, "height": 1080}
 
@@ -260,6 +260,19 @@ def not_alert_polls(requests: Sequence[Any]) -> list[Any]:
     its own (8-12 s), which neither midnight nor a countdown's zero moves, and is
     specified apart (tests/page/test_page_alert.py)."""
     return [r for r in requests if not str(getattr(r, "url", r)).endswith("/alert.json")]
+
+
+def past_first_build_check(page: Page) -> Page:
+    """Waits, in real time, until the page has checked its published build once (the
+    fetch of its index.html that follows its first good poll) and that request is done.
+
+    The check starts when the first poll's answer is read, which on a busy machine
+    can be after a test has moved on: a test that counts the requests of a later
+    moment waits for it first.
+    """
+    wait_until(page, "window.__fetches.some((f) => f.url.split('?')[0].endsWith('/index.html'))")
+    settle(page)
+    return page
 
 
 def fetch_log(page: Page, ending: str = "") -> list[Fetch]:

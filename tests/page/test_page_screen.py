@@ -28,6 +28,7 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     install_clock,
     not_alert_polls,
     open_screen,
+    past_first_build_check,
     school_with,
     site_fixture,
     text,
@@ -264,7 +265,7 @@ def test_midnight_switches_to_the_next_day_without_any_request(
     # A 5-minute poll interval keeps the regular polls away from the midnight
     # window, so what is measured is the page's own reaction to the date change.
     url = site.add_school(english(), SUNDAY, poll_interval=300)
-    page = open_screen(context, url, riyadh("23:58:00"))
+    page = past_first_build_check(open_screen(context, url, riyadh("23:58:00")))
     assert shown(page)["kicker"] == "The school day is over"
     page.clock.run_for(110_000)  # 23:59:50
     before = len(fetch_log(page))
@@ -282,7 +283,7 @@ def test_midnight_switches_to_the_next_day_without_any_request(
 
 def test_countdown_zero_makes_no_request(context: BrowserContext, site: Site) -> None:
     url = site.add_school(english(), SUNDAY, poll_interval=300)
-    page = open_screen(context, url, riyadh("07:44:50"))
+    page = past_first_build_check(open_screen(context, url, riyadh("07:44:50")))
     assert shown(page)["countdown"] == "00:10"
     before = len(fetch_log(page))
     site.clear_requests()
