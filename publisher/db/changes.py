@@ -25,15 +25,17 @@ marked (when a schedule and its periods go together, by the schedule's trigger).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
 from sqlalchemy import Connection, Engine, delete, inspect, make_url, text, update
 from sqlalchemy.orm import Session
 
 from publisher.db.batches import iter_batches
 from publisher.db.models import SCHEDULE_DATA, BellSchedule, Period, School, SchoolChange
 from publisher.db.revision import REVISION_FIELDS, record_revised
+
+if TYPE_CHECKING:
+    import psycopg
 
 NOTIFY_CHANNEL = "publisher_school_changes"
 """The PostgreSQL channel the triggers notify, with a changed school's id as payload."""
@@ -53,6 +55,8 @@ def listen(url: str) -> psycopg.Connection[Any]:
     A plain psycopg connection rather than the engine's: it is held for as long
     as the watcher runs, waiting in `notifies()`, outside any pool.
     """
+    import psycopg  # here: only `watch` on PostgreSQL listens, and publishing never does
+
     connection = psycopg.connect(url, autocommit=True)
     try:
         connection.execute(f"LISTEN {NOTIFY_CHANNEL}")

@@ -7,6 +7,11 @@ Every PUT carries a Content-MD5 the store verifies, so a body corrupted on the w
 is refused rather than published. Immutable keys are created with
 `If-None-Match: *` where the store supports it (probed once per run), so an
 existing object is never overwritten; finding the same bytes there is success.
+
+The client is created on first use, and boto3 imported with it: a run with
+nothing to write (most of cron's runs) never loads it. The target's identity
+needs the endpoint the client would resolve, which `configured_endpoint_url`
+finds the way botocore does without loading it.
 """
 
 from __future__ import annotations
@@ -14,26 +19,21 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import os
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
-
-import boto3
-from botocore.config import Config
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    PartialCredentialsError,
-)
 
 from publisher.config import CHECKSUM_MODES
 from publisher.errors import ConfigError, StoreError
 from publisher.retry import botocore_retries
 from publisher.stores.protocol import StoredObject, StoreOptions, check_key
+
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
 
 _DELETE_BATCH = 1000
 """DeleteObjects takes at most 1,000 keys per request."""
@@ -53,7 +53,11 @@ class S3Store:
     scheme = "s3"
 
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
-        self.client = client
+        """A store over a ready boto3 client; `open` makes one that creates its own on first use."""
+        self._client = client
+        self._connect: Callable[[], Any] | None = None
+        self._endpoint_url: str | None | Unresolved = UNRESOLVED  # then: the client's
+        self._client_lock = threading.Lock()
         self.bucket = bucket
         self.prefix = prefix
         self._conditional_writes: bool | None = None
@@ -61,27 +65,25 @@ class S3Store:
 
     @classmethod
     def open(cls, target: str, options: StoreOptions | None = None) -> S3Store:
-        """A store for `target`. Sends no request: see `check`."""
+        """A store for `target`. Sends no request (see `check`) and loads no boto3 yet."""
         bucket, prefix = parse_s3_target(target)
         options = options or StoreOptions()
         if options.checksum not in CHECKSUM_MODES:
             raise ConfigError(f"checksum mode {options.checksum!r}: use one of {CHECKSUM_MODES}")
-        config = Config(
-            retries=botocore_retries(options.max_attempts),  # the policy: publisher.retry
-            max_pool_connections=options.concurrency + 4,
-            connect_timeout=options.connect_timeout,
-            read_timeout=options.read_timeout,
-            request_checksum_calculation=options.checksum,
-            response_checksum_validation=options.checksum,
-            s3={"addressing_style": "path" if options.path_style else "auto"},
-        )
-        try:
-            client = boto3.session.Session().client(
-                "s3", endpoint_url=options.endpoint_url, config=config
-            )
-        except (BotoCoreError, ValueError) as error:
-            raise ConfigError(f"target {target}: {error}") from None
-        return cls(client, bucket, prefix)
+        store = cls(None, bucket, prefix)
+        store._connect = lambda: _connect(target, options)
+        store._endpoint_url = configured_endpoint_url(options.endpoint_url)
+        return store
+
+    @property
+    def client(self) -> Any:
+        """The boto3 client, created on the first request; ConfigError when it cannot be."""
+        if self._client is None:
+            with self._client_lock:
+                if self._client is None:
+                    assert self._connect is not None  # only `open` makes a store without one
+                    self._client = self._connect()
+        return self._client
 
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
@@ -89,12 +91,18 @@ class S3Store:
     def identity(self) -> str:
         """`s3://bucket/prefix`, plus `?endpoint=...` for a store other than AWS's.
 
-        The endpoint is the one the client resolved (flag, AWS_ENDPOINT_URL_S3 or
-        the AWS default), normalised by `endpoint_identity`.
+        The endpoint is the one the client resolves (flag, AWS_ENDPOINT_URL_S3,
+        AWS_ENDPOINT_URL, the AWS config file, or AWS's own), normalised by
+        `endpoint_identity`. It is found without the client where botocore's
+        rules allow (`configured_endpoint_url`), so a run with nothing to
+        write never creates one.
         """
         prefix = self.prefix.rstrip("/")
         base = f"s3://{self.bucket}/{prefix}" if prefix else f"s3://{self.bucket}"
-        endpoint = endpoint_identity(self.client.meta.endpoint_url)
+        endpoint_url = self._endpoint_url
+        if isinstance(endpoint_url, Unresolved):
+            endpoint_url = self.client.meta.endpoint_url
+        endpoint = endpoint_identity(endpoint_url)
         return f"{base}?endpoint={endpoint}" if endpoint else base
 
     def public_prefix(self) -> str:
@@ -107,8 +115,17 @@ class S3Store:
         Called before the first write of a run, so a run with nothing to write
         sends no request at all.
         """
+        client = self.client  # first, so that botocore is loaded for what follows
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            EndpointConnectionError,
+            NoCredentialsError,
+            PartialCredentialsError,
+        )
+
         try:
-            self.client.head_bucket(Bucket=self.bucket)
+            client.head_bucket(Bucket=self.bucket)
         except (NoCredentialsError, PartialCredentialsError):
             raise ConfigError(
                 f"target {self.describe()}: no AWS credentials found "
@@ -142,6 +159,8 @@ class S3Store:
         cache_control: str,
         create_only: bool = False,
     ) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         md5 = hashlib.md5(content, usedforsecurity=False)
         request = {
             "Bucket": self.bucket,
@@ -163,6 +182,8 @@ class S3Store:
             raise StoreError(f"{key}: {error}") from None
 
     def _same_object(self, key: str, md5_hex: str) -> bool:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
         except (ClientError, BotoCoreError):
@@ -181,6 +202,8 @@ class S3Store:
             return self._conditional_writes
 
     def _probe(self) -> bool:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         key = f"{self.prefix}.publisher-probe-{uuid.uuid4().hex}"
         try:
             for _ in range(2):
@@ -195,6 +218,8 @@ class S3Store:
                 self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def get(self, key: str) -> bytes | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + check_key(key))
             return bytes(response["Body"].read())
@@ -206,6 +231,8 @@ class S3Store:
             raise StoreError(f"{key}: {error}") from None
 
     def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         paginator = self.client.get_paginator("list_objects_v2")
         try:
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
@@ -227,6 +254,8 @@ class S3Store:
         Stops at the first request with a failed key; the requests before it
         stay done.
         """
+        from botocore.exceptions import BotoCoreError, ClientError
+
         for key in keys:
             check_key(key)
         for start in range(0, len(keys), _DELETE_BATCH):
@@ -247,6 +276,65 @@ class S3Store:
                     f"{first['Key'].removeprefix(self.prefix)}: {first.get('Code')} "
                     f"{first.get('Message', '')} ({len(errors)} of {len(batch)} deletes failed)"
                 )
+
+
+class Unresolved:
+    """An endpoint only the client can tell (the AWS config file names one)."""
+
+
+UNRESOLVED: Final = Unresolved()
+
+
+def configured_endpoint_url(
+    given: str | None, environ: Mapping[str, str] = os.environ
+) -> str | None | Unresolved:
+    """The endpoint URL a boto3 S3 client will use, found without loading botocore.
+
+    botocore's order (`configprovider.EndpointConfigProvider`): the URL given,
+    then, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true, AWS_ENDPOINT_URL_S3,
+    AWS_ENDPOINT_URL, and the AWS config file's profile and `services` sections;
+    otherwise AWS's own endpoint (None). The file is not parsed here: when it
+    mentions an endpoint at all, UNRESOLVED says to ask the client.
+    """
+    if given is not None:
+        return given
+    config_file = Path(environ.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
+    try:
+        config = config_file.read_text(errors="replace")
+    except OSError:
+        config = ""  # no config file: nothing configured there
+    ignore = environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+    if ignore is None and "ignore_configured_endpoint_urls" in config:
+        return UNRESOLVED  # the file's own setting decides
+    if ignore is not None and ignore.lower() == "true":
+        return None
+    for name in ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"):
+        if environ.get(name):
+            return environ[name]
+    return UNRESOLVED if "endpoint_url" in config else None
+
+
+def _connect(target: str, options: StoreOptions) -> Any:
+    """A boto3 client for `target`'s store, as `options` say; ConfigError when it cannot be made."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError
+
+    config = Config(
+        retries=botocore_retries(options.max_attempts),  # the policy: publisher.retry
+        max_pool_connections=options.concurrency + 4,
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        request_checksum_calculation=options.checksum,
+        response_checksum_validation=options.checksum,
+        s3={"addressing_style": "path" if options.path_style else "auto"},
+    )
+    try:
+        return boto3.session.Session().client(
+            "s3", endpoint_url=options.endpoint_url, config=config
+        )
+    except (BotoCoreError, ValueError) as error:
+        raise ConfigError(f"target {target}: {error}") from None
 
 
 AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn")

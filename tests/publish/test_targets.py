@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import boto3
 import pytest
@@ -183,6 +184,73 @@ def test_a_target_s_identity_names_its_store_whatever_way_it_was_written(
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000")
     assert s3("s3://screens/site") == "s3://screens/site?endpoint=http://127.0.0.1:9000"
     assert len({s3("s3://screens/a"), s3("s3://screens/b"), s3("s3://other/a")}) == 3
+
+
+PROFILE = "[default]\nendpoint_url = http://profile.example:8333\n"
+SERVICES = "[default]\nservices = local\n[services local]\ns3 =\n  endpoint_url = http://local\n"
+NAMED_PROFILE = "[default]\nregion = us-east-1\n[profile minio]\nendpoint_url = http://minio\n"
+IGNORING = "[default]\nignore_configured_endpoint_urls = true\n"
+S3_ONLY, EVERY_SERVICE = "http://s3-only.example:9000", "http://every-service.example"
+
+ENDPOINT_CONFIGURATIONS = {
+    # name: (flag, environment, config file, whether only a client can tell)
+    "nothing configured": (None, {}, "", False),
+    "a config file with no endpoint": (None, {}, "[default]\nregion = eu-west-1\n", False),
+    "the flag": ("http://127.0.0.1:9000", {}, "", False),
+    "the flag over everything": ("http://flag", {"AWS_ENDPOINT_URL_S3": S3_ONLY}, PROFILE, False),
+    "AWS_ENDPOINT_URL_S3": (None, {"AWS_ENDPOINT_URL_S3": S3_ONLY}, "", False),
+    "AWS_ENDPOINT_URL": (None, {"AWS_ENDPOINT_URL": EVERY_SERVICE}, "", False),
+    "the S3 variable first": (
+        None, {"AWS_ENDPOINT_URL_S3": S3_ONLY, "AWS_ENDPOINT_URL": EVERY_SERVICE}, "", False
+    ),
+    "the environment over the config file": (None, {"AWS_ENDPOINT_URL": S3_ONLY}, PROFILE, False),
+    "ignored by the environment": (
+        None, {"AWS_ENDPOINT_URL_S3": S3_ONLY, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"},
+        PROFILE, False,
+    ),
+    "not ignored by the environment": (
+        None, {"AWS_ENDPOINT_URL": S3_ONLY, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "false"},
+        IGNORING, False,
+    ),
+    "the config file's profile": (None, {}, PROFILE, True),
+    "the config file's services section": (None, {}, SERVICES, True),
+    "a profile named by AWS_PROFILE": (None, {"AWS_PROFILE": "minio"}, NAMED_PROFILE, True),
+    "ignored by the config file": (None, {"AWS_ENDPOINT_URL_S3": S3_ONLY}, IGNORING, True),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("flag", "environment", "config_file", "only_a_client_can_tell"),
+    ENDPOINT_CONFIGURATIONS.values(),
+    ids=ENDPOINT_CONFIGURATIONS.keys(),
+)
+def test_a_target_s_identity_names_the_endpoint_boto3_resolves_creating_no_client_if_it_can(
+    tmp_path, monkeypatch, aws_credentials, flag, environment, config_file, only_a_client_can_tell
+):
+    """Invariant 9 rests on the identity: the one a store finds without a client
+    (a run with nothing to write makes none) is the one its client gives."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "config").write_text(config_file)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    clients = []
+    make_client = boto3.session.Session.client
+
+    def counted(session: boto3.session.Session, *args: Any, **kwargs: Any) -> Any:
+        clients.append(make_client(session, *args, **kwargs))
+        return clients[-1]
+
+    monkeypatch.setattr(boto3.session.Session, "client", counted)
+
+    store = S3Store.open("s3://screens/site", StoreOptions(endpoint_url=flag))
+    identity = store.identity()
+
+    assert len(clients) == (1 if only_a_client_can_tell else 0)
+    client = make_client(boto3.session.Session(), "s3", endpoint_url=flag)
+    assert identity == S3Store(client, "screens", "site/").identity()
+    assert store.client.meta.endpoint_url == client.meta.endpoint_url
 
 
 def test_verify_compares_a_target_with_its_own_records_and_repair_completes_it(

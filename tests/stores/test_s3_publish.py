@@ -195,6 +195,22 @@ def test_a_publish_with_nothing_changed_sends_no_request_at_all(s3, two_schools,
     assert proxy.received() == before  # no HEAD of the bucket, no listing, nothing
 
 
+def test_a_publish_with_nothing_changed_never_loads_boto3(s3, two_schools, database_url):
+    """The target's identity comes from the endpoint as configured, not from a client."""
+    assert s3("publish", "--all").exit_code == 0
+    command = [sys.executable, "-X", "importtime", "-m", "publisher", "publish", "--all"]
+    command += ["--database", database_url, "--target", s3.bucket.target(PREFIX)]
+    command += ["--endpoint-url", s3.endpoint, "--json"]
+
+    done = subprocess.run(command, cwd=CHECKOUT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["counts"]["objects_written"] == 0
+    imported = [line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if "|" in line]
+    assert "publisher.publish.inputs" in imported  # the report lists what the run loaded
+    assert not [name for name in imported if name.split(".")[0] in ("boto3", "botocore")]
+
+
 def test_a_new_max_age_rewrites_only_the_manifests_and_is_served_at_once(
     s3, sessions, two_schools, bucket
 ):
