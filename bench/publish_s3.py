@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,16 +65,18 @@ BUCKETS = {"ours": "bench1", "aws": "bench2", "rclone": "bench3", "raw": "bench4
 # Steps that use the library, each run in its own process (`--phase NAME`).
 
 
-def phase_load(database: Path, schools: int, today: dt.date) -> dict[str, Any]:
-    """Create the database with `schools` demo schools, saved 200 per transaction."""
+def phase_load(url: str, schools: int, today: dt.date, first: int = 1) -> dict[str, Any]:
+    """Demo schools `first` to `schools` into the database at `url`, 200 per transaction;
+    from the first, the schema too."""
     from publisher.db import init_schema, open_engine, session_factory, transaction
     from publisher.db.save import save_schools
     from publisher.demo import demo_school
 
-    engine = open_engine(f"sqlite:///{database}")
-    init_schema(engine)
+    engine = open_engine(url)
+    if first == 1:
+        init_schema(engine)
     sessions = session_factory(engine)
-    for start in range(1, schools + 1, BATCH):
+    for start in range(first, schools + 1, BATCH):
         batch = [demo_school(n, today) for n in range(start, min(start + BATCH, schools + 1))]
         with transaction(sessions) as session:
             save_schools(session, batch)
@@ -88,7 +91,7 @@ def with_notice(data: Any, date: dt.date) -> Any:
     return dataclasses.replace(data, announcements=(*data.announcements, notice)).normalized()
 
 
-def phase_change(database: Path, count: int, date: dt.date) -> dict[str, Any]:
+def phase_change(url: str, count: int, date: dt.date) -> dict[str, Any]:
     """Give `count` schools, spread over the id range, a notice on `date`."""
     from sqlalchemy import select
 
@@ -97,7 +100,7 @@ def phase_change(database: Path, count: int, date: dt.date) -> dict[str, Any]:
     from publisher.db.models import School
     from publisher.db.save import save_schools
 
-    sessions = session_factory(open_engine(f"sqlite:///{database}"))
+    sessions = session_factory(open_engine(url))
     with transaction(sessions) as session:
         ids = all_school_ids(session)
         chosen = ids[:: max(1, len(ids) // count)][:count]
@@ -261,34 +264,7 @@ class Bench:
             os.sched_setaffinity(0, self.cpus[1:])
 
     def run(self, argv: list[str], env: dict[str, str] | None = None) -> Finished:
-        """Run a command to the end; its wall seconds, stdout, peak RSS and CPU seconds.
-
-        The peak RSS is read from /proc while the command runs: a child's own
-        ru_maxrss starts at this process's size (fork), which the server inflates.
-        """
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            server_cpu = time.process_time()
-            started = time.perf_counter()
-            process = subprocess.Popen(
-                argv, stdout=out, stderr=err, env=env or self.env, preexec_fn=self.client_cpus
-            )
-            peak_kib = 0
-            while True:
-                peak_kib = max(peak_kib, _peak_rss_kib(process.pid))
-                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-                if pid:
-                    break
-                time.sleep(0.05)
-            seconds = time.perf_counter() - started
-            server_cpu = time.process_time() - server_cpu
-            process.returncode = os.waitstatus_to_exitcode(status)
-            out.seek(0)
-            err.seek(0)
-            stdout, stderr = out.read().decode(), err.read().decode()
-        if process.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} exited {process.returncode}:\n{stderr[-3000:]}")
-        cpu = usage.ru_utime + usage.ru_stime
-        return Finished(seconds, stdout, peak_kib / 1024, cpu, server_cpu)
+        return run_command(argv, env or self.env, self.client_cpus)
 
     def phase(self, name: str, **options: Any) -> dict[str, Any]:
         argv = [sys.executable, "-m", __spec__.name, "--phase", name]
@@ -711,6 +687,36 @@ class Bench:
         return ", ".join(parts)
 
 
+def run_command(argv: list[str], env: dict[str, str], preexec: Callable[[], None]) -> Finished:
+    """Run a command to the end; its wall seconds, stdout, peak RSS and CPU seconds,
+    and this process's CPU seconds meanwhile (the server's, when it runs here).
+
+    The peak RSS is read from /proc while the command runs: a child's own
+    ru_maxrss starts at this process's size (fork), which the server inflates.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        server_cpu = time.process_time()
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, preexec_fn=preexec)
+        peak_kib = 0
+        while True:
+            peak_kib = max(peak_kib, _peak_rss_kib(process.pid))
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        server_cpu = time.process_time() - server_cpu
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {process.returncode}:\n{stderr[-3000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Finished(seconds, stdout, peak_kib / 1024, cpu, server_cpu)
+
+
 def put_breakdown(keys: list[str]) -> str:
     """How many of the PUT keys ("bucket/key") were day files, manifests, pages, shared objects."""
     kinds = {"day files": 0, "manifests": 0, "pages": 0, "shared page objects": 0}
@@ -752,9 +758,9 @@ def _tool(given: str | None, name: str, probe: list[str]) -> str | None:
 
 def run_phase(args: argparse.Namespace) -> dict[str, Any]:
     if args.phase == "load":
-        return phase_load(args.database, args.schools, args.today)
+        return phase_load(f"sqlite:///{args.database}", args.schools, args.today)
     if args.phase == "change":
-        return phase_change(args.database, args.count, args.date)
+        return phase_change(f"sqlite:///{args.database}", args.count, args.date)
     if args.phase == "reimport":
         noticed = args.noticed.split(",") if args.noticed else []
         return phase_reimport(args.database, args.schools, args.today, noticed, args.date)
