@@ -718,8 +718,10 @@ def run_command(argv: list[str], env: dict[str, str], preexec: Callable[[], None
 
 
 def put_breakdown(keys: list[str]) -> str:
-    """How many of the PUT keys ("bucket/key") were day files, manifests, pages, shared objects."""
-    kinds = {"day files": 0, "manifests": 0, "pages": 0, "shared page objects": 0}
+    """How many of the PUT keys ("bucket/key") were day files, manifests, pages, alert
+    objects and shared objects."""
+    kinds = dict.fromkeys(("day files", "manifests", "pages", "alert objects"), 0)
+    kinds["shared page objects"] = 0
     for key in keys:
         if "/days/" in key:
             kinds["day files"] += 1
@@ -727,6 +729,8 @@ def put_breakdown(keys: list[str]) -> str:
             kinds["manifests"] += 1
         elif key.endswith("/index.html"):
             kinds["pages"] += 1
+        elif key.endswith("/alert.json"):
+            kinds["alert objects"] += 1
         else:
             kinds["shared page objects"] += 1
     return ", ".join(f"{n} {kind}" for kind, n in kinds.items() if n)
