@@ -158,17 +158,11 @@ def alert_command(
 
 def _schools(session: Session, keys: Sequence[str]) -> list[int] | None:
     """The named schools' ids (active ones only), or None for every school."""
-    from publisher.db.lookup import resolve_school
+    from publisher.db.lookup import resolve_active_schools
 
     if not keys:
         return None
-    ids = []
-    for key in keys:
-        school = resolve_school(session, key)
-        if not school.active:
-            raise ConfigError(f"school {school.slug} is inactive: its screens show nothing")
-        ids.append(school.id)
-    return sorted(set(ids))
+    return resolve_active_schools(session, keys, ": its screens show nothing")
 
 
 def _text(field: str, given: str | None) -> str:

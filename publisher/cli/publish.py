@@ -39,7 +39,6 @@ from publisher.cli.status_view import (
     unhealthy,
 )
 from publisher.config import BATCH_SIZE, PublishSettings
-from publisher.errors import ConfigError
 
 if TYPE_CHECKING:  # the rooms below are imported where a command runs, not for --help
     from sqlalchemy.orm import Session, sessionmaker
@@ -227,20 +226,14 @@ def _select(
     session: Session, target: str, all_schools: bool, keys: Sequence[str], changed: bool
 ) -> list[int]:
     from publisher.db.load import all_school_ids
-    from publisher.db.lookup import resolve_school
+    from publisher.db.lookup import resolve_active_schools
     from publisher.db.records import changed_school_ids
 
     if all_schools:
         return all_school_ids(session)
     if changed:
         return changed_school_ids(session, target)
-    ids = []
-    for key in keys:
-        school = resolve_school(session, key)
-        if not school.active:
-            raise ConfigError(f"school {school.slug} is inactive; activate it to publish it")
-        ids.append(school.id)
-    return sorted(set(ids))
+    return resolve_active_schools(session, keys, "; activate it to publish it")
 
 
 @contextmanager

@@ -36,6 +36,18 @@ def resolve_school(session: Session, key: str) -> School:
     return school
 
 
+def resolve_active_schools(session: Session, keys: Sequence[str], inactive: str) -> list[int]:
+    """The ids of the schools named by `keys` (each as `resolve_school` takes it), sorted
+    and without repeats; an inactive one is refused with `inactive` saying why."""
+    ids = set()
+    for key in keys:
+        school = resolve_school(session, key)
+        if not school.active:
+            raise ConfigError(f"school {school.slug} is inactive{inactive}")
+        ids.add(school.id)
+    return sorted(ids)
+
+
 def school_slugs(session: Session, school_ids: Sequence[int]) -> list[str]:
     """The slugs of the given schools, in id order."""
     if not school_ids:
