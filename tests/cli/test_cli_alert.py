@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from schools import riyadh_school, save
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from store_checks import RecordingStore
 
@@ -203,6 +203,22 @@ def test_a_bad_alert_is_refused_in_one_line_and_nothing_is_recorded_or_written(
     result = run("alert", *args)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [message]
+    assert run.tree() == before
+    with sessions() as session:
+        assert session.scalars(select(Alert)).all() == []
+
+
+def test_an_alert_naming_an_inactive_school_is_refused_in_one_line(run, sessions):
+    with sessions.begin() as session:
+        session.execute(update(School).where(School.slug == "beta").values(active=False))
+    before = run.tree()
+
+    result = run("alert", "--school", "alpha", "--school", "beta", "Fire drill")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: school beta is inactive: its screens show nothing"
+    ]
     assert run.tree() == before
     with sessions() as session:
         assert session.scalars(select(Alert)).all() == []

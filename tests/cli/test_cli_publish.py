@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 from store_checks import files
 
 from publisher.db import School, transaction
@@ -71,6 +71,21 @@ def test_publish_one_school_by_slug_id_or_public_key(cli, sessions, two_schools,
     summary = json.loads(cli("publish", "--school", name, "--json").stdout)
     assert summary["published"] == ["beta"]
     assert {f.split("/")[1] for f in files(cli.target) if f.startswith("schools/")} == {key}
+
+
+def test_publishing_a_named_inactive_school_is_refused_in_one_line_and_writes_nothing(
+    cli, sessions, two_schools
+):
+    with transaction(sessions) as session:
+        session.execute(update(School).where(School.slug == "beta").values(active=False))
+
+    result = cli("publish", "--school", "alpha", "--school", "beta")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: school beta is inactive; activate it to publish it"
+    ]
+    assert files(cli.target) == []
 
 
 def test_publish_changed_only_takes_schools_whose_revision_moved(cli, sessions, two_schools):
