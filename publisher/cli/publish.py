@@ -370,8 +370,7 @@ def status_command(app: App, as_json: bool) -> None:
 
 def _watcher_document(watcher: Heartbeat, now: dt.datetime) -> dict[str, Any]:
     """A watcher's heartbeat is overdue after three missed intervals and two minutes' grace."""
-    beat_at = _as_utc(watcher.beat_at)
-    age = (now - beat_at).total_seconds()
+    age = (now - watcher.beat_at).total_seconds()
     return {
         "owner": watcher.owner,
         "started_at": _iso(watcher.started_at),
@@ -430,13 +429,8 @@ def _status_document(school: SchoolStatus, target: str) -> dict[str, Any]:
 
 def _iso(value: dt.date | None) -> str | None:
     if isinstance(value, dt.datetime):
-        return _as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return value.isoformat() if value is not None else None
-
-
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes; every stored time is UTC.
-    return value.replace(tzinfo=value.tzinfo or dt.UTC).astimezone(dt.UTC)
 
 
 COMMANDS = [publish_command, status_command]

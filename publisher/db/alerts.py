@@ -104,16 +104,11 @@ def _message(row: Alert) -> AlertMessage:
     return AlertMessage(
         level=row.level,
         text=row.text,
-        since=_aware(row.created_at),
+        since=row.created_at,
         second_text=row.second_text,
-        until=_aware(row.until) if row.until is not None else None,
+        until=row.until,
     )
 
 
 def _active_alert(row: Alert, slug: str | None) -> ActiveAlert:
     return ActiveAlert(row.id, row.school_id, slug, _message(row), row.created_by)
-
-
-def _aware(instant: dt.datetime) -> dt.datetime:
-    """SQLite hands back the UTC instants it was given without their zone."""
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)

@@ -14,7 +14,6 @@ still).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -105,7 +104,7 @@ def load_schools(
             active=school["active"],
             weekend=split_weekend(school["weekend"]),
             revision=school["revision"],
-            revised_at=_as_utc(school["revised_at"]),
+            revised_at=school["revised_at"],
             bell_schedules=tuple(
                 BellScheduleRow(name, tuple(periods[schedule_id]))
                 for schedule_id, name in schedules[school["id"]].items()
@@ -441,13 +440,6 @@ def _load_class_groups(
     for school_id, name, classes in connection.execute(query):
         groups[school_id].append(ClassGroupRow(name, tuple(c for c in classes.split("\n") if c)))
     return groups
-
-
-def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes even for timezone-aware columns.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=dt.UTC)
 
 
 def all_school_ids(session: Session, active_only: bool = True) -> list[int]:

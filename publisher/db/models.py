@@ -26,12 +26,39 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 DEFAULT_WEEKEND = "friday,saturday"
 LOCALES = ("ar", "en")
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An instant, stored in UTC and read back with its zone, on every database.
+
+    PostgreSQL keeps the zone (`timestamp with time zone`); SQLite keeps the wall
+    time it is given and hands it back without one. So an instant is turned to
+    UTC before it is stored, and one read back without a zone is UTC: every
+    stored time reads as an aware UTC datetime, and no caller repairs it.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None or value.tzinfo is None:
+            return value  # a naive instant is already UTC by this module's rule
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def split_weekend(stored: str) -> tuple[str, ...]:
@@ -60,7 +87,7 @@ class School(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     weekend: Mapped[str] = mapped_column(String(100), default=DEFAULT_WEEKEND)
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    revised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revised_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
     bell_schedules: Mapped[list[BellSchedule]] = relationship(
         back_populates="school", cascade="all, delete-orphan", order_by="BellSchedule.name"
@@ -371,7 +398,7 @@ class PublishedObject(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(64))  # bytes and headers
     size: Mapped[int] = mapped_column(Integer)
-    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class PublishState(Base):
@@ -386,8 +413,8 @@ class PublishState(Base):
     revision: Mapped[int | None] = mapped_column(Integer)
     first_date: Mapped[dt.date | None] = mapped_column(Date)
     last_date: Mapped[dt.date | None] = mapped_column(Date)
-    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    attempted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    attempted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     # The digest of what the last good publish was built from (publisher.publish.inputs);
     # None after a failure or before one: the school is built at its next run.
@@ -420,7 +447,7 @@ class PublishClaim(Base):
 
     school_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = mapped_column(String(200))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class WatcherState(Base):
@@ -429,11 +456,11 @@ class WatcherState(Base):
     __tablename__ = "watchers"
 
     owner: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    beat_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    beat_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     interval_seconds: Mapped[float] = mapped_column(Float)  # beats at least this often
     last_action: Mapped[str] = mapped_column(Text, default="")
-    last_action_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_action_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
@@ -445,7 +472,7 @@ class PublishRun(Base):
     __tablename__ = "publish_runs"
 
     target: Mapped[str] = mapped_column(String(TARGET_LENGTH), primary_key=True)
-    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     seconds: Mapped[float] = mapped_column(Float)
     published: Mapped[int] = mapped_column(Integer)
     unchanged: Mapped[int] = mapped_column(Integer)
@@ -455,7 +482,7 @@ class PublishRun(Base):
     build_count: Mapped[int] = mapped_column(Integer)
     build_seconds_sum: Mapped[float] = mapped_column(Float)
     build_seconds_p95: Mapped[float] = mapped_column(Float)
-    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class Alert(Base):
@@ -476,10 +503,8 @@ class Alert(Base):
     level: Mapped[str] = mapped_column(String(10))  # publisher.build.alert.LEVELS
     text: Mapped[str] = mapped_column(Text)
     second_text: Mapped[str | None] = mapped_column(Text)
-    until: Mapped[dt.datetime | None] = mapped_column(
-        DateTime(timezone=True)
-    )  # None: until cleared
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())  # None: until cleared
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(200))  # the OS user
-    cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    cleared_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     cleared_by: Mapped[str | None] = mapped_column(String(200))

@@ -73,7 +73,7 @@ def last_run(session: Session, target: str) -> RunRecord | None:
         return None
     return RunRecord(
         target=row.target,
-        finished_at=_utc(row.finished_at),
+        finished_at=row.finished_at,
         seconds=row.seconds,
         published=row.published,
         unchanged=row.unchanged,
@@ -83,10 +83,5 @@ def last_run(session: Session, target: str) -> RunRecord | None:
         build_count=row.build_count,
         build_seconds_sum=row.build_seconds_sum,
         build_seconds_p95=row.build_seconds_p95,
-        last_success_at=_utc(row.last_success_at) if row.last_success_at else None,
+        last_success_at=row.last_success_at,
     )
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes; every stored time is UTC.
-    return value.replace(tzinfo=value.tzinfo or dt.UTC).astimezone(dt.UTC)

@@ -19,7 +19,7 @@ from publisher.db.watchers import Heartbeat, heartbeats
 @dataclass(frozen=True)
 class SchoolStatus:
     """A school and what the target holds of it; the publish fields are None when it
-    was never published there (times as stored: naive on SQLite)."""
+    was never published there (times in UTC)."""
 
     id: int
     slug: str

@@ -20,7 +20,7 @@ from publisher.db.session import upsert_insert
 
 @dataclass(frozen=True)
 class Heartbeat:
-    """One watcher's row, as `status` reports it (times as stored: naive on SQLite)."""
+    """One watcher's row, as `status` reports it (times in UTC)."""
 
     owner: str
     started_at: dt.datetime

@@ -157,10 +157,7 @@ def test_list_shows_each_alert_with_who_and_when_and_a_clear_records_who_ended_i
     with sessions() as session:
         row = session.scalars(select(Alert).where(Alert.school_id.is_not(None))).one()
         assert (row.created_by, row.cleared_by) == (USER, USER)
-        cleared_at = row.cleared_at
-        if cleared_at.tzinfo is None:  # SQLite keeps no zone: the UTC instant it was given
-            cleared_at = cleared_at.replace(tzinfo=dt.UTC)
-        assert cleared_at == NOW + dt.timedelta(minutes=20)
+        assert row.cleared_at == NOW + dt.timedelta(minutes=20)
 
     assert run("alert", "--clear", "--all").exit_code == 0
     assert run.alert_objects() == {"alpha": NO_ALERT, "beta": NO_ALERT}
