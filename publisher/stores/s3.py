@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import os
 import threading
@@ -49,15 +50,31 @@ def parse_s3_target(target: str) -> tuple[str, str]:
     return bucket, f"{prefix}/" if prefix else ""
 
 
+class Unresolved:
+    """An endpoint only the client can tell (the AWS config file names one)."""
+
+
+UNRESOLVED: Final = Unresolved()
+
+
 class S3Store:
     scheme = "s3"
 
-    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
-        """A store over a ready boto3 client; `open` makes one that creates its own on first use."""
+    def __init__(
+        self,
+        client: Any,
+        bucket: str,
+        prefix: str = "",
+        *,
+        connect: Callable[[], Any] | None = None,
+        endpoint_url: str | None | Unresolved = UNRESOLVED,
+    ) -> None:
+        """A store over a ready boto3 client, or none yet and `connect` to make one on the
+        first request; `endpoint_url` is the one that client resolves, when known without it."""
         self._client = client
-        self._connect: Callable[[], Any] | None = None
-        self._endpoint_url: str | None | Unresolved = UNRESOLVED  # then: the client's
+        self._connect = connect
         self._client_lock = threading.Lock()
+        self._endpoint_url = endpoint_url
         self.bucket = bucket
         self.prefix = prefix
         self._conditional_writes: bool | None = None
@@ -70,10 +87,13 @@ class S3Store:
         options = options or StoreOptions()
         if options.checksum not in CHECKSUM_MODES:
             raise ConfigError(f"checksum mode {options.checksum!r}: use one of {CHECKSUM_MODES}")
-        store = cls(None, bucket, prefix)
-        store._connect = lambda: _connect(target, options)
-        store._endpoint_url = configured_endpoint_url(options.endpoint_url)
-        return store
+        return cls(
+            None,
+            bucket,
+            prefix,
+            connect=functools.partial(_connect, target, options),
+            endpoint_url=configured_endpoint_url(options.endpoint_url),
+        )
 
     @property
     def client(self) -> Any:
@@ -81,7 +101,7 @@ class S3Store:
         if self._client is None:
             with self._client_lock:
                 if self._client is None:
-                    assert self._connect is not None  # only `open` makes a store without one
+                    assert self._connect is not None  # given whenever a client is not
                     self._client = self._connect()
         return self._client
 
@@ -276,13 +296,6 @@ class S3Store:
                     f"{first['Key'].removeprefix(self.prefix)}: {first.get('Code')} "
                     f"{first.get('Message', '')} ({len(errors)} of {len(batch)} deletes failed)"
                 )
-
-
-class Unresolved:
-    """An endpoint only the client can tell (the AWS config file names one)."""
-
-
-UNRESOLVED: Final = Unresolved()
 
 
 def configured_endpoint_url(
