@@ -6,6 +6,12 @@ started for the session by `pgserver`. Each test gets a database of its own (a
 PostgreSQL one is dropped afterwards), copied from a template built once per session:
 building the schema takes far longer than copying it.
 
+The tests run in parallel, in pytest-xdist's workers (pyproject.toml's addopts): how
+many, and which tests must share one, is decided here first. Each worker has its own
+temporary folders and starts its own servers (moto, nginx, Chromium) on free ports;
+the PostgreSQL server started by `pgserver` is the run's one, where each worker
+builds a template of its own.
+
 Where shared things live:
 - fixtures used by more than one test module are defined here, once (`cli`,
   `publisher`, `store`, `target`, `two_schools`, ...); a module may override one by name
@@ -20,6 +26,7 @@ Where shared things live:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -28,6 +35,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -43,14 +51,101 @@ from publisher.db import init_schema, open_engine, session_factory
 from publisher.stores import open_store
 from publisher.stores.protocol import Store
 
+WORKERS_PER_CORE = 2
+MAX_WORKERS = 8
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """How many xdist workers `-n auto` (pyproject.toml's addopts) starts: two per core.
+
+    Many tests mostly wait (on nginx's cache expiring, on moto, on a subprocess, on
+    Chromium), so a core has room for a second worker; past eight, the servers every
+    worker starts for itself (moto, Chromium) cost more memory than they save time.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_WORKERS, WORKERS_PER_CORE * (cores or 1)))
+
+
+ONE_WORKER_MODULES = {"tests/test_install.py"}
+"""Modules whose tests all run on one xdist worker: their module-scoped fixtures (a
+build, a fresh environment) cost too much to be made again by every worker."""
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's scheduling for its default `--dist load`: each test to the next free
+    worker, except that `ONE_WORKER_MODULES` go whole to one worker, first.
+
+    (xdist's own `--dist loadgroup` would do this with a mark, but it cannot under
+    pytest 9.2: it tags a test by rewriting its node id, which pytest no longer reads.)
+    """
+    if config.getvalue("dist") != "load":
+        return None  # another --dist asked for on the command line: xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        """Load scheduling by units (a test, or one of those modules), largest first."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return Scheduling(config, log)
+
 
 @pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
-    """A PostgreSQL server URL (SQLAlchemy form) for the whole session."""
+def postgres_server_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A PostgreSQL server URL (SQLAlchemy form) for the whole session.
+
+    Under pytest-xdist, every worker is handed the one server the controller started
+    (`pytest_configure_node` below): each worker builds its own template on it, so one
+    server serves them all without their databases meeting.
+    """
     given = os.environ.get("PUBLISHER_TEST_POSTGRES_URL")
     if given:
         yield given
         return
+    workerinput = getattr(request.config, "workerinput", {})
+    if SHARED_SERVER_URL in workerinput:
+        yield workerinput[SHARED_SERVER_URL]
+        return
+    with _pgserver() as url:
+        yield url
+
+
+SHARED_SERVER_URL = "publisher_postgres_url"
+"""The key of the controller's server URL in each xdist worker's `workerinput`."""
+_shared_server = pytest.StashKey[contextlib.ExitStack]()  # stops it
+_shared_server_url = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """In xdist's controller, before each worker starts: hand it the controller's server.
+
+    One server for the run, started for the first worker and stopped when the run ends
+    (`pytest_unconfigure`), rather than one per worker: each would cost a data folder
+    and a server's memory and start-up, and they would compete for the same two cores.
+    """
+    if os.environ.get("PUBLISHER_TEST_POSTGRES_URL"):
+        return
+    config = node.config
+    if _shared_server_url not in config.stash:
+        stack = contextlib.ExitStack()
+        config.stash[_shared_server_url] = stack.enter_context(_pgserver())
+        config.stash[_shared_server] = stack
+    node.workerinput[SHARED_SERVER_URL] = config.stash[_shared_server_url]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _shared_server in config.stash:
+        config.stash[_shared_server].close()
+
+
+@contextlib.contextmanager
+def _pgserver() -> Iterator[str]:
+    """A PostgreSQL server of pgserver's, in a data folder of its own, until the block ends."""
     import pgserver
 
     # Not under pytest's own temporary folders: pytest deletes old ones, which

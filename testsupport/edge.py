@@ -17,7 +17,6 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -164,47 +163,73 @@ def start_edge(
     folder.mkdir(parents=True)
     for name in ("cache", "temp"):
         (folder / name).mkdir()
-    port = closed_port()
     shipped = EDGE_CONF.read_text()
-    edge_conf = edge_config(
-        transform(shipped) if transform else shipped,
-        port=port,
-        store=urlsplit(origin_url).netloc,
-        store_path=store_path,
-        folder=folder,
-    )
-    (folder / "publisher-edge.conf").write_text(edge_conf)
     # A master started as root runs its workers as `user`: let them use the folder.
     user = "user root;" if os.geteuid() == 0 else ""
     main_conf = MAIN_CONF.format(user=user, folder=folder, worker_connections=worker_connections)
     (folder / "nginx.conf").write_text(main_conf)
     command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", "stderr"]
-    checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
-    assert checked.returncode == 0, f"nginx -t: {checked.stderr}"
-    stderr = (folder / "stderr.log").open("w")
-    process = subprocess.Popen(command, stderr=stderr)
+    # nginx binds its port itself, so the port is one found free a moment before: another
+    # process (a parallel test, another run) may take it in between. Then nginx cannot
+    # bind, exits, and is started again on another port.
+    for _ in range(PORT_ATTEMPTS):
+        port = closed_port()
+        edge_conf = edge_config(
+            transform(shipped) if transform else shipped,
+            port=port,
+            store=urlsplit(origin_url).netloc,
+            store_path=store_path,
+            folder=folder,
+        )
+        (folder / "publisher-edge.conf").write_text(edge_conf)
+        checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
+        assert checked.returncode == 0, f"nginx -t: {checked.stderr}"
+        (folder / "error.log").unlink(missing_ok=True)  # a failed attempt's
+        with (folder / "stderr.log").open("w") as stderr:
+            process = subprocess.Popen(command, stderr=stderr)
+        try:
+            listening = _listening(process, folder)
+        except BaseException:
+            _stop(process)
+            raise
+        if listening:
+            break
+    else:
+        raise AssertionError(f"nginx found no free port in {PORT_ATTEMPTS} attempts")
     try:
-        _wait_for_port(port, process, folder)
         yield Edge(f"http://127.0.0.1:{port}", folder)
     finally:
-        process.send_signal(signal.SIGTERM)  # fast shutdown: no waiting for background updates
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        stderr.close()
+        _stop(process)
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, folder: Path) -> None:
+PORT_ATTEMPTS = 5
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)  # fast shutdown: no waiting for background updates
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _listening(process: subprocess.Popen, folder: Path) -> bool:
+    """Waits until nginx listens (True), or has exited because its port was taken (False).
+
+    nginx writes its pid file once it has bound its listening socket: a socket that
+    accepts on the port could be another process's, had nginx lost the port to it.
+    """
+    pid_file = folder / "nginx.pid"
     deadline = time.monotonic() + 10
     while True:
         if process.poll() is not None:
             logs = [folder / "stderr.log", folder / "error.log"]
             text = "".join(log.read_text() for log in logs if log.exists())
+            if "Address already in use" in text:
+                return False
             raise AssertionError(f"nginx exited with status {process.returncode}: {text}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
+        if pid_file.exists() and pid_file.read_text().strip() == str(process.pid):
+            return True
         assert time.monotonic() < deadline, "nginx did not listen within 10 s"
         time.sleep(0.02)
