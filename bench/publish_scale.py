@@ -190,10 +190,11 @@ class Scale:
     def main(self) -> None:
         sizes = sorted(int(size) for size in self.args.sizes.split(","))
         load_start = os.getloadavg()[0]
+        databases = self.databases()  # first: a PostgreSQL server started here is a client's
         if len(self.cpus) >= 2:
-            os.sched_setaffinity(0, self.cpus[:1])  # the server's CPU
+            os.sched_setaffinity(0, self.cpus[:1])  # the S3 server's CPU, for it alone
         results: list[Measured] = []
-        for database, url in self.databases():
+        for database, url in databases:
             loaded = 0
             try:
                 for schools in sizes:
