@@ -148,13 +148,14 @@ def test_the_worker_and_the_resource_tracker_end_when_the_publish_is_killed(tmp_
     run = psutil.Popen([*publisher, "publish", "--all"], env=env, stderr=subprocess.DEVNULL)
     try:
         helpers = _wait_for_helpers(run)
+        roles = {process.pid: _role(process) for process in helpers}  # while they run
     finally:
         run.kill()
         run.wait()
-    assert [_role(p) for p in helpers] == ["tracker", "worker"]
+    assert sorted(roles.values()) == ["tracker", "worker"]
 
     gone, alive = psutil.wait_procs(helpers, timeout=5)
-    left = [_role(process) for process in alive]
+    left = [roles[process.pid] for process in alive]
     for process in alive:  # not to outlive a failing test
         process.kill()
     assert left == []
