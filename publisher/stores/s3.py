@@ -87,12 +87,15 @@ class S3Store:
         options = options or StoreOptions()
         if options.checksum not in CHECKSUM_MODES:
             raise ConfigError(f"checksum mode {options.checksum!r}: use one of {CHECKSUM_MODES}")
+        endpoint_url = configured_endpoint_url(options.endpoint_url)
+        if isinstance(endpoint_url, str) and endpoint_url and not _is_endpoint(endpoint_url):
+            raise ConfigError(f"target {target}: Invalid endpoint: {endpoint_url}")  # botocore's
         return cls(
             None,
             bucket,
             prefix,
             connect=functools.partial(_connect, target, options),
-            endpoint_url=configured_endpoint_url(options.endpoint_url),
+            endpoint_url=endpoint_url,
         )
 
     @property
@@ -325,6 +328,13 @@ def configured_endpoint_url(
         if environ.get(name):
             return environ[name]
     return UNRESOLVED if "endpoint_url" in config else None
+
+
+def _is_endpoint(url: str) -> bool:
+    """Whether `url` can be an endpoint: http or https, and a host (botocore would refuse it
+    when it makes the client; refused when the store is opened, the identity never names it)."""
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _connect(target: str, options: StoreOptions) -> Any:

@@ -164,6 +164,12 @@ def test_a_school_that_fails_is_named_and_the_exit_status_is_1(cli, sessions, tw
             "Error: target folder /proc/publisher-cannot-write-here cannot be created",
             id="unwritable-target",
         ),
+        pytest.param(
+            ["status", "--target", "s3://screens", "--endpoint-url", "nonsense"],
+            {},
+            "Error: target s3://screens: Invalid endpoint: nonsense",
+            id="malformed-endpoint",
+        ),
         pytest.param(["publish"], {}, "choose exactly one of --all", id="no-selection"),
         pytest.param(
             ["publish", "--all", "--changed"], {}, "choose exactly one", id="two-selections"
