@@ -34,7 +34,7 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ class Measured:
     schools: int
     load_seconds: float
     objects: int = 0
-    rows: dict[str, Row] | None = None
+    rows: dict[str, Row] = field(default_factory=dict)
     changed: int = 0
 
 
@@ -114,9 +114,8 @@ class Scale:
         return row
 
     def measure(self, database: str, url: str, schools: int, load_seconds: float) -> Measured:
-        measured = Measured(database, schools, load_seconds, rows={})
+        measured = Measured(database, schools, load_seconds)
         rows = measured.rows
-        assert rows is not None
         server = CountingMotoServer()
         server.start()
         try:
@@ -265,7 +264,6 @@ def report(results: list[Measured], args: argparse.Namespace, load_start: float)
     print()
     for measured in results:
         rows = measured.rows
-        assert rows is not None
         store_ratio = pair_ratios(rows["full"], rows["raw"])[2]
         verdicts = [
             ("no-op within 5 s", rows["no-op"].seconds <= 5 and rows["no-op"].requests == 0),
