@@ -94,6 +94,28 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return Scheduling(config, log)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def botocore_reads_its_data_once() -> Iterator[None]:
+    """One botocore data loader per data path for the whole run, shared by every session.
+
+    botocore reads its JSON data (the endpoints, S3's model and rule set) afresh for each
+    session it makes. A publisher process makes one; a test worker makes thousands (every
+    in-process command, every bucket fixture): reading that JSON was a fifth of the CPU
+    of tests/cli, maintain, publish and stores. The data is the same each time, and the
+    loader caches what it reads.
+    """
+    import functools
+
+    import botocore.loaders
+    import botocore.session
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            botocore.session, "create_loader", functools.cache(botocore.loaders.create_loader)
+        )
+        yield
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A PostgreSQL server URL (SQLAlchemy form) for the whole session.
