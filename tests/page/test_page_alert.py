@@ -32,7 +32,7 @@ from publisher.build.alert import AlertMessage
 from publisher.config import PublishSettings
 from publisher.page import asset_build_hash, asset_files
 from publisher.publish import plan_alert
-from testsupport.screens import run_for, track_requests
+from testsupport.screens import run_for, track_requests, wait_until
 
 SUNDAY = dt.date(2026, 11, 22)
 KEY = "Zx4-test-alert-key-7Qp0"
@@ -63,8 +63,22 @@ def urgent(until: str | None = "07:10:00", **changes: Any) -> AlertMessage:
 
 def takeover(page: Page) -> dict[str, Any] | None:
     """The takeover as a passer-by sees it, or None when it is not on screen."""
-    return page.evaluate(
-        """() => {
+    return page.evaluate(TAKEOVER)
+
+
+def takeover_once_drawn(page: Page, level: str | None) -> dict[str, Any] | None:
+    """The takeover once the screen shows an alert of `level` (None: no alert).
+
+    `run_for` returns when the last poll's answer has arrived; the page draws it in a
+    task of its own, which may come after the next look. So an alert appearing, changing
+    or going is waited for (in real time: the page's clock stands still meanwhile).
+    """
+    wanted = "null" if level is None else f"'{level}'"
+    wait_until(page, f"(({TAKEOVER})() || {{level: null}}).level === {wanted}")
+    return takeover(page)
+
+
+TAKEOVER = """() => {
              const box = document.querySelector('[data-slot="alert"]');
              if (box.hidden || getComputedStyle(box).display === 'none') return null;
              const second = document.querySelector('[data-slot="alert-second"]');
@@ -78,7 +92,6 @@ def takeover(page: Page) -> dict[str, Any] | None:
                background: getComputedStyle(box).backgroundColor,
              };
            }"""
-    )
 
 
 def screen_with_school(context: BrowserContext, site: Site, at: str = "07:02:00") -> Page:
@@ -93,7 +106,7 @@ def test_an_alert_takes_over_at_the_next_alert_poll_with_both_texts_and_the_cloc
     assert takeover(page) is None  # no alert object yet: a 404, no takeover
     put_alert(site, urgent())
     run_for(page, ONE_POLL_MS)
-    assert takeover(page) == {
+    assert takeover_once_drawn(page, "urgent") == {
         "level": "urgent",
         "label": "Urgent",
         "text": "Evacuate the building now by the nearest exit",
@@ -118,12 +131,12 @@ def test_a_notice_is_calmer_and_an_urgent_alert_goes_first(
     notice = urgent(level="notice", text="Parents' evening at 18:00", second_text=None)
     put_alert(site, notice)
     run_for(page, ONE_POLL_MS)
-    shown = takeover(page)
+    shown = takeover_once_drawn(page, "notice")
     assert shown and (shown["level"], shown["label"], shown["second"]) == ("notice", "Notice", None)
     assert shown["background"] == "rgb(255, 209, 102)"
     put_alert(site, notice, urgent())
     run_for(page, ONE_POLL_MS)
-    shown = takeover(page)
+    shown = takeover_once_drawn(page, "urgent")
     assert shown and (shown["level"], shown["text"]) == ("urgent", urgent().text)
 
 
@@ -134,7 +147,7 @@ def test_an_alert_ends_at_its_until_on_the_screen_with_no_request_while_polls_fa
     page = screen_with_school(context, site, at="07:09:00")
     put_alert(site, urgent(until="07:10:00"))
     run_for(page, ONE_POLL_MS)  # 07:09:13
-    assert takeover(page) is not None
+    assert takeover_once_drawn(page, "urgent") is not None
     page.route("**/alert.json", lambda route: route.abort("connectionfailed"))
     run_for(page, 45_000)  # 07:09:58: every poll since failed; the alert holds
     assert takeover(page) is not None
@@ -151,10 +164,10 @@ def test_a_cleared_alert_goes_at_the_next_poll_without_a_reload(
     page = screen_with_school(context, site)
     put_alert(site, urgent(until=None))
     run_for(page, ONE_POLL_MS)
-    assert takeover(page) is not None
+    assert takeover_once_drawn(page, "urgent") is not None
     put_alert(site)  # `publisher alert --clear`: {"schema": 1, "alerts": []}
     run_for(page, ONE_POLL_MS)
-    assert takeover(page) is None
+    assert takeover_once_drawn(page, None) is None
     assert len(fetch_log(page, "manifest.json")) == 1
 
 
@@ -180,10 +193,10 @@ def test_a_missing_or_malformed_alert_object_shows_no_alert_and_keeps_the_screen
     cards = page.locator(".class-card:not([hidden])").all_text_contents()
     put_alert(site, urgent(until=None))
     run_for(page, ONE_POLL_MS)
-    assert takeover(page) is not None
+    assert takeover_once_drawn(page, "urgent") is not None
     page.route("**/alert.json", answering(kind))
     run_for(page, ONE_POLL_MS)
-    assert takeover(page) is None
+    assert takeover_once_drawn(page, None) is None
     assert page.locator(".class-card:not([hidden])").all_text_contents() == cards
     assert page.locator("[data-screen]").get_attribute("data-state") == "period"
 
