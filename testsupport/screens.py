@@ -435,8 +435,12 @@ def show(page: Page, url: str, state: State) -> None:
 
 def wait_until(page: Page, expression: str, timeout: float = 10.0) -> Any:
     """Polls `expression` in the page until it is truthy (the page's CSP forbids the
-    string evaluation `wait_for_function` uses, and its clock is usually paused)."""
+    string evaluation `wait_for_function` uses, and its clock is usually paused).
+
+    The pause between polls grows from 5 ms to 50 ms: each poll is work for Chromium,
+    which the page being waited for needs too."""
     deadline = time.monotonic() + timeout
+    pause = 0.005
     while True:
         try:
             value = page.evaluate(expression)
@@ -448,7 +452,8 @@ def wait_until(page: Page, expression: str, timeout: float = 10.0) -> Any:
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
-        time.sleep(0.02)
+        time.sleep(pause)
+        pause = min(0.05, pause * 1.5)
 
 
 # -- the page's clock and its requests -------------------------------------------------------
