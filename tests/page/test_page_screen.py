@@ -323,16 +323,17 @@ def failing(kind: str, hung: list[Route]):
     return handle
 
 
-def manifest_polls(page: Page, count: int, after: int) -> list[Any]:
+def manifest_polls(page: Page, count: int, after: int, step_ms: int = 1_000) -> list[Any]:
     """Moves the clock on until the page made `count` settled manifest requests past `after`."""
     # Each wait is measured from the failure the page saw to its next request, both
     # logged in fake time. A routed answer must arrive while the clock stands still,
     # between steps: one arriving inside a step would be seen a tick or more after
     # the time logged for it. So the steps are short (one tick, little real time for
     # an answer to slip into), and a request still open after a step is given a
-    # moment to settle before the clock moves on. A timeout fires inside a step, on time.
+    # moment to settle before the clock moves on. A timeout fires inside a step, on time:
+    # where no request is ever answered, the steps can be long.
     for _ in range(1_500):
-        page.clock.run_for(1_000)
+        page.clock.run_for(step_ms)
         settled = "(window.__fetches || []).every((f) => f.end !== null)"
         for _ in range(10):  # a hung request (the timeout case) stays open: 50 ms at most
             if page.evaluate(settled):
@@ -355,7 +356,8 @@ def test_failed_polls_keep_the_last_good_data_and_back_off(
     hung: list[Route] = []
     page.route(MANIFEST_POLLS, failing(kind, hung))
 
-    polls = manifest_polls(page, 10, after=loaded)
+    # Hung requests are never answered: every time logged is the page's own timers'.
+    polls = manifest_polls(page, 10, after=loaded, step_ms=10_000 if kind == "timeout" else 1_000)
 
     # The retry waits run from each failure to the next request: 2 s growing by half
     # to the 30 s cap, each with up to a quarter taken off at random.
