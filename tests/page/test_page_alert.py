@@ -61,6 +61,23 @@ def urgent(until: str | None = "07:10:00", **changes: Any) -> AlertMessage:
     return AlertMessage(**{**fields, **changes})
 
 
+TAKEOVER = """() => {
+             const box = document.querySelector('[data-slot="alert"]');
+             if (box.hidden || getComputedStyle(box).display === 'none') return null;
+             const second = document.querySelector('[data-slot="alert-second"]');
+             return {
+               level: document.querySelector('[data-screen]').dataset.alert,
+               label: document.querySelector('[data-slot="alert-label"]').textContent,
+               text: document.querySelector('[data-slot="alert-text"]').textContent,
+               second: second.hidden ? null : second.textContent,
+               secondDirection: getComputedStyle(second).direction,
+               timetable: getComputedStyle(document.querySelector('.body')).visibility,
+               background: getComputedStyle(box).backgroundColor,
+             };
+           }"""
+"""What `takeover` evaluates in the page (`takeover_once_drawn` waits on it too)."""
+
+
 def takeover(page: Page) -> dict[str, Any] | None:
     """The takeover as a passer-by sees it, or None when it is not on screen."""
     return page.evaluate(TAKEOVER)
@@ -76,22 +93,6 @@ def takeover_once_drawn(page: Page, level: str | None) -> dict[str, Any] | None:
     wanted = "null" if level is None else f"'{level}'"
     wait_until(page, f"(({TAKEOVER})() || {{level: null}}).level === {wanted}")
     return takeover(page)
-
-
-TAKEOVER = """() => {
-             const box = document.querySelector('[data-slot="alert"]');
-             if (box.hidden || getComputedStyle(box).display === 'none') return null;
-             const second = document.querySelector('[data-slot="alert-second"]');
-             return {
-               level: document.querySelector('[data-screen]').dataset.alert,
-               label: document.querySelector('[data-slot="alert-label"]').textContent,
-               text: document.querySelector('[data-slot="alert-text"]').textContent,
-               second: second.hidden ? null : second.textContent,
-               secondDirection: getComputedStyle(second).direction,
-               timetable: getComputedStyle(document.querySelector('.body')).visibility,
-               background: getComputedStyle(box).backgroundColor,
-             };
-           }"""
 
 
 def screen_with_school(context: BrowserContext, site: Site, at: str = "07:02:00") -> Page:
