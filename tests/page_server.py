@@ -10,7 +10,10 @@ Import the `*_fixture` functions into a test module to use them (`chromium`, `si
   page's fake clock is not corrected by the real one; tests that want a `Date` add it
   with a route. It logs every request and can go down (drop every connection).
 - `context`: a 1920x1080 browser context with service workers blocked, so `page.route`
-  sees every request; the offline test makes its own context with them allowed.
+  sees every request, and fetches logged. The tests of a test process share it and
+  its tab ("the tab" below), each as if they were new: import `shared_context_fixture`
+  beside it. `own_context` is a new one, for a test that changes the context itself;
+  the offline test makes its own with service workers allowed.
 
 `Site.add_school` publishes a school the way the publisher does: the publish room
 plans the page's shared objects and the school's day files, manifest and page
@@ -24,13 +27,15 @@ import contextlib
 import dataclasses
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
 
 from publisher.build import SchoolData, build_day
 from publisher.build.layout import school_prefix
@@ -207,18 +212,116 @@ def site_fixture(tmp_path: Path) -> Iterator[Site]:
         yield served
 
 
-@pytest.fixture(name="context")
-def context_fixture(chromium: Browser) -> Iterator[BrowserContext]:
-    context = chromium.new_context(viewport=VIEWPORT, service_workers="block")
+def new_context(browser: Browser) -> BrowserContext:
+    """A 1920x1080 context with service workers blocked, logging the fetches of its pages."""
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     context.add_init_script(FETCH_LOG_SCRIPT)
+    return context
+
+
+# -- the tab: one page, lent to one test after another ----------------------------------------
+#
+# A new page costs Chromium about a second of CPU (a renderer process and its set-up); loading
+# a document in an open page costs a quarter of that. With four test processes on two cores,
+# new pages were most of what the page tests cost. So the tests of a test process share a
+# context, and the first page a test opens (`open_tab`, `open_screen`) is that context's tab,
+# handed over as if new: the last test's other pages closed, its routes removed, the tab
+# blank, and the storage of every origin it loaded and the HTTP cache cleared. Every test
+# installs the fake clock before it loads a page, which sets the time anew for the documents
+# loaded after (Playwright's clock belongs to the context and cannot be uninstalled).
+
+
+class Tab:
+    """A context's tab, lent to the test running: see above."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.context = context
+        self.page: Page | None = None
+        self.taken = False  # by the test running
+        self.origins: set[str] = set()
+        context.on("request", self._note_origin)
+
+    def _note_origin(self, request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme in ("http", "https"):
+            self.origins.add(f"{url.scheme}://{url.netloc}")
+
+    def open(self) -> Page:
+        """The tab, or a new page when the test has it already (two screens at once)."""
+        if self.taken:
+            return track_requests(self.context.new_page())
+        if self.page is None or self.page.is_closed():
+            self.page = track_requests(self.context.new_page())
+        self.taken = True
+        return self.page
+
+    def take_back(self) -> None:
+        """Closes the test's other pages and leaves the tab blank, its storage cleared."""
+        for page in self.context.pages:
+            if page is not self.page:
+                page.close()
+        self.taken = False
+        if self.page is None or self.page.is_closed():
+            self.page = track_requests(self.context.new_page())
+        self.page.unroute_all(behavior="ignoreErrors")
+        self.page.goto("about:blank")
+        settle(self.page)
+        session = self.context.new_cdp_session(self.page)
+        for origin in sorted(self.origins):
+            session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        session.send("Network.clearBrowserCache")
+        session.detach()
+        self.origins.clear()
+
+
+_tabs: weakref.WeakKeyDictionary[BrowserContext, Tab] = weakref.WeakKeyDictionary()
+
+
+@contextlib.contextmanager
+def lending_its_tab(context: BrowserContext) -> Iterator[BrowserContext]:
+    """`context`, for one test: its tab is taken back when the block ends."""
+    tab = _tabs.get(context)
+    if tab is None:
+        tab = _tabs[context] = Tab(context)
+    try:
+        yield context
+    finally:
+        tab.take_back()
+
+
+@pytest.fixture(scope="session", name="shared_context")
+def shared_context_fixture(chromium: Browser) -> Iterator[BrowserContext]:
+    context = new_context(chromium)
     yield context
     context.close()
+
+
+@pytest.fixture(name="context")
+def context_fixture(shared_context: BrowserContext) -> Iterator[BrowserContext]:
+    """The test process's context, as a new one for this test (see "the tab")."""
+    with lending_its_tab(shared_context) as context:
+        yield context
+
+
+@pytest.fixture(name="own_context")
+def own_context_fixture(chromium: Browser) -> Iterator[BrowserContext]:
+    """A new context, for a test that changes the context itself (adds an init script)."""
+    context = new_context(chromium)
+    yield context
+    context.close()
+
+
+def open_tab(context: BrowserContext) -> Page:
+    """A page of `context`, its requests tracked: the context's tab if it is lent to this
+    test and not taken yet, else a new page."""
+    tab = _tabs.get(context)
+    return tab.open() if tab is not None else track_requests(context.new_page())
 
 
 def open_screen(context: BrowserContext, url: str, at: dt.datetime) -> Page:
     """A page showing `url` with its clock installed and paused at `at`, data on screen
     (its requests tracked, for `testsupport.screens.run_for`)."""
-    page = track_requests(context.new_page())
+    page = open_tab(context)
     install_clock(page, at)
     page.goto(url)
     wait_for_data(page)

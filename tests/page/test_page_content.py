@@ -29,6 +29,7 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     open_screen,
     past_first_build_check,
     school_with,
+    shared_context_fixture,
     site_fixture,
 )
 from playwright.sync_api import BrowserContext, Page

@@ -9,7 +9,8 @@ screenshots script photographs too: the demo schools, a long-names school
 (forty written-out Arabic class names, 30+ character subjects and teachers,
 200-character announcements, a long school name beside a logo) and schools with
 every display setting. One browser for the module; one context per size and
-locale, one page per school, its fake clock moved from state to state.
+locale, and one page in it loading each school in turn (a new page costs Chromium
+four times what a load does), its fake clock moved from state to state.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from page_server import Site, chromium_fixture, serve, wait_until  # noqa: F401
+from page_server import (  # noqa: F401
+    Site,
+    chromium_fixture,
+    lending_its_tab,
+    open_tab,
+    serve,
+    wait_until,
+)
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from testsupport.screens import (
@@ -166,7 +174,12 @@ def published_fixture(
 
 
 def open_at(context: BrowserContext, url: str, when: dt.datetime) -> Page:
-    page = track_requests(context.new_page())
+    return show_at(open_tab(context), url, when)
+
+
+def show_at(page: Page, url: str, when: dt.datetime) -> Page:
+    """Loads `url` in `page` (a new page or one that showed another school) with the
+    page's clock paused at `when`, once its data, fonts and logo are in."""
     page.clock.install(time=when - dt.timedelta(seconds=5))
     page.clock.pause_at(when)
     page.goto(url)
@@ -216,10 +229,11 @@ def test_nothing_overflows_or_is_cut_and_no_text_is_under_the_floor(
     context = chromium.new_context(
         viewport={"width": width, "height": height}, service_workers="block"
     )
+    page = track_requests(context.new_page())  # one page, loading each school in turn
     seen = []
     try:
         for slug, walk in WALKS[locale]:
-            page = open_at(context, site.base_url + pages[slug], walk[0][1])
+            show_at(page, site.base_url + pages[slug], walk[0][1])
             for state, when in walk:
                 if when != walk[0][1]:
                     move_to(page, when)
@@ -234,7 +248,6 @@ def test_nothing_overflows_or_is_cut_and_no_text_is_under_the_floor(
                 if shown["hasCountdown"]:  # the countdown dominates; the clock is secondary
                     assert shown["countdown"] > 1.5 * shown["clock"], (state, shown)
                 seen.append((state, shown["state"]))
-            page.close()
     finally:
         context.close()
     states = dict(seen)
@@ -284,8 +297,8 @@ def test_every_class_is_shown_within_its_pages_and_a_page_indicator_says_which(
 # -- the states of a corridor screen -------------------------------------------------------
 
 
-@pytest.fixture(scope="module", name="context")
-def english_context(chromium: Browser) -> Iterator[BrowserContext]:
+@pytest.fixture(scope="module", name="new_york")
+def new_york_fixture(chromium: Browser) -> Iterator[BrowserContext]:
     """1920x1080, on a device whose own zone is none of the schools' (New York)."""
     context = chromium.new_context(
         viewport={"width": 1920, "height": 1080},
@@ -294,6 +307,13 @@ def english_context(chromium: Browser) -> Iterator[BrowserContext]:
     )
     yield context
     context.close()
+
+
+@pytest.fixture(name="context")
+def english_context(new_york: BrowserContext) -> Iterator[BrowserContext]:
+    """The New York context, as a new one for each test (its tab lent: see page_server)."""
+    with lending_its_tab(new_york) as context:
+        yield context
 
 
 def text(page: Page, slot: str) -> str:
@@ -306,7 +326,7 @@ def test_a_failing_first_load_shows_the_school_its_clock_and_the_next_try(
 ) -> None:
     """al-noor-boys-en is in Riyadh (UTC+3); the device is in New York (UTC-5)."""
     site, pages = published
-    page = context.new_page()
+    page = open_tab(context)
     when = at(1, "07:20:00")
     page.clock.install(time=when - dt.timedelta(seconds=5))
     page.clock.pause_at(when)
@@ -323,7 +343,6 @@ def test_a_failing_first_load_shows_the_school_its_clock_and_the_next_try(
     page.clock.run_for(1_000)
     assert text(page, "range") != first  # counts down on the tick
     assert text(page, "classes-message") == "The timetable appears as soon as this screen connects"
-    page.close()
 
 
 def test_stale_data_is_marked_then_bannered_with_its_age_in_words(
@@ -343,7 +362,6 @@ def test_stale_data_is_marked_then_bannered_with_its_age_in_words(
     assert text(page, "banner") == "This screen last updated 2 hours ago"
     assert page.locator("[data-screen]").get_attribute("data-stale") == "2"
     assert text(page, "kicker") == "Exam"  # the last good data is still there
-    page.close()
 
 
 def test_past_the_published_week_the_screen_says_it_is_offline_since_when(
@@ -359,7 +377,6 @@ def test_past_the_published_week_the_screen_says_it_is_offline_since_when(
     assert (text(page, "title"), text(page, "range")) == ("Monday 23 November", "at 07:05")
     assert "No timetable" not in page.locator("body").inner_text()
     assert page.evaluate(FAULTS, [FLOOR_REM * 1080 / SHORT_SIDE_REM]) == []
-    page.close()
 
 
 def test_the_last_minute_before_a_bell_is_signalled(
@@ -377,7 +394,6 @@ def test_the_last_minute_before_a_bell_is_signalled(
     assert colour != "rgb(245, 242, 234)"  # no longer the plain text colour
     page.clock.run_for(60_000)  # 10:00:05, the next lesson: signal gone
     assert root.get_attribute("data-last-minute") == "false"
-    page.close()
 
 
 def test_the_footer_says_when_the_timetable_changed_and_keeps_the_revision_small(
@@ -392,7 +408,6 @@ def test_the_footer_says_when_the_timetable_changed_and_keeps_the_revision_small
            .map((s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"""
     )
     assert sizes[1] <= sizes[0]
-    page.close()
 
 
 def test_the_schools_used_here_are_what_the_docstrings_say() -> None:

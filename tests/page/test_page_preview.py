@@ -24,7 +24,9 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     fetch_log,
     install_clock,
     open_screen,
+    open_tab,
     school_with,
+    shared_context_fixture,
     site_fixture,
     text,
     wait_for_data,
@@ -238,7 +240,7 @@ def test_a_bad_at_or_speed_is_said_on_screen_and_nothing_runs(
     context: BrowserContext, site: Site, query: str, message: str
 ) -> None:
     url = site.add_school(school(), SUNDAY)
-    page = track_requests(context.new_page())
+    page = open_tab(context)
     install_clock(page, riyadh("07:10:00"))
     page.goto(f"{url}?{query}")
     wait_until(page, "document.querySelector('[data-screen]').dataset.preview === 'error'")
@@ -275,8 +277,7 @@ def test_identify_shows_the_school_build_data_sync_clock_offset_and_last_error(
     named = school_with(riyadh_school(), KEY, locale="en", name="Al Noor", revised_at=revised)
     url = site.add_school(named, SUNDAY)
     revision = json.loads((site.root / f"schools/{KEY}/manifest.json").read_text())["revision"]
-    page = context.new_page()
-    track_requests(page)
+    page = open_tab(context)
     install_clock(page, riyadh("07:10:00"))
     # The server's clock is two minutes ahead: the page corrects its own by that, and half a
     # second for the Date header's truncation.

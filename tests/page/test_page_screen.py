@@ -28,8 +28,11 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     install_clock,
     not_alert_polls,
     open_screen,
+    open_tab,
+    own_context_fixture,
     past_first_build_check,
     school_with,
+    shared_context_fixture,
     site_fixture,
     text,
     wait_for_data,
@@ -426,7 +429,7 @@ def test_a_day_file_whose_hash_does_not_match_is_refused(
 
 def test_first_load_waits_15_seconds_then_retries(context: BrowserContext, site: Site) -> None:
     url = site.add_school(english(), SUNDAY)
-    page = context.new_page()
+    page = open_tab(context)
     install_clock(page, riyadh("07:10:00"))
     hung: list[Route] = []
     page.route(MANIFEST_POLLS, lambda route: hung.append(route) if not hung else route.continue_())
@@ -480,7 +483,7 @@ def test_a_date_header_five_minutes_ahead_moves_the_clock_five_minutes(
     context: BrowserContext, site: Site
 ) -> None:
     url = site.add_school(english(), SUNDAY)
-    page = context.new_page()
+    page = open_tab(context)
     at = riyadh("07:10:00")
     install_clock(page, at)
     page.route(MANIFEST_POLLS, with_headers({"date": http_date(at + dt.timedelta(minutes=5))}))
@@ -494,7 +497,7 @@ def test_a_copy_from_the_service_workers_cache_does_not_move_the_clock(
     context: BrowserContext, site: Site
 ) -> None:
     url = site.add_school(english(), SUNDAY)
-    page = context.new_page()
+    page = open_tab(context)
     at = riyadh("07:10:00")
     install_clock(page, at)
     stale_date = http_date(at - dt.timedelta(hours=2))
@@ -640,7 +643,7 @@ def test_reloads_itself_once_for_a_new_build_and_never_in_a_loop(
         body = re.sub(f'"build": ?"{build}"', '"build": "ffffffffffffffff"', response.text())
         route.fulfill(response=response, body=body)
 
-    page = context.new_page()
+    page = open_tab(context)
     install_clock(page, riyadh("07:00:30"))
     page.route("**/index.html", newer_build)
     page.goto(url)
@@ -697,13 +700,13 @@ def test_every_poll_names_the_screen_its_build_and_revision_and_the_id_survives_
 
 
 def test_without_storage_a_screen_takes_a_new_id_on_each_load_and_still_shows_its_day(
-    context: BrowserContext, site: Site
+    own_context: BrowserContext, site: Site
 ) -> None:
-    context.add_init_script(
+    own_context.add_init_script(
         """Object.defineProperty(window, 'localStorage', {
              get() { throw new DOMException('storage is disabled', 'SecurityError'); }});"""
     )
-    page = open_screen(context, site.add_school(english(), SUNDAY), riyadh("07:02:00"))
+    page = open_screen(own_context, site.add_school(english(), SUNDAY), riyadh("07:02:00"))
     first = poll_queries(page)[0]["screen"]
     assert shown(page)["title"] == "First"
     page.reload()

@@ -28,9 +28,12 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     modules_fixture,
     not_alert_polls,
     open_screen,
+    open_tab,
+    own_context_fixture,
     past_first_build_check,
     school_with,
     serve,
+    shared_context_fixture,
     site_fixture,
     text,
     wait_for_data,
@@ -160,7 +163,7 @@ def open_edited(
     context: BrowserContext, site: Site, url: str, at: dt.datetime, edit: Callable[[dict], None]
 ) -> Page:
     """open_screen, with every manifest edited by `edit` on its way to the page."""
-    page = context.new_page()
+    page = open_tab(context)
     page.route(MANIFEST_POLLS, manifest_edited(site, edit))
     install_clock(page, at)
     page.goto(url)
@@ -272,14 +275,14 @@ def test_the_digits_follow_the_setting_wherever_the_page_writes_a_number(
 
 
 def test_the_accent_colours_the_accented_edges_and_stays_legible_as_text(
-    context: BrowserContext, site: Site
+    own_context: BrowserContext, site: Site
 ) -> None:
     """A dark green: as given on the header's rule and the lesson card's edge; lightened
     for the "Lesson now" text until it reads on the card (4.5:1). Set through the
     CSSOM, which the page's CSP (no inline styles) allows."""
-    context.add_init_script(VIOLATIONS_SCRIPT)
+    own_context.add_init_script(VIOLATIONS_SCRIPT)
     page = open_screen(
-        context, site.add_school(school("en", accent="#1a7f5a"), SUNDAY), riyadh("07:10:00")
+        own_context, site.add_school(school("en", accent="#1a7f5a"), SUNDAY), riyadh("07:10:00")
     )
     shown = look(page)
     assert shown["edge"] == shown["rule"] == "rgb(26, 127, 90)"
@@ -321,10 +324,10 @@ def test_a_bad_accent_is_ignored_and_costs_no_other_setting(
 # -- the logo --------------------------------------------------------------------------------
 
 
-def test_the_logo_is_shown_beside_the_schools_name(context: BrowserContext, site: Site) -> None:
-    context.add_init_script(VIOLATIONS_SCRIPT)
+def test_the_logo_is_shown_beside_the_schools_name(own_context: BrowserContext, site: Site) -> None:
+    own_context.add_init_script(VIOLATIONS_SCRIPT)
     url = site.add_school(school("ar", logo=EMBLEM), SUNDAY)
-    page = open_screen(context, url, riyadh("07:10:00"))
+    page = open_screen(own_context, url, riyadh("07:10:00"))
     logo_loaded(page)
     assert look(page)["logo"] == published_logo(site)
     boxes = page.evaluate(

@@ -20,6 +20,7 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     context_fixture,
     open_screen,
     school_with,
+    shared_context_fixture,
     site_fixture,
     text,
 )
