@@ -35,7 +35,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Request,
+    ViewportSize,
+    sync_playwright,
+)
 
 from publisher.build import SchoolData, build_day
 from publisher.build.layout import school_prefix
@@ -237,6 +244,7 @@ class Tab:
     def __init__(self, context: BrowserContext) -> None:
         self.context = context
         self.page: Page | None = None
+        self.viewport: ViewportSize | None = None  # the context's: a test may change the tab's
         self.taken = False  # by the test running
         self.origins: set[str] = set()
         context.on("request", self._note_origin)
@@ -250,9 +258,13 @@ class Tab:
         """The tab, or a new page when the test has it already (two screens at once)."""
         if self.taken:
             return track_requests(self.context.new_page())
+        self.taken = True
+        return self._page()
+
+    def _page(self) -> Page:
         if self.page is None or self.page.is_closed():
             self.page = track_requests(self.context.new_page())
-        self.taken = True
+            self.viewport = self.page.viewport_size
         return self.page
 
     def take_back(self) -> None:
@@ -261,12 +273,13 @@ class Tab:
             if page is not self.page:
                 page.close()
         self.taken = False
-        if self.page is None or self.page.is_closed():
-            self.page = track_requests(self.context.new_page())
-        self.page.unroute_all(behavior="ignoreErrors")
-        self.page.goto("about:blank")
-        settle(self.page)
-        session = self.context.new_cdp_session(self.page)
+        page = self._page()
+        page.unroute_all(behavior="ignoreErrors")
+        page.goto("about:blank")
+        settle(page)
+        if self.viewport is not None and page.viewport_size != self.viewport:
+            page.set_viewport_size(self.viewport)
+        session = self.context.new_cdp_session(page)
         for origin in sorted(self.origins):
             session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
         session.send("Network.clearBrowserCache")
@@ -311,17 +324,22 @@ def own_context_fixture(chromium: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-def open_tab(context: BrowserContext) -> Page:
-    """A page of `context`, its requests tracked: the context's tab if it is lent to this
-    test and not taken yet, else a new page."""
+def open_tab(context: BrowserContext, size: tuple[int, int] | None = None) -> Page:
+    """A page of `context`, its requests tracked, `size` wide and high if given: the
+    context's tab if it is lent to this test and not taken yet, else a new page."""
     tab = _tabs.get(context)
-    return tab.open() if tab is not None else track_requests(context.new_page())
+    page = tab.open() if tab is not None else track_requests(context.new_page())
+    if size is not None:
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+    return page
 
 
-def open_screen(context: BrowserContext, url: str, at: dt.datetime) -> Page:
-    """A page showing `url` with its clock installed and paused at `at`, data on screen
-    (its requests tracked, for `testsupport.screens.run_for`)."""
-    page = open_tab(context)
+def open_screen(
+    context: BrowserContext, url: str, at: dt.datetime, size: tuple[int, int] | None = None
+) -> Page:
+    """A page (`size` wide and high if given) showing `url` with its clock installed and
+    paused at `at`, data on screen (its requests tracked, for `run_for`)."""
+    page = open_tab(context, size)
     install_clock(page, at)
     page.goto(url)
     wait_for_data(page)

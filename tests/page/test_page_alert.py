@@ -21,19 +21,20 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     fetch_log,
     modules_fixture,
     open_screen,
+    open_tab,
     school_with,
     shared_context_fixture,
     site_fixture,
     text,
 )
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import BrowserContext, Page, Route
 from schools import riyadh_school
 
 from publisher.build.alert import AlertMessage
 from publisher.config import PublishSettings
 from publisher.page import asset_build_hash, asset_files
 from publisher.publish import plan_alert
-from testsupport.screens import run_for, track_requests, wait_until
+from testsupport.screens import run_for, wait_until
 
 SUNDAY = dt.date(2026, 11, 22)
 KEY = "Zx4-test-alert-key-7Qp0"
@@ -205,37 +206,31 @@ def test_a_missing_or_malformed_alert_object_shows_no_alert_and_keeps_the_screen
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1366, 768)], ids=str)
 def test_the_longest_alert_fits_whole_and_its_text_is_large(
-    chromium: Browser, site: Site, size: tuple[int, int]
+    context: BrowserContext, site: Site, size: tuple[int, int]
 ) -> None:
-    width, height = size
-    context = chromium.new_context(
-        viewport={"width": width, "height": height}, service_workers="block"
+    height = size[1]
+    url = site.add_school(school_with(riyadh_school(), KEY, locale="ar"), SUNDAY)
+    put_alert(site, urgent(text="Evacuate now. " * 21 + "Go", second_text=ARABIC * 10))
+    page = open_tab(context, size)
+    page.clock.install(time=riyadh("07:01:55"))
+    page.clock.pause_at(riyadh("07:02:00"))
+    page.goto(url)
+    run_for(page, 2_000)
+    measured = page.evaluate(
+        """() => {
+             const box = document.querySelector('[data-slot="alert"]');
+             const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+             const sizes = ['alert-text', 'alert-second'].map((slot) =>
+               parseFloat(getComputedStyle(
+                 document.querySelector(`[data-slot="${slot}"]`)).fontSize) / rem);
+             return {hidden: box.hidden, spill: box.scrollHeight - box.clientHeight,
+                     bottom: box.getBoundingClientRect().bottom, sizes};
+           }"""
     )
-    try:
-        url = site.add_school(school_with(riyadh_school(), KEY, locale="ar"), SUNDAY)
-        put_alert(site, urgent(text="Evacuate now. " * 21 + "Go", second_text=ARABIC * 10))
-        page = track_requests(context.new_page())
-        page.clock.install(time=riyadh("07:01:55"))
-        page.clock.pause_at(riyadh("07:02:00"))
-        page.goto(url)
-        run_for(page, 2_000)
-        measured = page.evaluate(
-            """() => {
-                 const box = document.querySelector('[data-slot="alert"]');
-                 const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-                 const sizes = ['alert-text', 'alert-second'].map((slot) =>
-                   parseFloat(getComputedStyle(
-                     document.querySelector(`[data-slot="${slot}"]`)).fontSize) / rem);
-                 return {hidden: box.hidden, spill: box.scrollHeight - box.clientHeight,
-                         bottom: box.getBoundingClientRect().bottom, sizes};
-               }"""
-        )
-        assert not measured["hidden"]
-        assert measured["spill"] <= 0
-        assert measured["bottom"] <= height
-        assert min(measured["sizes"]) >= 2.49  # 2.5rem, well over the page's 1.5rem floor
-    finally:
-        context.close()
+    assert not measured["hidden"]
+    assert measured["spill"] <= 0
+    assert measured["bottom"] <= height
+    assert min(measured["sizes"]) >= 2.49  # 2.5rem, well over the page's 1.5rem floor
 
 
 # -- the pure module -----------------------------------------------------------------

@@ -173,8 +173,10 @@ def published_fixture(
         yield site, pages
 
 
-def open_at(context: BrowserContext, url: str, when: dt.datetime) -> Page:
-    return show_at(open_tab(context), url, when)
+def open_at(
+    context: BrowserContext, url: str, when: dt.datetime, size: tuple[int, int] | None = None
+) -> Page:
+    return show_at(open_tab(context, size), url, when)
 
 
 def show_at(page: Page, url: str, when: dt.datetime) -> Page:
@@ -261,37 +263,31 @@ def test_nothing_overflows_or_is_cut_and_no_text_is_under_the_floor(
 
 @pytest.mark.parametrize(("size", "pages_expected"), [("1920x1080", 4), ("1080x1920", 3)])
 def test_every_class_is_shown_within_its_pages_and_a_page_indicator_says_which(
-    chromium: Browser, published: tuple[Site, dict[str, str]], size: str, pages_expected: int
+    context: BrowserContext, published: tuple[Site, dict[str, str]], size: str, pages_expected: int
 ) -> None:
     """Forty long-named classes: ten a page in landscape (four pages), sixteen in
     portrait (three), each shown for 12 s, so every class is on screen within
     pages x 12 s of anyone arriving."""
     site, pages = published
-    width, height = SIZES[size]
-    context = chromium.new_context(
-        viewport={"width": width, "height": height}, service_workers="block"
-    )
-    try:
-        # Tuesday: no changes list, so the classes have the whole column (a long
-        # changes list in portrait may leave room for fewer cards a page).
-        page = open_at(context, site.base_url + pages["long-names"], at(2, "07:20:00"))
-        shown: set[str] = set()
-        indicators = []
-        for _ in range(pages_expected):
-            shown |= set(page.locator(".class-card:not([hidden]) .class-name").all_text_contents())
-            indicators.append(page.locator('[data-slot="classes-page"]').text_content())
-            page.clock.run_for(PAGE_INTERVAL_S * 1000)
-        assert shown == set(long_names().classes)
-        arabic = "٠١٢٣٤٥٦٧٨٩"
-        numbers = [arabic.index(indicator[0]) for indicator in indicators]
-        assert {indicator[1:] for indicator in indicators} == {f" / {arabic[pages_expected]}"}
-        assert sorted(numbers) == list(range(1, pages_expected + 1))
-        assert all(b == a % pages_expected + 1 for a, b in zip(numbers, numbers[1:], strict=False))
-        # The long announcements page in pieces, with their own indicator.
-        pieces = page.locator('[data-slot="announcements-page"]').text_content() or ""
-        assert re.fullmatch(r"[١-٩] / [٢-٩]", pieces), pieces
-    finally:
-        context.close()
+    # Tuesday: no changes list, so the classes have the whole column (a long
+    # changes list in portrait may leave room for fewer cards a page).
+    url = site.base_url + pages["long-names"]
+    page = open_at(context, url, at(2, "07:20:00"), SIZES[size])
+    shown: set[str] = set()
+    indicators = []
+    for _ in range(pages_expected):
+        shown |= set(page.locator(".class-card:not([hidden]) .class-name").all_text_contents())
+        indicators.append(page.locator('[data-slot="classes-page"]').text_content())
+        page.clock.run_for(PAGE_INTERVAL_S * 1000)
+    assert shown == set(long_names().classes)
+    arabic = "٠١٢٣٤٥٦٧٨٩"
+    numbers = [arabic.index(indicator[0]) for indicator in indicators]
+    assert {indicator[1:] for indicator in indicators} == {f" / {arabic[pages_expected]}"}
+    assert sorted(numbers) == list(range(1, pages_expected + 1))
+    assert all(b == a % pages_expected + 1 for a, b in zip(numbers, numbers[1:], strict=False))
+    # The long announcements page in pieces, with their own indicator.
+    pieces = page.locator('[data-slot="announcements-page"]').text_content() or ""
+    assert re.fullmatch(r"[١-٩] / [٢-٩]", pieces), pieces
 
 
 # -- the states of a corridor screen -------------------------------------------------------

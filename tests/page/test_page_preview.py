@@ -158,7 +158,7 @@ def test_a_preview_polls_without_a_screen_id_and_never_reloads_itself(
 @pytest.mark.parametrize("locale", ["ar", "en"])
 @pytest.mark.parametrize("size", list(SIZES))
 def test_the_preview_mark_is_on_top_in_every_layout_even_over_an_alert(
-    chromium: Browser, site: Site, size: str, locale: str
+    context: BrowserContext, site: Site, size: str, locale: str
 ) -> None:
     url = site.add_school(school(locale), SUNDAY)
     site.publish(
@@ -171,24 +171,17 @@ def test_the_preview_mark_is_on_top_in_every_layout_even_over_an_alert(
         ]
     )
     width, height = SIZES[size]
-    context = chromium.new_context(
-        viewport={"width": width, "height": height}, service_workers="block"
+    page = open_screen(context, f"{url}?at=2026-11-22T07:10:00", SATURDAY_EVENING, SIZES[size])
+    wait_until(page, "document.querySelector('[data-screen]').dataset.alert === 'urgent'")
+    shown = mark(page)
+    word = "PREVIEW" if locale == "en" else "معاينة"
+    assert (shown["hidden"], shown["inside"], shown["onTop"]) == (False, True, True), shown
+    assert shown["text"].startswith(word)
+    # The frame round the screen, above the takeover too.
+    frame = page.evaluate(
+        "getComputedStyle(document.querySelector('[data-screen]'), '::before').borderTopWidth"
     )
-    context.add_init_script(FETCH_LOG_SCRIPT)
-    try:
-        page = open_screen(context, f"{url}?at=2026-11-22T07:10:00", SATURDAY_EVENING)
-        wait_until(page, "document.querySelector('[data-screen]').dataset.alert === 'urgent'")
-        shown = mark(page)
-        word = "PREVIEW" if locale == "en" else "معاينة"
-        assert (shown["hidden"], shown["inside"], shown["onTop"]) == (False, True, True), shown
-        assert shown["text"].startswith(word)
-        # The frame round the screen, above the takeover too.
-        frame = page.evaluate(
-            "getComputedStyle(document.querySelector('[data-screen]'), '::before').borderTopWidth"
-        )
-        assert float(frame.removesuffix("px")) >= 0.5 * min(width, height) / 67.5
-    finally:
-        context.close()
+    assert float(frame.removesuffix("px")) >= 0.5 * min(width, height) / 67.5
 
 
 # -- a preview touches nothing of the live screen -----------------------------------------
@@ -334,32 +327,24 @@ def test_the_i_key_shows_identify_in_the_schools_language(
 @pytest.mark.parametrize("locale", ["ar", "en"])
 @pytest.mark.parametrize("size", list(SIZES))
 def test_identify_fits_every_layout_below_the_running_clock(
-    chromium: Browser, site: Site, size: str, locale: str
+    context: BrowserContext, site: Site, size: str, locale: str
 ) -> None:
     url = site.add_school(school(locale), SUNDAY)
-    width, height = SIZES[size]
-    context = chromium.new_context(
-        viewport={"width": width, "height": height}, service_workers="block"
+    page = open_screen(context, f"{url}?identify", riyadh("07:10:00"), SIZES[size])
+    page.clock.run_for(1_100)
+    placed = page.evaluate(
+        """() => {
+             const panel = document.querySelector('[data-slot="identify"]');
+             const box = panel.getBoundingClientRect();
+             const clock = document.querySelector('.clock').getBoundingClientRect();
+             const value = parseFloat(getComputedStyle(panel.querySelector('dd')).fontSize);
+             return {
+               inside: box.left >= 0 && box.top >= 0
+                 && box.right <= innerWidth && box.bottom <= innerHeight,
+               clockAbove: clock.bottom <= box.top,
+               whole: panel.scrollHeight <= panel.clientHeight + 1,
+               valueRem: Math.round((value / Math.min(innerWidth, innerHeight)) * 6750) / 100,
+             };
+           }"""
     )
-    context.add_init_script(FETCH_LOG_SCRIPT)
-    try:
-        page = open_screen(context, f"{url}?identify", riyadh("07:10:00"))
-        page.clock.run_for(1_100)
-        placed = page.evaluate(
-            """() => {
-                 const panel = document.querySelector('[data-slot="identify"]');
-                 const box = panel.getBoundingClientRect();
-                 const clock = document.querySelector('.clock').getBoundingClientRect();
-                 const value = parseFloat(getComputedStyle(panel.querySelector('dd')).fontSize);
-                 return {
-                   inside: box.left >= 0 && box.top >= 0
-                     && box.right <= innerWidth && box.bottom <= innerHeight,
-                   clockAbove: clock.bottom <= box.top,
-                   whole: panel.scrollHeight <= panel.clientHeight + 1,
-                   valueRem: Math.round((value / Math.min(innerWidth, innerHeight)) * 6750) / 100,
-                 };
-               }"""
-        )
-        assert placed == {"inside": True, "clockAbove": True, "whole": True, "valueRem": 3}
-    finally:
-        context.close()
+    assert placed == {"inside": True, "clockAbove": True, "whole": True, "valueRem": 3}

@@ -34,18 +34,19 @@ def fresh_context(chromium: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-def test_the_next_test_gets_the_same_tab_blank_alone_unrouted_and_with_nothing_stored(
+def test_the_next_test_gets_the_same_tab_blank_alone_unrouted_its_size_and_nothing_stored(
     context: BrowserContext, site: Site
 ) -> None:
     url = f"{site.base_url}/blank.html"
     with lending_its_tab(context):
-        tab = open_tab(context)
+        tab = open_tab(context, (1080, 1920))  # a portrait screen
         tab.goto(url)
         tab.evaluate("localStorage.setItem('screen-id', 'left-behind')")
         tab.route("**/blank.html", lambda route: route.fulfill(body="routed"))
         second = open_tab(context)  # the tab is taken: a page of its own
         assert second is not tab
     assert context.pages == [tab] and tab.url == "about:blank"
+    assert tab.viewport_size == {"width": 1920, "height": 1080}  # the context's again
 
     with lending_its_tab(context):
         assert open_tab(context) is tab
