@@ -419,8 +419,8 @@ def test_a_day_file_whose_hash_does_not_match_is_refused(
     manifest_polls(page, 2, after=loaded)
     assert cards(page) == good
     page.unroute("**/days/2026-11-22-r2-*.json")
-    for _ in range(60):  # the next retry (at most 30 s away) gets the true file
-        run_for(page, 1_000)
+    for _ in range(12):  # the next retry (at most 30 s away) gets the true file
+        run_for(page, 5_000, step_ms=5_000)  # 5 s: under a poll's timeout
         if cards(page)[0]["teacher"] == "T-Maths-A":
             break
     assert [c["teacher"] for c in cards(page)] == ["T-Maths-A", "T-Maths-B"]
@@ -461,8 +461,8 @@ def test_stale_marker_after_failed_polls_and_gone_after_a_success(
     assert text(page, "stale") == "Not updated since Sunday 22 November 07:02"
     assert text(page, "title") == "First"  # the last good data is still there
     page.unroute(MANIFEST_POLLS)
-    for _ in range(40):  # the next retry (at most 30 s away) succeeds
-        run_for(page, 1_000)
+    for _ in range(8):  # the next retry (at most 30 s away) succeeds
+        run_for(page, 5_000, step_ms=5_000)  # 5 s: under a poll's timeout
         if not page.locator('[data-slot="stale"]').is_visible():
             break
     assert not page.locator('[data-slot="stale"]').is_visible()
