@@ -12,26 +12,25 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     Site,
     chromium_fixture,
     lending_its_tab,
-    new_context,
     open_tab,
+    own_context_fixture,
     serve,
 )
-from playwright.sync_api import Browser, BrowserContext, Route
+from playwright.sync_api import BrowserContext, Route
 
 
 @pytest.fixture(name="site")
-def served_twice_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """One origin for both tests below, as when a port is used again."""
+def one_origin_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One origin for both lendings in each test below, as when a port is used again."""
     with serve(tmp_path_factory.mktemp("tab")) as site:
         site.write_file("blank.html", b"<!doctype html><title>blank</title>")
         yield site
 
 
 @pytest.fixture(name="context")
-def fresh_context(chromium: Browser) -> Iterator[BrowserContext]:
-    context = new_context(chromium)
-    yield context
-    context.close()
+def lender(own_context: BrowserContext) -> BrowserContext:
+    """A context of this test's own, whose tab the test lends twice itself."""
+    return own_context
 
 
 def test_the_next_test_gets_the_same_tab_blank_alone_unrouted_its_size_and_nothing_stored(
