@@ -26,6 +26,7 @@ from page_server import (  # noqa: F401  (the fixtures register by being importe
     context_fixture,
     fetch_log,
     install_clock,
+    new_context,
     not_alert_polls,
     open_screen,
     open_tab,
@@ -690,8 +691,7 @@ def test_every_poll_names_the_screen_its_build_and_revision_and_the_id_survives_
     assert poll_queries(page)[0] == {"screen": screen, "build": build, "rev": "1"}
 
     assert context.browser is not None
-    another = context.browser.new_context(viewport=VIEWPORT, service_workers="block")
-    another.add_init_script(FETCH_LOG_SCRIPT)
+    another = new_context(context.browser)
     try:
         other = open_screen(another, site.url(KEY), riyadh("07:02:00"))
         assert poll_queries(other)[0]["screen"] != screen  # another browser, another screen
